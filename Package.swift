@@ -1,0 +1,43 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+// Module map (see README.md "Where to start"):
+//   BasaltCore       data model of the storage layer, byte coding, checksums, Murmur3 tokens
+//   BasaltCommitLog  segmented write-ahead log with group commit and replay
+//   BasaltSSTable    immutable sorted files: lz4 chunks, partition index, bloom filter, statistics
+//   BasaltStorage    the LSM engine: memtables, flush, reads that merge sources, compaction
+//   basalt           the executable (`basalt bench storage`, later `basalt start`, `basalt stress`)
+let package = Package(
+    name: "Basalt",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "basalt", targets: ["basalt"]),
+        .library(name: "BasaltStorage", targets: ["BasaltStorage"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CLZ4",
+            pkgConfig: "liblz4",
+            providers: [.apt(["liblz4-dev"])]
+        ),
+        .target(name: "CBasaltSupport"),
+        .target(name: "BasaltCore", dependencies: ["CBasaltSupport"]),
+        .target(name: "BasaltCommitLog", dependencies: ["BasaltCore"]),
+        .target(name: "BasaltSSTable", dependencies: ["BasaltCore", "CLZ4"]),
+        .target(name: "BasaltStorage", dependencies: ["BasaltCore", "BasaltCommitLog", "BasaltSSTable"]),
+        .executableTarget(
+            name: "basalt",
+            dependencies: [
+                "BasaltStorage",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "BasaltCoreTests", dependencies: ["BasaltCore"]),
+        .testTarget(name: "BasaltCommitLogTests", dependencies: ["BasaltCommitLog"]),
+        .testTarget(name: "BasaltSSTableTests", dependencies: ["BasaltSSTable"]),
+        .testTarget(name: "BasaltStorageTests", dependencies: ["BasaltStorage"]),
+    ]
+)
