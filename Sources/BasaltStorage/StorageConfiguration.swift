@@ -1,0 +1,47 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import BasaltCommitLog
+
+/// How a node's storage engine is set up. Defaults follow Cassandra where it has one.
+public struct StorageConfiguration: Sendable {
+    /// Root directory: `commitlog/` and `tables/<name>-<id>/` live under it.
+    public var directory: String
+    public var commitLog: CommitLogConfiguration
+    /// A memtable is switched out and flushed once it holds about this many bytes.
+    public var memtableFlushBytes: Int
+    /// Per table, how many memtables may wait for flush before writers are held back.
+    public var maximumFlushingMemtables: Int
+    /// Decompressed SSTable chunks kept in memory, shared by all tables.
+    public var blockCacheBytes: Int
+    /// Compaction write rate limit in bytes per second (Cassandra's compaction_throughput); 0 = none.
+    public var compactionThroughputBytesPerSecond: Int
+    /// Background compaction on or off (tests and the benchmark's fill phase may turn it off).
+    public var automaticCompaction: Bool
+    /// Wall clock in microseconds since the epoch: TTL expiry, gc grace and time windows read it.
+    public var clock: @Sendable () -> Int64
+
+    public init(directory: String,
+                commitLog: CommitLogConfiguration = CommitLogConfiguration(),
+                memtableFlushBytes: Int = 64 << 20,
+                maximumFlushingMemtables: Int = 2,
+                blockCacheBytes: Int = 256 << 20,
+                compactionThroughputBytesPerSecond: Int = 64 << 20,
+                automaticCompaction: Bool = true,
+                clock: @escaping @Sendable () -> Int64 = StorageConfiguration.systemClock) {
+        self.directory = directory
+        self.commitLog = commitLog
+        self.memtableFlushBytes = memtableFlushBytes
+        self.maximumFlushingMemtables = maximumFlushingMemtables
+        self.blockCacheBytes = blockCacheBytes
+        self.compactionThroughputBytesPerSecond = compactionThroughputBytesPerSecond
+        self.automaticCompaction = automaticCompaction
+        self.clock = clock
+    }
+
+    public static let systemClock: @Sendable () -> Int64 = {
+        var now = timespec()
+        clock_gettime(CLOCK_REALTIME, &now)
+        return Int64(now.tv_sec) * 1_000_000 + Int64(now.tv_nsec) / 1_000
+    }
+}

@@ -1,0 +1,27 @@
+/// Errors the engine reports to its callers. Each carries what was seen, so an operator can act on it.
+public enum StorageError: Error, Hashable, Sendable, CustomStringConvertible {
+    /// Bytes on disk that fail a checksum or cannot be decoded: never turned into a wrong answer.
+    case corruption(path: String, offset: Int, reason: String)
+    /// A file operation failed (disk full, permissions, I/O error). The write it belonged to failed;
+    /// the engine keeps running and later operations succeed once the cause is gone.
+    case io(operation: String, path: String, errno: Int32)
+    case unknownTable(String)
+    case tableExists(String)
+    case closed
+    /// A mutation too large for one commit-log record.
+    case mutationTooLarge(size: Int, limit: Int)
+    /// The commit log refused or failed a write (disk full, I/O error): it was not acknowledged.
+    case commitLog(String)
+
+    public var description: String {
+        switch self {
+        case let .corruption(path, offset, reason): "corruption in \(path) at offset \(offset): \(reason)"
+        case let .io(operation, path, code): "\(operation) failed on \(path) (errno \(code))"
+        case let .unknownTable(name): "unknown table \(name)"
+        case let .tableExists(name): "table \(name) already exists"
+        case .closed: "storage engine is closed"
+        case let .mutationTooLarge(size, limit): "mutation of \(size) bytes is larger than the limit of \(limit) bytes"
+        case let .commitLog(message): "commit log: \(message)"
+        }
+    }
+}

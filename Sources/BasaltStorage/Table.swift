@@ -1,0 +1,235 @@
+import BasaltCommitLog
+import BasaltCore
+import BasaltSSTable
+
+/// What a table needs from the engine that owns it: shared caches, limits, a clock, and the
+/// background executors. Passed in (rather than reaching back to the engine) so a table can be
+/// driven on its own in tests.
+struct TableEnvironment: Sendable {
+    var cache: BlockCache?
+    var memtableFlushBytes: Int
+    /// Writers wait while this many memtables of the table are already waiting to be flushed.
+    var maximumFlushingMemtables: Int
+    var compactionThroughputBytesPerSecond: Int
+    var clock: @Sendable () -> Int64
+    var requestFlush: @Sendable (Table) -> Void
+    var requestCompaction: @Sendable (Table) -> Void
+}
+
+/// A live SSTable of a table and the level the manifest gives it.
+final class LiveSSTable: Sendable {
+    let reader: SSTableReader
+    let level: Int
+
+    init(reader: SSTableReader, level: Int) {
+        self.reader = reader
+        self.level = level
+    }
+
+    var generation: UInt64 { reader.descriptor.generation }
+
+    var summary: SSTableSummary {
+        let m = reader.metadata
+        return SSTableSummary(generation: generation, sizeBytes: reader.onDiskSize, level: level,
+                              firstKey: m.firstKey, lastKey: m.lastKey, minTimestamp: m.minTimestamp,
+                              maxTimestamp: m.maxTimestamp)
+    }
+}
+
+/// One table's data on this node: an active memtable, memtables being flushed, and the live SSTables
+/// (Cassandra's ColumnFamilyStore). Reads merge all of them; writes go to the active memtable.
+///
+/// Thread safety: `lock` guards the mutable state below; SSTable I/O happens outside it on immutable
+/// readers. `manifestLock` serialises changes to the set of SSTables (flush and compaction commits),
+/// so the manifest on disk always matches one state of `sstables`.
+public final class Table: @unchecked Sendable {
+    public let id: TableID
+    public let options: TableOptions
+    let directory: String
+    let environment: TableEnvironment
+    let strategy: any CompactionStrategy
+
+    let lock = ConditionLock()
+    let manifestLock = ConditionLock()
+    // Guarded by `lock`:
+    var active: Memtable
+    var flushing: [Memtable] = []
+    var sstables: [LiveSSTable] = []
+    var compacting: Set<UInt64> = []
+    var manifest: TableManifest
+    var counters = TableCounters()
+    var dropped = false
+
+    init(id: TableID, options: TableOptions, directory: String, environment: TableEnvironment) throws {
+        self.id = id
+        self.options = options
+        self.directory = directory
+        self.environment = environment
+        self.strategy = options.compaction.strategy
+        self.active = Memtable(table: id)
+        try FileSystem.makeDirectory(directory)
+        let manifestPath = directory + "/" + TableManifest.fileName
+        if FileSystem.exists(manifestPath) {
+            manifest = try TableManifest.decode(try FileSystem.readFile(manifestPath, limit: 64 << 20), path: manifestPath)
+        } else {
+            manifest = TableManifest()
+        }
+        removeOrphans()
+        for entry in manifest.entries {
+            let descriptor = SSTableDescriptor(directory: directory, generation: entry.generation)
+            sstables.append(LiveSSTable(reader: try SSTableReader.open(descriptor, cache: environment.cache), level: entry.level))
+        }
+    }
+
+    /// Deletes SSTables the manifest does not list (left by a flush or compaction that crashed before,
+    /// or after, its commit) and stray temporary files.
+    private func removeOrphans() {
+        let live = Set(manifest.entries.map(\.generation))
+        for descriptor in SSTableDescriptor.list(in: directory) where !live.contains(descriptor.generation) {
+            descriptor.deleteAllComponents()
+        }
+        for name in FileSystem.listDirectory(directory) where name.hasSuffix(".tmp") {
+            FileSystem.remove(directory + "/" + name)
+        }
+    }
+
+    var nowSeconds: Int32 { Int32(clamping: environment.clock() / 1_000_000) }
+
+    // MARK: writes
+
+    /// Blocks while the table has too many memtables waiting for flush: the backpressure that keeps
+    /// memory bounded when writes outrun the disk. Called before the commit-log append.
+    func waitForCapacity() {
+        lock.withLock {
+            while flushing.count >= environment.maximumFlushingMemtables
+                    && active.estimatedBytes >= environment.memtableFlushBytes && !dropped {
+                lock.wait()
+            }
+        }
+    }
+
+    /// Applies an update that is already in the commit log at `position` (nil when not logged).
+    func applyToMemtable(_ update: PartitionUpdate, position: CommitLogPosition?) {
+        let full: Bool = lock.withLock {
+            if let floor = manifest.replayFloor, let position, position <= floor { return false }
+            active.apply(update, position: position)
+            return active.estimatedBytes >= environment.memtableFlushBytes && switchMemtableLocked()
+        }
+        if full { environment.requestFlush(self) }
+    }
+
+    /// Moves the active memtable to the flush queue; returns false when it is empty or the queue is full.
+    func switchMemtableLocked() -> Bool {
+        if active.isEmpty || flushing.count >= environment.maximumFlushingMemtables { return false }
+        flushing.append(active)
+        active = Memtable(table: id)
+        return true
+    }
+
+    /// The oldest commit-log position that unflushed data of this table still depends on.
+    func oldestUnflushedPosition() -> CommitLogPosition? {
+        lock.withLock {
+            ([active] + flushing).compactMap(\.oldestPosition).min()
+        }
+    }
+
+    // MARK: reads
+
+    /// Every fact about `key` within `slice` from every source, merged; nil if no source has the key.
+    public func readMerged(_ key: PartitionKey, slice: ClusteringSlice = .all) throws -> PartitionUpdate? {
+        var merged: PartitionUpdate?
+        let tables: [LiveSSTable] = lock.withLock {
+            if let update = active.read(key, slice: slice) { merged = update }
+            for memtable in flushing {
+                if let update = memtable.read(key, slice: slice) {
+                    if merged == nil { merged = update } else { merged!.merge(update) }
+                }
+            }
+            return sstables
+        }
+        for sstable in tables where sstable.reader.mayContain(key) {
+            if let update = try sstable.reader.read(key, slice: slice) {
+                if merged == nil { merged = update } else { merged!.merge(update) }
+            }
+        }
+        return merged
+    }
+
+    /// What a reader sees of partition `key` within `slice` (rows ascending), nil when nothing is live.
+    public func read(_ key: PartitionKey, slice: ClusteringSlice = .all) throws -> ResolvedPartition? {
+        guard let merged = try readMerged(key, slice: slice) else { return nil }
+        let resolved = PartitionResolver(now: nowSeconds).resolve(merged)
+        return resolved.isEmpty ? nil : resolved
+    }
+
+    /// Live partitions in token order, starting at `start` (inclusive or not), stopping after
+    /// `endToken` (inclusive) or after `limit` partitions. The basis of paging, repair and streaming.
+    public func scan(from start: PartitionKey? = nil, inclusive: Bool = true, endToken: Int64? = nil,
+                     limit: Int = .max) throws -> [ResolvedPartition] {
+        let (memtables, tables): ([Memtable], [LiveSSTable]) = lock.withLock { ([active] + flushing, sstables) }
+        var sources: [PartitionSource] = memtables.map { MemtableSource(memtable: $0, lock: lock, from: start) }
+        for sstable in tables {
+            if let endToken, sstable.reader.metadata.firstKey.token > endToken { continue }
+            if let start, sstable.reader.metadata.lastKey < start { continue }
+            sources.append(try sstable.reader.scanner(from: start, fillCache: false))
+        }
+        let merger = try PartitionMerger(sources)
+        let resolver = PartitionResolver(now: nowSeconds)
+        var out: [ResolvedPartition] = []
+        while out.count < limit, let merged = try merger.next() {
+            if let endToken, merged.key.token > endToken { break }
+            if !inclusive, let start, merged.key == start { continue }
+            let resolved = resolver.resolve(merged)
+            if !resolved.isEmpty { out.append(resolved) }
+        }
+        return out
+    }
+
+    // MARK: statistics
+
+    public var statistics: TableStatistics {
+        let (summaries, memtables, counters) = lock.withLock { (sstables.map(\.summary), [active] + flushing, self.counters) }
+        var levels: [Int: Int] = [:]
+        for s in summaries { levels[s.level, default: 0] += 1 }
+        return TableStatistics(
+            name: options.name,
+            sstableCount: summaries.count,
+            liveBytes: summaries.reduce(0) { $0 + $1.sizeBytes },
+            sstablesPerLevel: levels,
+            memtableBytes: memtables.reduce(0) { $0 + $1.estimatedBytes },
+            memtablePartitions: memtables.reduce(0) { $0 + $1.partitions.count },
+            flushingMemtables: memtables.count - 1,
+            pendingCompactions: strategy.estimatedPendingTasks(summaries, nowMicroseconds: environment.clock()),
+            bytesFlushed: counters.bytesFlushed,
+            bytesCompacted: counters.bytesCompacted,
+            bytesReadByCompaction: counters.bytesReadByCompaction,
+            flushes: counters.flushes,
+            compactions: counters.compactions)
+    }
+}
+
+struct TableCounters: Sendable {
+    var bytesFlushed = 0
+    var bytesCompacted = 0
+    var bytesReadByCompaction = 0
+    var flushes = 0
+    var compactions = 0
+}
+
+/// A table's storage figures. Write amplification of the data files is
+/// `(bytesFlushed + bytesCompacted) / bytesFlushed`.
+public struct TableStatistics: Sendable, Hashable {
+    public var name: String
+    public var sstableCount: Int
+    public var liveBytes: Int
+    public var sstablesPerLevel: [Int: Int]
+    public var memtableBytes: Int
+    public var memtablePartitions: Int
+    public var flushingMemtables: Int
+    public var pendingCompactions: Int
+    public var bytesFlushed: Int
+    public var bytesCompacted: Int
+    public var bytesReadByCompaction: Int
+    public var flushes: Int
+    public var compactions: Int
+}

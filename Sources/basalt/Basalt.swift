@@ -1,0 +1,23 @@
+import ArgumentParser
+
+/// `basalt`: the one binary. Subcommands grow with the project (`start`, `stress` come next).
+@main
+struct Basalt: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "basalt",
+        abstract: "Basalt, a distributed wide-column store.",
+        subcommands: [Bench.self, Debug.self])
+}
+
+struct Bench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Benchmarks that print a figure and the command that produced it.",
+        subcommands: [StorageBench.self])
+}
+
+/// Tools for tests; not part of the user-facing surface.
+struct Debug: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        shouldDisplay: false,
+        subcommands: [CrashWriter.self])
+}
