@@ -137,9 +137,14 @@ public struct UsingClause: Hashable, Sendable, CustomStringConvertible {
         self.timestamp = timestamp
     }
 
-    /// The clause with a leading space, or "" when neither part is set.
+    /// The clause with a leading space, or "" when neither part is set. TTL comes first unless both are
+    /// bind markers and TIMESTAMP's came first: rendering must keep the markers in their original order.
     public var description: String {
-        let parts = [ttl.map { "TTL \($0)" }, timestamp.map { "TIMESTAMP \($0)" }].compactMap { $0 }
+        var parts = [ttl.map { "TTL \($0)" }, timestamp.map { "TIMESTAMP \($0)" }].compactMap { $0 }
+        if case .bindMarker(let ttlMarker) = ttl, case .bindMarker(let timestampMarker) = timestamp,
+           timestampMarker.index < ttlMarker.index {
+            parts.reverse()
+        }
         return parts.isEmpty ? "" : " USING " + parts.joined(separator: " AND ")
     }
 }
