@@ -190,6 +190,7 @@ let validStatements: [ValidStatementCase] = [
     .init("SELECT \"Name\" AS \"N\", a AS b FROM \"Ks\".\"Tbl\""),
     .init("SELECT key, ttl, type, keyspaces, count, writetime FROM t"),
     .init("SELECT \"a\"\"b\" FROM t"),
+    .init("SELECT \"writetime\"(v), \"count\"(1), \"ttl\"(1) FROM t", "SELECT \"writetime\"(v), \"count\"(1), \"ttl\"(1) FROM t"),
     .init("SeLeCt * FrOm KS.Tbl WhErE Key = 1", "SELECT * FROM ks.tbl WHERE key = 1"),
     .init("SELECT * FROM t WHERE k IN (1, 2, 3)"),
     .init("SELECT * FROM t WHERE k IN ?"),

@@ -83,8 +83,20 @@ public indirect enum SelectorExpression: Hashable, Sendable, CustomStringConvert
         case .countRows: "count(*)"
         case .writetime(let column): "writetime(\(CQLText.name(column)))"
         case .ttl(let column): "ttl(\(CQLText.name(column)))"
-        case .function(let name, let arguments): CQLText.functionName(name) + "(" + CQLText.list(arguments) + ")"
+        case .function(let name, let arguments):
+            (readsAsSpecialForm ? "\"\(name.name)\"" : CQLText.functionName(name)) + "(" + CQLText.list(arguments) + ")"
         case .literal(let term): term.description
+        }
+    }
+
+    /// Unquoted `writetime(...)` and `ttl(...)` are always the special forms, and `count(1)` is `countRows`,
+    /// so a plain function call spelled that way came from a quoted name and must be rendered quoted.
+    private var readsAsSpecialForm: Bool {
+        guard case .function(let name, let arguments) = self, name.keyspace == nil else { return false }
+        switch name.name {
+        case "writetime", "ttl": return true
+        case "count": return arguments == [.literal(.integer("1"))]
+        default: return false
         }
     }
 }
