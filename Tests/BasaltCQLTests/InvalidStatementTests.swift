@@ -94,3 +94,12 @@ func deepNestingFailsCleanly(_ input: String) {
     let error = #expect(throws: CQLSyntaxError.self) { try CQLParser.parse(input) }
     #expect(error?.message.contains("nesting deeper than 64 levels") == true)
 }
+
+/// The limit counts every nested rule: 64 levels of list literals are allowed, 65 are not.
+@Test func nestingUpToTheLimitIsAccepted() throws {
+    func nested(_ depth: Int) -> String {
+        "INSERT INTO t (v) VALUES (" + String(repeating: "[", count: depth) + String(repeating: "]", count: depth) + ")"
+    }
+    _ = try CQLParser.parse(nested(64))
+    #expect(throws: CQLSyntaxError.self) { try CQLParser.parse(nested(65)) }
+}

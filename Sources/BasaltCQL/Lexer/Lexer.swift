@@ -145,16 +145,10 @@ struct Lexer {
 
     private func scanSymbol(at start: Int) throws(CQLSyntaxError) -> Token {
         let b = source[start]
-        let twoByte: Bool
-        switch b {
-        case .less, .greater, .bang, .plus, .minus:
-            twoByte = byte(start + 1) == .equals
-        default:
-            twoByte = false
+        if byte(start + 1) == .equals, b == .less || b == .greater || b == .bang || b == .plus || b == .minus {
+            return Token(kind: .symbol, value: text(start, start + 2), start: start, end: start + 2)
         }
         switch b {
-        case _ where twoByte:
-            return Token(kind: .symbol, value: text(start, start + 2), start: start, end: start + 2)
         case .openParen, .closeParen, .openBracket, .closeBracket, .openBrace, .closeBrace, .comma,
              .semicolon, .dot, .colon, .question, .star, .equals, .less, .greater, .plus, .minus, .slash, .percent:
             return Token(kind: .symbol, value: text(start, start + 1), start: start, end: start + 1)

@@ -16,8 +16,6 @@ extension Parser {
 
     /// `(t1, t2, ...)`; `targets[i]` is the bind target of a marker in position i (`.unknown` past its end).
     mutating func tupleLiteral(_ targets: [BindTarget]) throws(CQLSyntaxError) -> Term {
-        try enterNesting()
-        defer { leaveNesting() }
         try expectSymbol("(")
         var items: [Term] = []
         repeat {
