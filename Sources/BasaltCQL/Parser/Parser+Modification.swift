@@ -105,7 +105,8 @@ extension Parser {
         if acceptSymbol("-=") { return .subtract(column: column, value: try term(.column(column))) }
         try expectSymbol("=")
         // `c = c + v` / `c = c - v` / `c = c -1`: a name followed by an operator or a signed integer.
-        if isName() && (isSymbol("+", 1) || isSymbol("-", 1) || (peek(1).kind == .integer && peek(1).value.hasPrefix("-"))) {
+        let signedInteger = peek(1).kind == .integer && peek(1).value.hasPrefix("-")
+        if isName() && (isSymbol("+", 1) || isSymbol("-", 1) || signedInteger) {
             let other = current
             try requireSameColumn(other, as: column, form: "X = X \(isSymbol("+", 1) ? "+" : "-") <value>")
             advance()

@@ -57,7 +57,8 @@ extension Parser {
         if isFunctionCallStart {
             // COUNT(*), COUNT(1), WRITETIME(c) and TTL(c) are special forms only when spelled unquoted.
             let special = current.kind == .identifier && !isSymbol(".", 1)
-            if special && isKeyword("count") && (isSymbol("*", 2) || (peek(2).kind == .integer && peek(2).value == "1")) && isSymbol(")", 3) {
+            let countsRows = isSymbol("*", 2) || (peek(2).kind == .integer && peek(2).value == "1")
+            if special && isKeyword("count") && countsRows && isSymbol(")", 3) {
                 position += 4
                 return .countRows
             }

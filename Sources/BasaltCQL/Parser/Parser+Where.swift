@@ -43,12 +43,12 @@ extension Parser {
             return Relation(subject: .element(column: column, key: key), op: op, value: try term(.value(column)))
         }
         if acceptKeyword("in") {
-            if isBindMarker {
-                return Relation(subject: .column(column), op: .in, value: .bindMarker(try bindMarker(.inValues([column]))))
+            let candidates: Term = if isBindMarker {
+                .bindMarker(try bindMarker(.inValues([column])))
+            } else {
+                try inValues { (parser: inout Parser) throws(CQLSyntaxError) in try parser.term(.column(column)) }
             }
-            return Relation(subject: .column(column), op: .in, value: try inValues { (parser: inout Parser) throws(CQLSyntaxError) in
-                try parser.term(.column(column))
-            })
+            return Relation(subject: .column(column), op: .in, value: candidates)
         }
         if acceptKeyword("contains") {
             if acceptKeyword("key") {
@@ -77,16 +77,20 @@ extension Parser {
         let subject = RelationSubject.columns(columns)
         let elementTargets = columns.map { BindTarget.column($0) }
         if acceptKeyword("in") {
-            if isBindMarker {
-                return Relation(subject: subject, op: .in, value: .bindMarker(try bindMarker(.inValues(columns))))
+            let candidates: Term = if isBindMarker {
+                .bindMarker(try bindMarker(.inValues(columns)))
+            } else {
+                try inValues { (parser: inout Parser) throws(CQLSyntaxError) in
+                    if parser.isBindMarker { return .bindMarker(try parser.bindMarker(.columns(columns))) }
+                    return try parser.tupleLiteral(elementTargets)
+                }
             }
-            return Relation(subject: subject, op: .in, value: try inValues { (parser: inout Parser) throws(CQLSyntaxError) in
-                if parser.isBindMarker { return .bindMarker(try parser.bindMarker(.columns(columns))) }
-                return try parser.tupleLiteral(elementTargets)
-            })
+            return Relation(subject: subject, op: .in, value: candidates)
         }
         let op = try relationOperator()
-        if isBindMarker { return Relation(subject: subject, op: op, value: .bindMarker(try bindMarker(.columns(columns)))) }
+        if isBindMarker {
+            return Relation(subject: subject, op: op, value: .bindMarker(try bindMarker(.columns(columns))))
+        }
         guard isSymbol("(") else { throw mismatched(expecting: "'('") }
         return Relation(subject: subject, op: op, value: try tupleLiteral(elementTargets))
     }
