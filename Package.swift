@@ -39,5 +39,7 @@ let package = Package(
         .testTarget(name: "BasaltCommitLogTests", dependencies: ["BasaltCommitLog"]),
         .testTarget(name: "BasaltSSTableTests", dependencies: ["BasaltSSTable"]),
         .testTarget(name: "BasaltStorageTests", dependencies: ["BasaltStorage"]),
+        .target(name: "BasaltCQL"),
+        .testTarget(name: "BasaltCQLTests", dependencies: ["BasaltCQL"]),
     ]
 )

@@ -1,0 +1,62 @@
+extension Parser {
+    /// One statement, an optional `;`, then the end of the input.
+    mutating func singleStatement() throws(CQLSyntaxError) -> Statement {
+        let statement = try statement()
+        _ = acceptSymbol(";")
+        guard atEnd else { throw mismatched(expecting: "EOF") }
+        return statement
+    }
+
+    /// Statements separated by `;`; empty statements (`;;`) are skipped.
+    mutating func script() throws(CQLSyntaxError) -> [Statement] {
+        var statements: [Statement] = []
+        while true {
+            while acceptSymbol(";") {}
+            if atEnd { return statements }
+            statements.append(try statement())
+            if !atEnd { try expectSymbol(";") }
+        }
+    }
+
+    /// Dispatches on the first keyword. Bind markers are numbered per statement.
+    mutating func statement() throws(CQLSyntaxError) -> Statement {
+        markers = []
+        guard current.kind == .identifier else { throw noViableAlternative() }
+        switch current.value {
+        case "select": return .select(try selectStatement())
+        case "insert": return .insert(try insertStatement())
+        case "update": return .update(try updateStatement())
+        case "delete": return .delete(try deleteStatement())
+        case "begin": return .batch(try batchStatement())
+        case "use": return .use(try useStatement())
+        case "truncate": return .truncate(try truncateStatement())
+        case "create": return try createStatement()
+        case "alter": return try alterStatement()
+        case "drop": return try dropStatement()
+        case "describe", "desc": return .describe(try describeStatement())
+        default: throw noViableAlternative()
+        }
+    }
+
+    /// `CREATE KEYSPACE ...` or `CREATE TABLE|COLUMNFAMILY ...`.
+    private mutating func createStatement() throws(CQLSyntaxError) -> Statement {
+        try expectKeyword("create")
+        if isKeyword("keyspace") { return .createKeyspace(try createKeyspaceStatement()) }
+        if isKeyword("table") || isKeyword("columnfamily") { return .createTable(try createTableStatement()) }
+        throw noViableAlternative()
+    }
+
+    private mutating func alterStatement() throws(CQLSyntaxError) -> Statement {
+        try expectKeyword("alter")
+        if isKeyword("keyspace") { return .alterKeyspace(try alterKeyspaceStatement()) }
+        if isKeyword("table") || isKeyword("columnfamily") { return .alterTable(try alterTableStatement()) }
+        throw noViableAlternative()
+    }
+
+    private mutating func dropStatement() throws(CQLSyntaxError) -> Statement {
+        try expectKeyword("drop")
+        if isKeyword("keyspace") { return .dropKeyspace(try dropKeyspaceStatement()) }
+        if isKeyword("table") || isKeyword("columnfamily") { return .dropTable(try dropTableStatement()) }
+        throw noViableAlternative()
+    }
+}
