@@ -6,6 +6,7 @@ import PackageDescription
 //   BasaltCommitLog  segmented write-ahead log with group commit and replay
 //   BasaltSSTable    immutable sorted files: lz4 chunks, partition index, bloom filter, statistics
 //   BasaltStorage    the LSM engine: memtables, flush, reads that merge sources, compaction
+//   BasaltCQL        CQL-lite lexer and parser: statement text to a typed AST
 //   basalt           the executable (`basalt bench storage`, later `basalt start`, `basalt stress`)
 let package = Package(
     name: "Basalt",

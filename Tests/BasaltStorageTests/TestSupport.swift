@@ -33,3 +33,10 @@ struct TemporaryDirectory {
     }
     func remove() { try? FileManager.default.removeItem(atPath: path) }
 }
+
+/// A counter threads can bump (for failures seen inside concurrent loops).
+final class ManagedAtomicCounter: Sendable {
+    private let count = Atomic<Int>(0)
+    func increment() { count.add(1, ordering: .relaxed) }
+    var value: Int { count.load(ordering: .relaxed) }
+}
