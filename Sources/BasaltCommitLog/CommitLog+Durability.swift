@@ -133,10 +133,13 @@ extension CommitLog {
         monitor.lock()
         guard let prepared else { return }
         counters.segmentsCreated += 1
-        if lifecycle == .open {
+        // An append that needed a segment while this one was being made created its own, with a
+        // higher id; using this one after it would put older ids after newer records.
+        if lifecycle == .open && prepared.id > active.id {
             spare = prepared
         } else {
             unlink(prepared.path)
+            wantsSpare = lifecycle == .open
         }
     }
 

@@ -5,6 +5,7 @@ import Synchronization
 import Testing
 
 /// A fresh directory under /tmp, removed when `body` returns or throws.
+@discardableResult
 func withTemporaryDirectory<T>(_ body: (String) throws -> T) throws -> T {
     let path = "/tmp/basalt-commitlog-\(getpid())-\(UInt64.random(in: 0...UInt64.max))"
     try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
