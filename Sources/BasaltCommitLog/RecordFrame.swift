@@ -27,7 +27,7 @@ enum RecordFrame {
     }
 
     /// What a reader finds at an offset.
-    enum Check: Equatable {
+    enum Check {
         case valid(payloadLength: Int)
         /// Zero bytes where a frame header would be: the end of the written records, if all that follows is zero.
         case endOfData

@@ -4,7 +4,7 @@
 /// a valid record (`damage`) or running to the last non-zero byte of the segment (`damagedTail`, which
 /// the caller classifies as a torn write or a corruption depending on whether anything came later).
 struct SegmentScanner {
-    enum Event: Equatable {
+    enum Event {
         /// A frame whose checksums match; `end` is the offset just after it.
         case record(payload: Range<Int>, end: Int)
         /// Unreadable bytes `offset..<offset + length`, with a valid record right after them.
