@@ -1,0 +1,52 @@
+/// When appended records reach the disk, and therefore when a write may be acknowledged.
+public enum CommitLogSyncMode: Sendable, Hashable {
+    /// Group commit: a waiter is released only after an fsync covers its record. The sync thread waits
+    /// `windowMicroseconds` after the first unsynced append (or less, if much data is pending) so that
+    /// many concurrent writers share one fsync. Cassandra's `commitlog_sync: group`.
+    case group(windowMicroseconds: Int)
+    /// Acknowledge at once and fsync every `intervalMilliseconds`: a machine crash can lose up to one
+    /// interval of acknowledged writes, a process crash loses nothing (records are in the page cache).
+    case periodic(intervalMilliseconds: Int)
+
+    public static let defaultGroup = CommitLogSyncMode.group(windowMicroseconds: 2000)
+    public static let defaultPeriodic = CommitLogSyncMode.periodic(intervalMilliseconds: 10)
+}
+
+/// Tuning of a `CommitLog`; checked by `CommitLog.init`, which throws `.invalidConfiguration`.
+public struct CommitLogConfiguration: Sendable, Hashable {
+    public var syncMode: CommitLogSyncMode
+    /// Bytes preallocated per segment file (header included). At most 1 GiB so offsets fit in 32 bits.
+    public var segmentSize: Int
+    /// Largest payload `append` accepts; a record never spans segments, so it must fit in an empty one.
+    public var maximumRecordSize: Int
+
+    public static let defaultSegmentSize = 32 << 20
+
+    /// `maximumRecordSize` defaults to half the segment size (Cassandra's rule), so a full segment
+    /// wastes at most half its space when a large record forces a switch.
+    public init(syncMode: CommitLogSyncMode = .defaultGroup, segmentSize: Int = defaultSegmentSize,
+                maximumRecordSize: Int? = nil) {
+        self.syncMode = syncMode
+        self.segmentSize = segmentSize
+        self.maximumRecordSize = maximumRecordSize ?? segmentSize / 2
+    }
+
+    /// Why this configuration cannot be used, or nil when it can.
+    func problem() -> String? {
+        if segmentSize < SegmentLayout.minimumSegmentSize || segmentSize > SegmentLayout.maximumSegmentSize {
+            return "segmentSize \(segmentSize) outside \(SegmentLayout.minimumSegmentSize)...\(SegmentLayout.maximumSegmentSize)"
+        }
+        let largest = segmentSize - SegmentHeader.size - RecordFrame.overhead
+        if maximumRecordSize < 1 || maximumRecordSize > largest {
+            return "maximumRecordSize \(maximumRecordSize) outside 1...\(largest) for segmentSize \(segmentSize)"
+        }
+        switch syncMode {
+        case let .group(window) where window < 0 || window > 1_000_000:
+            return "group window \(window) µs outside 0...1000000"
+        case let .periodic(interval) where interval < 1 || interval > 60_000:
+            return "periodic interval \(interval) ms outside 1...60000"
+        default:
+            return nil
+        }
+    }
+}
