@@ -1,0 +1,130 @@
+import BasaltCore
+import Glibc
+
+/// The Index file is a 6-byte header (`BIDX`, version) followed by *segments*, each holding the
+/// entries of `summaryInterval` consecutive partitions (the last may hold fewer):
+///
+///     entryCount: u32 | bodyLength: u32 | body: entryCount index entries | crc32c(entryCount..body): u32
+///
+/// The Summary points at every segment, so a lookup reads exactly one segment with one pread (or
+/// finds it in the block cache), checks its CRC, and scans at most `summaryInterval` entries.
+enum IndexSegment {
+    static let headerLength = 8
+    static let overhead = headerLength + 4
+
+    /// Frames `body` (the encoded entries) for the Index file.
+    static func frame(entryCount: Int, body: [UInt8]) -> [UInt8] {
+        var w = ByteWriter(capacity: body.count + overhead)
+        w.write(bigEndian: UInt32(entryCount))
+        w.write(bigEndian: UInt32(body.count))
+        w.write(contentsOf: body)
+        w.write(bigEndian: CRC32C.checksum(w.bytes))
+        return w.bytes
+    }
+
+    /// Checks a segment frame read from `path` at `fileOffset` and returns a cursor over its entries.
+    static func open(_ frame: [UInt8], path: String, fileOffset: Int, interval: Int, streamLength: Int) throws -> IndexSegmentCursor {
+        func corrupt(_ reason: String) -> SSTableCorruption {
+            SSTableCorruption(path: path, offset: fileOffset, reason: "index segment: \(reason)")
+        }
+        guard frame.count >= overhead else { throw corrupt("\(frame.count) bytes is shorter than a segment frame") }
+        return try frame.withUnsafeBytes { raw throws -> IndexSegmentCursor in
+            let entryCount = Int(UInt32(bigEndian: raw.loadUnaligned(as: UInt32.self)))
+            let bodyLength = Int(UInt32(bigEndian: raw.loadUnaligned(fromByteOffset: 4, as: UInt32.self)))
+            guard bodyLength == frame.count - overhead else {
+                throw corrupt("body length \(bodyLength) in a frame of \(frame.count) bytes")
+            }
+            guard entryCount >= 1 && entryCount <= interval else { throw corrupt("entry count \(entryCount)") }
+            let crcAt = frame.count - 4
+            let stored = UInt32(bigEndian: raw.loadUnaligned(fromByteOffset: crcAt, as: UInt32.self))
+            let actual = CRC32C.checksum(UnsafeRawBufferPointer(rebasing: raw[0..<crcAt]))
+            guard stored == actual else {
+                throw corrupt("checksum mismatch: stored \(hex32(stored)), computed \(hex32(actual))")
+            }
+            return IndexSegmentCursor(reader: ByteReader(frame, offset: headerLength, end: crcAt), remaining: entryCount,
+                                      path: path, fileOffset: fileOffset, streamLength: streamLength)
+        }
+    }
+}
+
+/// Walks the entries of one verified segment. Positions in errors are file offsets.
+struct IndexSegmentCursor {
+    private var r: ByteReader
+    private var remaining: Int
+    let path: String
+    let fileOffset: Int
+    let streamLength: Int
+
+    init(reader: ByteReader, remaining: Int, path: String, fileOffset: Int, streamLength: Int) {
+        r = reader
+        self.remaining = remaining
+        self.path = path
+        self.fileOffset = fileOffset
+        self.streamLength = streamLength
+    }
+
+    /// The next entry in full, nil after the last.
+    mutating func next() throws -> IndexEntry? {
+        if remaining == 0 { return try finish() }
+        remaining -= 1
+        do throws(DecodeError) {
+            let token = try r.read(Int64.self, "index token")
+            let key = PartitionKey(token: token, bytes: try r.readLengthPrefixed(limit: PartitionKey.maximumLength, "index key"))
+            return try IndexEntry.readRest(&r, key: key, streamLength: streamLength)
+        } catch {
+            throw corruption(error)
+        }
+    }
+
+    /// The entry for `key`, or nil once an entry sorts after it. Compares in place: entries before the
+    /// key cost a token compare (and a memcmp on a token tie), never an allocation.
+    mutating func find(_ key: PartitionKey) throws -> IndexEntry? {
+        do throws(DecodeError) {
+            while remaining > 0 {
+                remaining -= 1
+                let token = try r.read(Int64.self, "index token")
+                if token > key.token { return nil }
+                let length = try r.readLength(limit: PartitionKey.maximumLength, "index key")
+                let keyStart = r.offset
+                try r.skip(length, "index key")
+                if token < key.token {
+                    try IndexEntry.skipRest(&r)
+                    continue
+                }
+                let order = r.bytes.withUnsafeBytes { raw in
+                    key.bytes.withUnsafeBytes { k in compareRaw(UnsafeRawBufferPointer(rebasing: raw[keyStart..<(keyStart + length)]), k) }
+                }
+                if order > 0 { return nil }
+                if order < 0 {
+                    try IndexEntry.skipRest(&r)
+                    continue
+                }
+                return try IndexEntry.readRest(&r, key: key, streamLength: streamLength)
+            }
+            return nil
+        } catch {
+            throw corruption(error)
+        }
+    }
+
+    /// After the last entry the body must be used up exactly.
+    private func finish() throws -> IndexEntry? {
+        if !r.isAtEnd { throw corruption(.malformed(what: "\(r.remaining) bytes after the last entry", offset: r.offset)) }
+        return nil
+    }
+
+    private func corruption(_ error: DecodeError) -> SSTableCorruption {
+        SSTableCorruption(path: path, offset: fileOffset + error.offset, reason: "index segment at \(fileOffset): \(error)")
+    }
+}
+
+/// memcmp order with shorter-is-smaller, over raw buffers.
+@inline(__always)
+func compareRaw(_ a: UnsafeRawBufferPointer, _ b: UnsafeRawBufferPointer) -> Int {
+    let common = min(a.count, b.count)
+    if common > 0 {
+        let r = memcmp(a.baseAddress!, b.baseAddress!, common)
+        if r != 0 { return r < 0 ? -1 : 1 }
+    }
+    return a.count == b.count ? 0 : (a.count < b.count ? -1 : 1)
+}

@@ -1,0 +1,3 @@
+import BasaltCore
+import Glibc
+@testable import BasaltSSTable
