@@ -22,13 +22,13 @@ enum IndexSegment {
         return w.bytes
     }
 
-    /// Checks a segment frame read from `path` at `fileOffset` and returns a cursor over its entries.
-    static func open(_ frame: [UInt8], path: String, fileOffset: Int, interval: Int, streamLength: Int) throws -> IndexSegmentCursor {
+    /// Checks a segment frame read from `path` at `fileOffset`: lengths, entry count and CRC.
+    static func verify(_ frame: [UInt8], path: String, fileOffset: Int, interval: Int) throws {
         func corrupt(_ reason: String) -> SSTableCorruption {
             SSTableCorruption(path: path, offset: fileOffset, reason: "index segment: \(reason)")
         }
         guard frame.count >= overhead else { throw corrupt("\(frame.count) bytes is shorter than a segment frame") }
-        return try frame.withUnsafeBytes { raw throws -> IndexSegmentCursor in
+        try frame.withUnsafeBytes { raw in
             let entryCount = Int(UInt32(bigEndian: raw.loadUnaligned(as: UInt32.self)))
             let bodyLength = Int(UInt32(bigEndian: raw.loadUnaligned(fromByteOffset: 4, as: UInt32.self)))
             guard bodyLength == frame.count - overhead else {
@@ -41,9 +41,14 @@ enum IndexSegment {
             guard stored == actual else {
                 throw corrupt("checksum mismatch: stored \(hex32(stored)), computed \(hex32(actual))")
             }
-            return IndexSegmentCursor(reader: ByteReader(frame, offset: headerLength, end: crcAt), remaining: entryCount,
-                                      path: path, fileOffset: fileOffset, streamLength: streamLength)
         }
+    }
+
+    /// A cursor over the entries of a frame that `verify` accepted (possibly earlier, before it was cached).
+    static func cursor(_ frame: [UInt8], path: String, fileOffset: Int, streamLength: Int) -> IndexSegmentCursor {
+        let entryCount = frame.withUnsafeBytes { Int(UInt32(bigEndian: $0.loadUnaligned(as: UInt32.self))) }
+        return IndexSegmentCursor(reader: ByteReader(frame, offset: headerLength, end: frame.count - 4), remaining: entryCount,
+                                  path: path, fileOffset: fileOffset, streamLength: streamLength)
     }
 }
 
