@@ -39,23 +39,23 @@ struct IndexEntry: Hashable, Sendable {
     }
 
     /// Reads the fields after the key (whose token and bytes the caller has read).
-    static func readRest(_ r: inout ByteReader, key: PartitionKey, streamLength: Int) throws(DecodeError) -> IndexEntry {
+    static func readRest(_ r: inout RawCursor, key: PartitionKey, streamLength: Int) throws(DecodeError) -> IndexEntry {
         let positionOffset = r.offset
-        let position = try r.readLength(limit: streamLength, "partition position")
-        let length = try r.readLength(limit: streamLength - position, "partition length")
+        let position = try r.length(limit: streamLength, "partition position")
+        let length = try r.length(limit: streamLength - position, "partition length")
         guard length > 0 else { throw DecodeError.malformed(what: "empty partition", offset: positionOffset) }
-        let rowIndexLength = try r.readLength(limit: r.remaining, "row index length")
+        let rowIndexLength = try r.length(limit: r.end - r.offset, "row index length")
         var rowIndex: [RowIndexBlock] = []
         if rowIndexLength > 0 {
             let end = r.offset + rowIndexLength
             let countOffset = r.offset
-            let count = try r.readLength(limit: rowIndexLength / 2, "row index block count")
+            let count = try r.length(limit: rowIndexLength / 2, "row index block count")
             guard count >= 2 else { throw DecodeError.malformed(what: "row index of \(count) block", offset: countOffset) }
             rowIndex.reserveCapacity(count)
             for _ in 0..<count {
-                let clustering = try r.readLengthPrefixed(limit: Clustering.maximumLength, "row index clustering")
+                let clustering = r.bytes(try r.lengthPrefixed(limit: Clustering.maximumLength, "row index clustering"))
                 let offsetAt = r.offset
-                let offset = try r.readLength(limit: length - 1, "row index offset")
+                let offset = try r.length(limit: length - 1, "row index offset")
                 if let previous = rowIndex.last, previous.offset >= offset || compareBytes(previous.firstClustering, clustering) >= 0 {
                     throw DecodeError.malformed(what: "row index blocks out of order", offset: offsetAt)
                 }
@@ -67,10 +67,10 @@ struct IndexEntry: Hashable, Sendable {
     }
 
     /// Reads the fields after the key without keeping them.
-    static func skipRest(_ r: inout ByteReader) throws(DecodeError) {
-        _ = try r.readVarint("partition position")
-        _ = try r.readVarint("partition length")
-        let rowIndexLength = try r.readLength(limit: r.remaining, "row index length")
+    static func skipRest(_ r: inout RawCursor) throws(DecodeError) {
+        _ = try r.varint("partition position")
+        _ = try r.varint("partition length")
+        let rowIndexLength = try r.length(limit: r.end - r.offset, "row index length")
         try r.skip(rowIndexLength, "row index")
     }
 }

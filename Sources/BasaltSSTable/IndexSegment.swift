@@ -47,58 +47,85 @@ enum IndexSegment {
     /// A cursor over the entries of a frame that `verify` accepted (possibly earlier, before it was cached).
     static func cursor(_ frame: [UInt8], path: String, fileOffset: Int, streamLength: Int) -> IndexSegmentCursor {
         let entryCount = frame.withUnsafeBytes { Int(UInt32(bigEndian: $0.loadUnaligned(as: UInt32.self))) }
-        return IndexSegmentCursor(reader: ByteReader(frame, offset: headerLength, end: frame.count - 4), remaining: entryCount,
+        return IndexSegmentCursor(frame: frame, offset: headerLength, end: frame.count - 4, remaining: entryCount,
                                   path: path, fileOffset: fileOffset, streamLength: streamLength)
     }
 }
 
 /// Walks the entries of one verified segment. Positions in errors are file offsets.
 struct IndexSegmentCursor {
-    private var r: ByteReader
+    private let frame: [UInt8]
+    private var offset: Int
+    private let end: Int
     private var remaining: Int
     let path: String
     let fileOffset: Int
     let streamLength: Int
 
-    init(reader: ByteReader, remaining: Int, path: String, fileOffset: Int, streamLength: Int) {
-        r = reader
+    init(frame: [UInt8], offset: Int, end: Int, remaining: Int, path: String, fileOffset: Int, streamLength: Int) {
+        self.frame = frame
+        self.offset = offset
+        self.end = end
         self.remaining = remaining
         self.path = path
         self.fileOffset = fileOffset
         self.streamLength = streamLength
     }
 
-    /// The next entry in full, nil after the last.
+    /// Runs `body` on a cursor at the current position and keeps the position it moved to.
+    private mutating func reading<T>(_ body: (inout RawCursor) throws(DecodeError) -> T) throws -> T {
+        let (start, end) = (offset, self.end)
+        let result: Result<(T, Int), DecodeError> = frame.withUnsafeBytes { raw in
+            var r = RawCursor(raw, offset: start, end: end)
+            do throws(DecodeError) {
+                let value = try body(&r)
+                return .success((value, r.offset))
+            } catch {
+                return .failure(error)
+            }
+        }
+        switch result {
+        case let .success((value, newOffset)):
+            offset = newOffset
+            return value
+        case let .failure(error):
+            throw SSTableCorruption(path: path, offset: fileOffset + error.offset, reason: "index segment at \(fileOffset): \(error)")
+        }
+    }
+
+    /// The next entry in full, nil after the last (when the body must be used up exactly).
     mutating func next() throws -> IndexEntry? {
-        if remaining == 0 { return try finish() }
+        if remaining == 0 {
+            if offset != end {
+                throw SSTableCorruption(path: path, offset: fileOffset + offset,
+                                        reason: "index segment at \(fileOffset): \(end - offset) bytes after the last entry")
+            }
+            return nil
+        }
         remaining -= 1
-        do throws(DecodeError) {
-            let token = try r.read(Int64.self, "index token")
-            let key = PartitionKey(token: token, bytes: try r.readLengthPrefixed(limit: PartitionKey.maximumLength, "index key"))
+        let streamLength = self.streamLength
+        return try reading { r throws(DecodeError) in
+            let token = try r.int64("index token")
+            let key = PartitionKey(token: token, bytes: r.bytes(try r.lengthPrefixed(limit: PartitionKey.maximumLength, "index key")))
             return try IndexEntry.readRest(&r, key: key, streamLength: streamLength)
-        } catch {
-            throw corruption(error)
         }
     }
 
     /// The entry for `key`, or nil once an entry sorts after it. Compares in place: entries before the
     /// key cost a token compare (and a memcmp on a token tie), never an allocation.
     mutating func find(_ key: PartitionKey) throws -> IndexEntry? {
-        do throws(DecodeError) {
-            while remaining > 0 {
-                remaining -= 1
-                let token = try r.read(Int64.self, "index token")
+        let (count, streamLength) = (remaining, self.streamLength)
+        remaining = 0
+        return try reading { r throws(DecodeError) -> IndexEntry? in
+            for _ in 0..<count {
+                let token = try r.int64("index token")
                 if token > key.token { return nil }
-                let length = try r.readLength(limit: PartitionKey.maximumLength, "index key")
-                let keyStart = r.offset
-                try r.skip(length, "index key")
+                let keyRange = try r.lengthPrefixed(limit: PartitionKey.maximumLength, "index key")
                 if token < key.token {
                     try IndexEntry.skipRest(&r)
                     continue
                 }
-                let order = r.bytes.withUnsafeBytes { raw in
-                    key.bytes.withUnsafeBytes { k in compareRaw(UnsafeRawBufferPointer(rebasing: raw[keyStart..<(keyStart + length)]), k) }
-                }
+                let order = key.bytes.withUnsafeBytes { compareRaw(UnsafeRawBufferPointer(rebasing: r.raw[keyRange]), $0) }
                 if order > 0 { return nil }
                 if order < 0 {
                     try IndexEntry.skipRest(&r)
@@ -107,19 +134,7 @@ struct IndexSegmentCursor {
                 return try IndexEntry.readRest(&r, key: key, streamLength: streamLength)
             }
             return nil
-        } catch {
-            throw corruption(error)
         }
-    }
-
-    /// After the last entry the body must be used up exactly.
-    private func finish() throws -> IndexEntry? {
-        if !r.isAtEnd { throw corruption(.malformed(what: "\(r.remaining) bytes after the last entry", offset: r.offset)) }
-        return nil
-    }
-
-    private func corruption(_ error: DecodeError) -> SSTableCorruption {
-        SSTableCorruption(path: path, offset: fileOffset + error.offset, reason: "index segment at \(fileOffset): \(error)")
     }
 }
 

@@ -126,7 +126,7 @@ public final class SSTableReader: Sendable {
     /// when this SSTable holds nothing for `key`.
     public func read(_ key: PartitionKey, slice: ClusteringSlice = .all) throws -> PartitionUpdate? {
         guard mayContain(key), let entry = try indexEntry(for: key) else { return nil }
-        return try readPartition(entry, slice: slice)
+        return try readPartition(entry, slice: slice) { try data.chunk($0) }
     }
 
     /// A scanner over the partitions in key order, from `from` (inclusive) or the first. With
@@ -180,11 +180,11 @@ public final class SSTableReader: Sendable {
         return IndexSegment.cursor(frame, path: indexFile.path, fileOffset: range.lowerBound, streamLength: data.info.uncompressedLength)
     }
 
-    /// The partition at `entry`, restricted to `slice`, with chunks from `chunk`. A slice of a partition
-    /// with a row index reads the header and only the blocks that can hold the slice.
+    /// The partition at `entry`, restricted to `slice`, with chunks from `fetch` (the cache-backed
+    /// random reads, or a scanner's read-ahead). A slice of a partition with a row index reads the
+    /// header and only the blocks that can hold the slice.
     func readPartition(_ entry: IndexEntry, slice: ClusteringSlice,
-                       chunk: ((Int) throws -> [UInt8])? = nil) throws -> PartitionUpdate {
-        let fetch = chunk ?? data.chunk
+                       chunk fetch: (Int) throws -> [UInt8]) throws -> PartitionUpdate {
         let chunkSize = data.info.chunkSize
         if entry.rowIndex.isEmpty || slice == .all {
             let (buffer, start) = try DataStream.bytes(at: entry.position, count: entry.length, chunkSize: chunkSize, chunk: fetch)

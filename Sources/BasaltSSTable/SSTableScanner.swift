@@ -33,7 +33,7 @@ public final class SSTableScanner {
                 if entry.key < bound { continue }
                 lowerBound = nil
             }
-            return try reader.readPartition(entry, slice: .all, chunk: chunk)
+            return try reader.readPartition(entry, slice: .all) { try chunk($0) }
         }
     }
 
