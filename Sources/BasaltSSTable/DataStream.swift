@@ -29,6 +29,7 @@ struct DataStream: Sendable {
     /// cached chunk itself when the range lies in one chunk (no copy), else a fresh concatenation.
     static func bytes(at position: Int, count: Int, chunkSize: Int,
                       chunk: (Int) throws -> [UInt8]) throws -> (buffer: [UInt8], start: Int) {
+        precondition(count > 0, "empty stream range")
         let first = position / chunkSize
         let last = (position + count - 1) / chunkSize
         if first == last { return (try chunk(first), position - first * chunkSize) }
@@ -49,10 +50,6 @@ struct DataStream: Sendable {
         let chunk = min(position / info.chunkSize, info.chunkCount - 1)
         return SSTableCorruption(path: file.path, offset: info.offsets[max(chunk, 0)],
                                  reason: "chunk \(chunk), stream position \(position): \(error)")
-    }
-
-    func corruption(at position: Int, _ reason: String) -> SSTableCorruption {
-        corruption(at: position, DecodeError.malformed(what: reason, offset: position))
     }
 }
 

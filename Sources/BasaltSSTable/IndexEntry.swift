@@ -56,6 +56,8 @@ struct IndexEntry: Hashable, Sendable {
                 let clustering = r.bytes(try r.lengthPrefixed(limit: Clustering.maximumLength, "row index clustering"))
                 let offsetAt = r.offset
                 let offset = try r.length(limit: length - 1, "row index offset")
+                // Block 0 starts after the partition header, so no offset is 0.
+                if offset == 0 { throw DecodeError.malformed(what: "row index block at offset 0", offset: offsetAt) }
                 if let previous = rowIndex.last, previous.offset >= offset || compareBytes(previous.firstClustering, clustering) >= 0 {
                     throw DecodeError.malformed(what: "row index blocks out of order", offset: offsetAt)
                 }

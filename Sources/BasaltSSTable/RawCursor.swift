@@ -18,8 +18,6 @@ struct RawCursor {
         self.end = end
     }
 
-    var isAtEnd: Bool { offset >= end }
-
     @inline(__always)
     private func require(_ count: Int, _ what: StaticString) throws(DecodeError) {
         if count < 0 || count > end - offset { throw DecodeError.truncated(what: "\(what)", offset: offset, needed: count) }

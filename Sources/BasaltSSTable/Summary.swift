@@ -20,8 +20,6 @@ struct Summary: Sendable {
 
     func segmentRange(_ i: Int) -> Range<Int> { segmentOffsets[i]..<segmentOffsets[i + 1] }
 
-    func segmentFirstKey(_ i: Int) -> PartitionKey { PartitionKey(token: tokens[i], bytes: keys[i]) }
-
     /// The segment whose key range holds `key`: the last whose first key is <= `key`; nil when `key`
     /// sorts before the first partition.
     func segment(for key: PartitionKey) -> Int? {
