@@ -33,7 +33,7 @@ public final class StorageEngine: @unchecked Sendable {
         self.configuration = configuration
         try FileSystem.makeDirectory(configuration.directory + "/tables")
         commitLog = try CommitLog(directory: configuration.directory + "/commitlog", configuration: configuration.commitLog)
-        cache = BlockCache(capacityBytes: configuration.blockCacheBytes)
+        cache = BlockCache(capacity: configuration.blockCacheBytes)
     }
 
     // MARK: tables

@@ -72,7 +72,7 @@ struct StorageBench: ParsableCommand {
             let stats = engine.statistics
             let userBytes = Double(operations * (Self.keyLength + valueSize))
             let sstableBytes = stats.tables.reduce(0) { $0 + $1.bytesFlushed + $1.bytesCompacted }
-            writeAmplification = (Double(sstableBytes) + Double(stats.commitLog.bytesWritten)) / userBytes
+            writeAmplification = (Double(sstableBytes) + Double(stats.commitLog.bytesAppended)) / userBytes
             let live = stats.tables.reduce(0) { $0 + $1.liveBytes }
             spaceAmplification = Double(live) / Double(keySpace * (Self.keyLength + valueSize))
         }
