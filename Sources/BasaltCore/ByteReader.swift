@@ -5,7 +5,9 @@
 /// length read from input is checked against an explicit limit before it is used.
 public struct ByteReader: Sendable {
     public let bytes: [UInt8]
-    public private(set) var offset: Int
+    /// Where the next read starts. Public (not private(set)) so that the readers below can be
+    /// `@inlinable`: every SSTable and commit-log decode calls them, across module boundaries.
+    public var offset: Int
     public let end: Int
 
     public init(_ bytes: [UInt8], offset: Int = 0, end: Int? = nil) {
@@ -18,17 +20,19 @@ public struct ByteReader: Sendable {
     public var remaining: Int { end - offset }
     public var isAtEnd: Bool { offset >= end }
 
-    @inline(__always)
-    func require(_ count: Int, _ what: StaticString) throws(DecodeError) {
+    @inlinable @inline(__always)
+    public func require(_ count: Int, _ what: StaticString) throws(DecodeError) {
         if count < 0 || count > end - offset { throw DecodeError.truncated(what: "\(what)", offset: offset, needed: count) }
     }
 
+    @inlinable
     public mutating func readByte(_ what: StaticString = "byte") throws(DecodeError) -> UInt8 {
         try require(1, what)
         defer { offset += 1 }
         return bytes[offset]
     }
 
+    @inlinable
     public mutating func read<T: FixedWidthInteger>(_: T.Type, _ what: StaticString = "integer") throws(DecodeError) -> T {
         let size = MemoryLayout<T>.size
         try require(size, what)
@@ -38,6 +42,7 @@ public struct ByteReader: Sendable {
         return value
     }
 
+    @inlinable
     public mutating func readVarint(_ what: StaticString = "varint") throws(DecodeError) -> UInt64 {
         var result: UInt64 = 0
         var shift: UInt64 = 0
@@ -59,6 +64,7 @@ public struct ByteReader: Sendable {
     }
 
     /// A varint length, checked against `limit`, used as a count or size.
+    @inlinable
     public mutating func readLength(limit: Int, _ what: StaticString) throws(DecodeError) -> Int {
         let start = offset
         let raw = try readVarint(what)
@@ -66,6 +72,7 @@ public struct ByteReader: Sendable {
         return Int(raw)
     }
 
+    @inlinable
     public mutating func readBytes(count: Int, _ what: StaticString = "bytes") throws(DecodeError) -> [UInt8] {
         try require(count, what)
         defer { offset += count }
@@ -73,11 +80,13 @@ public struct ByteReader: Sendable {
     }
 
     /// A varint length (at most `limit`) followed by that many bytes.
+    @inlinable
     public mutating func readLengthPrefixed(limit: Int, _ what: StaticString) throws(DecodeError) -> [UInt8] {
         let count = try readLength(limit: limit, what)
         return try readBytes(count: count, what)
     }
 
+    @inlinable
     public mutating func skip(_ count: Int, _ what: StaticString = "skip") throws(DecodeError) {
         try require(count, what)
         offset += count

@@ -108,7 +108,8 @@ public enum DataCodec {
     }
 
     public static func encode(_ mutation: Mutation) -> [UInt8] {
-        var w = ByteWriter(capacity: 64)
+        // One allocation for typical small mutations instead of growing 64 -> 128 -> 256.
+        var w = ByteWriter(capacity: 256)
         write(mutation, to: &w)
         return w.bytes
     }

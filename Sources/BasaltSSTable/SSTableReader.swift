@@ -117,15 +117,18 @@ public final class SSTableReader: Sendable {
 
     /// False when this SSTable certainly does not hold `key`: outside its key range, or rejected by the
     /// bloom filter. True means "read to find out".
-    public func mayContain(_ key: PartitionKey) -> Bool {
-        !(key < metadata.firstKey) && !(metadata.lastKey < key) && filter.mayContain(key.bytes)
+    public func mayContain(_ key: PartitionKey) -> Bool { mayContain(key, probe: BloomProbe(key)) }
+
+    /// `mayContain` with the key's bloom hash computed by the caller (once for all SSTables of a read).
+    public func mayContain(_ key: PartitionKey, probe: BloomProbe) -> Bool {
+        !(key < metadata.firstKey) && !(metadata.lastKey < key) && filter.mayContain(probe)
     }
 
     /// The partition `key` restricted to `slice`: rows in the slice in ascending clustering order, the
     /// static row, the partition deletion and every range tombstone that may overlap the slice. Nil
     /// when this SSTable holds nothing for `key`.
-    public func read(_ key: PartitionKey, slice: ClusteringSlice = .all) throws -> PartitionUpdate? {
-        guard mayContain(key), let entry = try indexEntry(for: key) else { return nil }
+    public func read(_ key: PartitionKey, slice: ClusteringSlice = .all, probe: BloomProbe? = nil) throws -> PartitionUpdate? {
+        guard mayContain(key, probe: probe ?? BloomProbe(key)), let entry = try indexEntry(for: key) else { return nil }
         return try readPartition(entry, slice: slice) { try data.chunk($0) }
     }
 

@@ -30,7 +30,12 @@ final class Memtable: @unchecked Sendable {
     private(set) var minTimestamp = Int64.max
     private var sortedKeysCache: [PartitionKey]?
 
-    init(table: TableID) { self.table = table }
+    /// `expectedPartitions`: sized from the memtable this one replaces, so that filling it does not
+    /// rehash the dictionary a dozen times.
+    init(table: TableID, expectedPartitions: Int = 0) {
+        self.table = table
+        partitions.reserveCapacity(expectedPartitions)
+    }
 
     var isEmpty: Bool { partitions.isEmpty }
 
@@ -56,6 +61,13 @@ final class Memtable: @unchecked Sendable {
     func read(_ key: PartitionKey, slice: ClusteringSlice) -> PartitionUpdate? {
         guard let entry = partitions[key] else { return nil }
         return Self.restrict(entry.update, to: slice)
+    }
+
+    /// Every partition in token order, for flushing (no lookups: the entries are sorted directly).
+    func sortedUpdates() -> [PartitionUpdate] {
+        var entries = partitions.map { (key: $0.key, entry: $0.value) }
+        entries.sort { $0.key < $1.key }
+        return entries.map(\.entry.update)
     }
 
     /// Partition keys in token order (sorted once per batch of new partitions).

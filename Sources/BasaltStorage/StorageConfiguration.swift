@@ -23,7 +23,7 @@ public struct StorageConfiguration: Sendable {
 
     public init(directory: String,
                 commitLog: CommitLogConfiguration = CommitLogConfiguration(),
-                memtableFlushBytes: Int = 64 << 20,
+                memtableFlushBytes: Int = 256 << 20,
                 maximumFlushingMemtables: Int = 2,
                 blockCacheBytes: Int = 256 << 20,
                 compactionThroughputBytesPerSecond: Int = 64 << 20,

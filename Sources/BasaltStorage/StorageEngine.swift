@@ -78,7 +78,7 @@ public final class StorageEngine: @unchecked Sendable {
     public func truncate(_ id: TableID) throws {
         guard let table = table(id) else { throw StorageError.unknownTable("\(id)") }
         try writeOrder.withWriteLock { try table.truncate(at: commitLog.currentPosition) }
-        discardObsoleteSegments()
+        discardObsoleteSegments(flushed: nil)
     }
 
     // MARK: start-up
@@ -94,7 +94,7 @@ public final class StorageEngine: @unchecked Sendable {
                 table.applyToMemtable(update, position: position)
             }
         }
-        discardObsoleteSegments()
+        discardObsoleteSegments(flushed: nil)
         return report
     }
 
@@ -179,7 +179,7 @@ public final class StorageEngine: @unchecked Sendable {
                 delayMilliseconds = min(delayMilliseconds * 2, 5000)
             }
         }
-        discardObsoleteSegments()
+        discardObsoleteSegments(flushed: table)
     }
 
     func scheduleCompaction(_ table: Table) {
@@ -205,17 +205,26 @@ public final class StorageEngine: @unchecked Sendable {
         }
     }
 
-    /// Deletes commit-log segments that no unflushed memtable depends on. The exclusive `writeOrder`
-    /// lock waits out writes between their append and their memtable insert, whose positions the
-    /// memtables would otherwise not show yet.
-    func discardObsoleteSegments() {
-        writeOrder.withWriteLock {
-            var oldest = commitLog.currentPosition
+    /// After a flush of `flushed`: records in its manifest how far the commit log is flushed for it,
+    /// then deletes commit-log segments that no unflushed memtable depends on. The exclusive
+    /// `writeOrder` lock waits out writes between their append and their memtable insert, whose
+    /// positions the memtables would otherwise not show yet.
+    func discardObsoleteSegments(flushed: Table?) {
+        let (oldest, flushedFloor) = writeOrder.withWriteLock { () -> (CommitLogPosition, CommitLogPosition?) in
+            let current = commitLog.currentPosition
+            var oldest = current
             for table in allTables {
                 if let position = table.oldestUnflushedPosition(), position < oldest { oldest = position }
             }
-            commitLog.discardSegments(before: oldest)
+            return (oldest, flushed.map { $0.oldestUnflushedPosition() ?? current })
         }
+        if let flushed, let flushedFloor {
+            do { try flushed.advanceReplayFloor(to: flushedFloor) } catch {
+                // Only costs replay time after a restart (flushed data is replayed again, harmlessly).
+                recordBackgroundError("recording the flushed position of \(flushed.options.name): \(error)")
+            }
+        }
+        commitLog.discardSegments(before: oldest)
     }
 
     // MARK: operations
@@ -226,13 +235,16 @@ public final class StorageEngine: @unchecked Sendable {
     }
 
     public func flush(_ table: Table) throws {
-        guard table.switchMemtableForFlush() else { return }
         var failure: Error?
-        flushQueue.sync {
-            do { while try table.flushOldestMemtable() {} } catch { failure = error }
+        // The flush queue may be full when called, so switch and drain until the active memtable was
+        // switched out empty-handed: everything written before this call is then in SSTables.
+        while failure == nil && table.switchMemtableForFlush() {
+            flushQueue.sync {
+                do { while try table.flushOldestMemtable() {} } catch { failure = error }
+            }
         }
         if let failure { throw failure }
-        discardObsoleteSegments()
+        discardObsoleteSegments(flushed: table)
     }
 
     /// Compacts each table's SSTables into as few as its strategy allows (nodetool compact).

@@ -52,8 +52,7 @@ extension Table {
                         return manifest.nextGeneration
                     }
                     let descriptor = SSTableDescriptor(directory: directory, generation: generation)
-                    var options = SSTableWriterOptions(expectedPartitions: max(1, expectedPartitions))
-                    options.level = task.outputLevel
+                    let options = writerOptions(expectedPartitions: expectedPartitions, level: task.outputLevel)
                     writer = (try SSTableWriter(descriptor: descriptor, table: id, options: options), descriptor)
                 }
                 try writer!.0.append(kept)

@@ -2,7 +2,8 @@ import BasaltCore
 import BasaltSSTable
 
 extension Table {
-    /// Switches the active memtable out if it holds anything; true when there is something to flush.
+    /// Switches the active memtable out if it holds anything; true when there is something to flush
+    /// (the active memtable stays put when the flush queue is full: flush those first, then call again).
     func switchMemtableForFlush() -> Bool {
         lock.withLock { switchMemtableLocked() || !flushing.isEmpty }
     }
@@ -20,7 +21,7 @@ extension Table {
         let descriptor = SSTableDescriptor(directory: directory, generation: generation)
         let reader = try writeSSTable(descriptor, level: 0, partitions: memtable.partitions.count) { writer in
             // A flushing memtable is never written again, so its entries are read without the lock.
-            for key in memtable.sortedKeys() { try writer.append(memtable.partitions[key]!.update) }
+            for update in memtable.sortedUpdates() { try writer.append(update) }
         }
         let written = reader.onDiskSize
         let committed = try commit(adding: [LiveSSTable(reader: reader, level: 0)], removing: [],
@@ -38,9 +39,8 @@ extension Table {
     /// Writes one SSTable with `fill`, fsyncs it and opens it; deletes the partial files on any failure.
     func writeSSTable(_ descriptor: SSTableDescriptor, level: Int, partitions: Int,
                       _ fill: (SSTableWriter) throws -> Void) throws -> SSTableReader {
-        var options = SSTableWriterOptions(expectedPartitions: max(1, partitions))
-        options.level = level
-        let writer = try SSTableWriter(descriptor: descriptor, table: id, options: options)
+        let writer = try SSTableWriter(descriptor: descriptor, table: id,
+                                       options: writerOptions(expectedPartitions: partitions, level: level))
         do {
             try fill(writer)
             _ = try writer.finish()
@@ -49,6 +49,14 @@ extension Table {
             writer.abort()
             throw error
         }
+    }
+
+    func writerOptions(expectedPartitions: Int, level: Int) -> SSTableWriterOptions {
+        var options = SSTableWriterOptions(expectedPartitions: max(1, expectedPartitions))
+        options.level = level
+        options.chunkSize = self.options.chunkLengthBytes
+        options.compression = self.options.compression
+        return options
     }
 
     /// Atomically replaces `removing` with `adding` in the manifest on disk and then in memory, running

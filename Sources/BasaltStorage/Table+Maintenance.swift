@@ -10,7 +10,8 @@ extension Table {
             var next = lock.withLock { manifest }
             let removed = lock.withLock { sstables }
             next.entries = []
-            next.replayFloor = position
+            // Records ending at or before `position` were written before the truncation.
+            next.replayFloor = CommitLogPosition(segment: position.segment, offset: position.offset + 1)
             try FileSystem.writeAtomically(next.encode(), to: directory + "/" + TableManifest.fileName, directory: directory)
             lock.withLock {
                 next.nextGeneration = max(next.nextGeneration, manifest.nextGeneration)
@@ -25,6 +26,18 @@ extension Table {
         // A flush or compaction running now finds its memtable or inputs gone when it commits, and
         // deletes its output instead (see `commit`).
         for sstable in removed { sstable.reader.descriptor.deleteAllComponents() }
+    }
+
+    /// Records that commit-log records ending before `floor` are all in SSTables, so that replay after
+    /// a restart skips them instead of loading flushed data back into the memtable.
+    func advanceReplayFloor(to floor: CommitLogPosition) throws {
+        try manifestLock.withLock {
+            var next = lock.withLock { manifest }
+            if let current = next.replayFloor, current >= floor { return }
+            next.replayFloor = floor
+            try FileSystem.writeAtomically(next.encode(), to: directory + "/" + TableManifest.fileName, directory: directory)
+            lock.withLock { manifest.replayFloor = max(manifest.replayFloor ?? floor, floor) }
+        }
     }
 
     /// Hard-links the files of every live SSTable into `snapshots/<name>/` (cheap, and immune to later

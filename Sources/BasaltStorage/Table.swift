@@ -111,7 +111,7 @@ public final class Table: @unchecked Sendable {
     /// Applies an update that is already in the commit log at `position` (nil when not logged).
     func applyToMemtable(_ update: PartitionUpdate, position: CommitLogPosition?) {
         let full: Bool = lock.withLock {
-            if let floor = manifest.replayFloor, let position, position <= floor { return false }
+            if let floor = manifest.replayFloor, let position, position < floor { return false }
             active.apply(update, position: position)
             return active.estimatedBytes >= environment.memtableFlushBytes && switchMemtableLocked()
         }
@@ -122,7 +122,7 @@ public final class Table: @unchecked Sendable {
     func switchMemtableLocked() -> Bool {
         if active.isEmpty || flushing.count >= environment.maximumFlushingMemtables { return false }
         flushing.append(active)
-        active = Memtable(table: id)
+        active = Memtable(table: id, expectedPartitions: active.partitions.count)
         return true
     }
 
@@ -139,7 +139,7 @@ public final class Table: @unchecked Sendable {
     public func readMerged(_ key: PartitionKey, slice: ClusteringSlice = .all) throws -> PartitionUpdate? {
         var merged: PartitionUpdate?
         let tables: [LiveSSTable] = lock.withLock {
-            if let update = active.read(key, slice: slice) { merged = update }
+            if !active.isEmpty, let update = active.read(key, slice: slice) { merged = update }
             for memtable in flushing {
                 if let update = memtable.read(key, slice: slice) {
                     if merged == nil { merged = update } else { merged!.merge(update) }
@@ -147,8 +147,10 @@ public final class Table: @unchecked Sendable {
             }
             return sstables
         }
-        for sstable in tables where sstable.reader.mayContain(key) {
-            if let update = try sstable.reader.read(key, slice: slice) {
+        if tables.isEmpty { return merged }
+        let probe = BloomProbe(key)
+        for sstable in tables {
+            if let update = try sstable.reader.read(key, slice: slice, probe: probe) {
                 if merged == nil { merged = update } else { merged!.merge(update) }
             }
         }

@@ -21,8 +21,8 @@ struct TableManifest: Hashable, Sendable {
 
     var entries: [Entry] = []
     var nextGeneration: UInt64 = 1
-    /// Commit-log records at or before this position are not replayed into this table (set by TRUNCATE,
-    /// so that replay cannot resurrect truncated data).
+    /// Commit-log records ending before this position are not replayed into this table: everything
+    /// before it was flushed (advanced after each flush) or truncated (so replay cannot resurrect it).
     var replayFloor: CommitLogPosition?
 
     func encode() -> [UInt8] {

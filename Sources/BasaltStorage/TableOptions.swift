@@ -8,11 +8,20 @@ public struct TableOptions: Sendable, Hashable {
     /// (Cassandra's default, 10 days).
     public var gcGraceSeconds: Int32
     public var compaction: CompactionOptions
+    /// Uncompressed bytes per compressed SSTable chunk (CQL `compression = {'chunk_length_in_kb': 16}`):
+    /// smaller chunks make random reads decompress less, larger ones compress better and scan faster.
+    public var chunkLengthBytes: Int
+    /// lz4 on or off (CQL `compression = {'enabled': false}`).
+    public var compression: Bool
 
-    public init(name: String, gcGraceSeconds: Int32 = 864_000, compaction: CompactionOptions = .sizeTiered()) {
+    public init(name: String, gcGraceSeconds: Int32 = 864_000, compaction: CompactionOptions = .sizeTiered(),
+                chunkLengthBytes: Int = 16 << 10, compression: Bool = true) {
+        precondition(chunkLengthBytes >= 512 && chunkLengthBytes <= 1 << 20, "chunk length outside 512 B ... 1 MiB")
         self.name = name
         self.gcGraceSeconds = gcGraceSeconds
         self.compaction = compaction
+        self.chunkLengthBytes = chunkLengthBytes
+        self.compression = compression
     }
 }
 

@@ -27,16 +27,17 @@ struct StorageBench: ParsableCommand {
     @Option(help: "Concurrent writer or reader threads.") var threads = 1
     @Option(help: "Data directory (fills start from an empty one).") var dir = "/tmp/basalt-bench"
     @Option(help: "Commit-log mode: group (ack after the group's fsync) or periodic (ack at once).") var sync = Sync.group
-    @Option(name: .customLong("memtable-mb")) var memtableMegabytes = 64
+    @Option(name: .customLong("memtable-mb")) var memtableMegabytes = 256
     @Option(name: .customLong("cache-mb")) var cacheMegabytes = 256
+    @Option(name: .customLong("chunk-kb"), help: "SSTable chunk length (fills only).") var chunkKilobytes = 16
     @Flag(help: "Print one JSON object as the last line.") var json = false
 
     static let table = UUID(uuidString: "00000000-0000-0000-0000-0000000BE4C4")!
     static let keyLength = 16
 
     func validate() throws {
-        guard keys > 0, threads > 0, threads <= 1024, valueSize >= 0, valueSize <= 1 << 20 else {
-            throw ValidationError("--keys and --threads must be positive (threads at most 1024), --value-size in 0...1048576")
+        guard keys > 0, threads > 0, threads <= 1024, valueSize >= 0, valueSize <= 1 << 20, (1...1024).contains(chunkKilobytes) else {
+            throw ValidationError("--keys and --threads must be positive (threads at most 1024), --value-size in 0...1048576, --chunk-kb in 1...1024")
         }
     }
 
@@ -48,8 +49,11 @@ struct StorageBench: ParsableCommand {
         let configuration = StorageConfiguration(directory: dir, commitLog: commitLog,
                                                  memtableFlushBytes: memtableMegabytes << 20, blockCacheBytes: cacheMegabytes << 20)
         let engine = try StorageEngine(configuration: configuration)
-        let table = try engine.openTable(Self.table, options: TableOptions(name: "bench.storage"))
-        try engine.replayCommitLog()
+        let table = try engine.openTable(Self.table, options: TableOptions(name: "bench.storage", chunkLengthBytes: chunkKilobytes << 10))
+        let replay = try engine.replayCommitLog()
+        if replay.recordsReplayed > 0 || !replay.isClean {
+            print("replayed \(replay.recordsReplayed) commit-log records; \(table.statistics.memtablePartitions) partitions in memtables")
+        }
 
         let operations: Int
         switch workload {
@@ -57,8 +61,10 @@ struct StorageBench: ParsableCommand {
         case .readseq: operations = keySpace
         default: operations = keys
         }
+        // The key order is drawn before the clock starts, as the anchors do.
+        let order = keyOrder(operations: operations, keySpace: keySpace)
         let start = ContinuousClock.now
-        let (histogram, found) = try runWorkload(engine: engine, table: table, operations: operations, keySpace: keySpace)
+        let (histogram, found) = try runWorkload(engine: engine, table: table, order: order)
         let elapsed = start.duration(to: .now)
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
 
@@ -105,7 +111,17 @@ struct StorageBench: ParsableCommand {
     }
 
     /// Runs the workload on `threads` threads; returns the merged latency histogram and the found count.
-    func runWorkload(engine: StorageEngine, table: Table, operations: Int, keySpace: Int) throws -> (LatencyHistogram, Int) {
+    func keyOrder(operations: Int, keySpace: Int) -> [Int] {
+        var random = SplitMix(seed: 42)
+        switch workload {
+        case .readseq: return []
+        case .fillseq: return Array(0..<operations)
+        case .fillrandom: return Array(0..<operations).shuffled(using: &random)
+        default: return (0..<operations).map { _ in Int(random.next() % UInt64(keySpace)) }
+        }
+    }
+
+    func runWorkload(engine: StorageEngine, table: Table, order: [Int]) throws -> (LatencyHistogram, Int) {
         if workload == .readseq {
             var histogram = LatencyHistogram()
             var count = 0
@@ -119,15 +135,6 @@ struct StorageBench: ParsableCommand {
                 last = page.last!.key
             }
             return (histogram, count)
-        }
-        let order: [Int]
-        switch workload {
-        case .fillseq: order = Array(0..<operations)
-        case .fillrandom:
-            var random = SystemRandomNumberGenerator()
-            order = Array(0..<operations).shuffled(using: &random)
-        default:
-            order = (0..<operations).map { _ in Int.random(in: 0..<keySpace) }
         }
         let values = ValuePool()
         let results = ThreadResults(count: threads)

@@ -82,20 +82,25 @@ import Testing
 
     @Test func bloomFilterBitLayout() {
         var filter = BloomFilter(expectedKeys: 3, falsePositiveChance: 0.01)
-        #expect(filter.hashCount == 7 && filter.bitCount == 64)
+        #expect(filter.hashCount == 7 && filter.bitCount == 512)
         let keys: [[UInt8]] = [[0x61], [0x62], [0x63]]
         for k in keys { filter.insert(k) }
-        // The documented rule, recomputed independently: probe i sets bit ((h1 + i*h2) * bitCount) >> 64.
-        var expected: UInt64 = 0
+        // The documented rule, recomputed independently: one block (h1 picks it), 9 bits of h2 per probe.
+        var expected = [UInt64](repeating: 0, count: 8)
         for k in keys {
-            let (h1, h2) = k.withUnsafeBytes { Murmur3.hash128($0) }
-            for i in 0..<UInt64(7) { expected |= 1 << (h1 &+ i &* h2).multipliedFullWidth(by: 64).high }
+            var (_, h2) = k.withUnsafeBytes { Murmur3.hash128($0) }
+            for _ in 0..<7 {
+                let bit = h2 & 511
+                expected[Int(bit >> 6)] |= 1 << (bit & 63)
+                h2 >>= 9
+            }
         }
-        #expect(filter.words == [expected])
-        #expect(hex(filter.words.flatMap { w in withUnsafeBytes(of: w.bigEndian) { Array($0) } }) == Self.bloomWord)
+        #expect(filter.words == expected)
+        #expect(hex(filter.words.flatMap { w in withUnsafeBytes(of: w.bigEndian) { Array($0) } }) == Self.bloomWords)
         let encoded = filter.encoded()
-        #expect(hex(Array(encoded.prefix(18))) == "42464c540001" + "00000007" + "0000000000000040")
-        #expect(hex(Array(encoded[18..<26])) == Self.bloomWord)
+        #expect(hex(Array(encoded.prefix(18))) == "42464c540001" + "00000007" + "0000000000000200")
+        #expect(hex(Array(encoded[18..<82])) == Self.bloomWords)
+        for k in keys { #expect(filter.mayContain(k)) }
     }
 
     static let dataCRC = "b4fbd264"
@@ -103,7 +108,7 @@ import Testing
     static let indexCRC = "106f77b2"
     static let compressionCRC = "0b87f030"
     static let compressedFrame = "01e085555565f65978890161000100010100120001004f01c801780100af507878787878c5aa36fb"
-    static let bloomWord = "1810080a6db05112"
+    static let bloomWords = "00000000000000000000010000000008000000000000001002000200000000000002000000280400001100000400441004000210040000000000010000000400"
 }
 
 func hexBytes(_ s: String) -> [UInt8] {
