@@ -21,8 +21,6 @@ public enum CQLProtocolError: Error, Hashable, Sendable, CustomStringConvertible
     case decompressionFailed(declaredLength: Int32, compressedLength: Int)
     /// A length field that may not be negative was, or `[value]` used a length below -2.
     case invalidLength(field: String, length: Int32)
-    /// A count whose elements cannot possibly fit in the remaining bytes.
-    case countExceedsRemaining(field: String, count: Int, remaining: Int)
     case invalidUTF8(field: String)
     case duplicateKey(field: String, key: String)
     case unknownConsistency(UInt16)
@@ -55,8 +53,6 @@ public enum CQLProtocolError: Error, Hashable, Sendable, CustomStringConvertible
         case .decompressionFailed(let declared, let compressed):
             "Cannot decompress \(compressed) lz4 bytes to the declared \(declared) bytes"
         case .invalidLength(let field, let length): "Invalid length \(length) for \(field)"
-        case .countExceedsRemaining(let field, let count, let remaining):
-            "\(field) count \(count) cannot fit in the remaining \(remaining) bytes"
         case .invalidUTF8(let field): "Invalid UTF-8 in \(field)"
         case .duplicateKey(let field, let key): "Duplicate key '\(key)' in \(field)"
         case .unknownConsistency(let code): "Unknown code \(code) for a consistency level"

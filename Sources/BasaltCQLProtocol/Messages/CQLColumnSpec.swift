@@ -34,7 +34,7 @@ extension ByteBuffer {
             globalTable = (try readCQLString("keyspace"), try readCQLString("table"))
         }
         // A spec is at least a [string] name and a [short] type id (plus two [string]s if not global).
-        try checkCount("columns", count: count, minimumElementSize: global ? 4 : 8)
+        try checkCount(count, minimumElementSize: global ? 4 : 8)
         var columns: [CQLColumnSpec] = []
         columns.reserveCapacity(count)
         for _ in 0..<count {

@@ -24,11 +24,8 @@ extension ByteBuffer {
         guard rowCount >= 0 else { throw CQLProtocolError.invalidLength(field: "rows_count", length: rowCount) }
         // Zero-width rows would take no bytes, so a hostile count could not be bounded by the body.
         guard metadata.columnCount > 0 || rowCount == 0 else { throw CQLProtocolError.rowsWithoutColumns(rowCount: rowCount) }
-        let (cells, overflow) = Int(rowCount).multipliedReportingOverflow(by: metadata.columnCount)
-        guard !overflow else {
-            throw CQLProtocolError.countExceedsRemaining(field: "rows", count: Int(rowCount), remaining: readableBytes)
-        }
-        try checkCount("row cells", count: cells, minimumElementSize: 4)
+        // Both counts are below 2^31, so the cell count fits easily.
+        try checkCount(Int(rowCount) * metadata.columnCount, minimumElementSize: 4)
         var rows: [[[UInt8]?]] = []
         rows.reserveCapacity(Int(rowCount))
         for _ in 0..<rowCount {

@@ -24,8 +24,8 @@ extension ByteBuffer {
     }
 
     /// Reads a `[short]` or `[int]` element count and checks that `count` elements of at least
-    /// `minimumElementSize` bytes each can still fit: a hostile count then fails before any
-    /// allocation instead of reserving gigabytes.
+    /// `minimumElementSize` bytes each are already buffered, so a hostile count never reserves
+    /// gigabytes: it reads as "need more bytes", which inside a complete frame body is a truncation.
     mutating func readCQLCount(_ field: String, minimumElementSize: Int, wide: Bool) throws -> Int {
         let count: Int
         if wide {
@@ -35,16 +35,14 @@ extension ByteBuffer {
         } else {
             count = Int(try readCQLShort())
         }
-        try checkCount(field, count: count, minimumElementSize: minimumElementSize)
+        try checkCount(count, minimumElementSize: minimumElementSize)
         return count
     }
 
-    func checkCount(_ field: String, count: Int, minimumElementSize: Int) throws {
-        assert(minimumElementSize >= 0)
-        let (needed, overflow) = count.multipliedReportingOverflow(by: minimumElementSize)
-        if overflow || needed > readableBytes {
-            throw CQLProtocolError.countExceedsRemaining(field: field, count: count, remaining: readableBytes)
-        }
+    func checkCount(_ count: Int, minimumElementSize: Int) throws {
+        // Counts come from an [int] and sizes are small, so the product cannot overflow 64 bits.
+        assert(count >= 0 && (0...16).contains(minimumElementSize))
+        if count * minimumElementSize > readableBytes { throw CQLNeedMoreBytes() }
     }
 
     /// Writes a collection count as `[short]`; more than 65535 entries cannot be expressed and is
