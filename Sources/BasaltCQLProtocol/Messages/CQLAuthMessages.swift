@@ -34,7 +34,7 @@ extension ByteBuffer {
     }
 
     public mutating func readCQLAuthToken() throws -> CQLAuthToken? {
-        try parseUnwindingIfNeeded { buffer in CQLAuthToken(token: try buffer.readCQLBytes("auth token")) }
+        try parseUnwindingIfNeeded { buffer in CQLAuthToken(token: try buffer.readCQLBytes()) }
     }
 
     @discardableResult

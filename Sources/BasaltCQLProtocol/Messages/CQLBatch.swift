@@ -58,7 +58,7 @@ extension ByteBuffer {
                 let target: CQLBatch.Statement.Target
                 switch statementKind {
                 case 0: target = .query(try buffer.readCQLLongString("BATCH query"))
-                case 1: target = .prepared(id: try buffer.readCQLShortBytes("BATCH prepared id"))
+                case 1: target = .prepared(id: try buffer.readCQLShortBytes())
                 default: throw CQLProtocolError.unknownBatchStatementKind(statementKind)
                 }
                 let valueCount = try buffer.readCQLCount("BATCH values", minimumElementSize: 4, wide: false)

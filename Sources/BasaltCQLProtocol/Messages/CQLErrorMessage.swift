@@ -126,7 +126,7 @@ extension ByteBuffer {
             case 0x2400:
                 kind = .alreadyExists(keyspace: try buffer.readCQLString("keyspace"), table: try buffer.readCQLString("table"))
             case 0x2500:
-                kind = .unprepared(id: try buffer.readCQLShortBytes("unprepared id"))
+                kind = .unprepared(id: try buffer.readCQLShortBytes())
             default:
                 kind = .unknown(code: code)
             }

@@ -14,7 +14,7 @@ public struct CQLExecute: Hashable, Sendable {
 extension ByteBuffer {
     public mutating func readCQLExecute() throws -> CQLExecute? {
         try parseUnwindingIfNeeded { buffer in
-            let id = try buffer.readCQLShortBytes("prepared id")
+            let id = try buffer.readCQLShortBytes()
             return CQLExecute(id: id, parameters: try buffer.readCQLQueryParametersBody())
         }
     }

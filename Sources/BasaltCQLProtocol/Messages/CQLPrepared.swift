@@ -27,7 +27,7 @@ extension ByteBuffer {
     }
 
     mutating func readCQLPreparedBody() throws -> CQLPrepared {
-        let id = try readCQLShortBytes("prepared id")
+        let id = try readCQLShortBytes()
         let flags = try readCQLInt()
         guard flags & ~CQLColumnSpecs.globalTablesSpecFlag == 0 else {
             throw CQLProtocolError.invalidFlags(field: "prepared metadata", flags: flags)

@@ -95,7 +95,7 @@ extension ByteBuffer {
             }
         }
         if flags & CQLQueryParameters.Flag.pageSize != 0 { parameters.pageSize = try readCQLInt() }
-        if flags & CQLQueryParameters.Flag.pagingState != 0 { parameters.pagingState = try readCQLBytes("paging state") }
+        if flags & CQLQueryParameters.Flag.pagingState != 0 { parameters.pagingState = try readCQLBytes() }
         if flags & CQLQueryParameters.Flag.serialConsistency != 0 { parameters.serialConsistency = try readCQLConsistency() }
         if flags & CQLQueryParameters.Flag.defaultTimestamp != 0 { parameters.defaultTimestamp = try readCQLTimestamp() }
         return parameters

@@ -31,7 +31,7 @@ extension ByteBuffer {
         for _ in 0..<rowCount {
             var row: [[UInt8]?] = []
             row.reserveCapacity(metadata.columnCount)
-            for _ in 0..<metadata.columnCount { row.append(try readCQLBytes("cell")) }
+            for _ in 0..<metadata.columnCount { row.append(try readCQLBytes()) }
             rows.append(row)
         }
         return CQLRows(metadata: metadata, rows: rows)

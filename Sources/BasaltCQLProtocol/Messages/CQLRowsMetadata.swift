@@ -44,7 +44,7 @@ extension ByteBuffer {
         let countValue = try readCQLInt()
         guard countValue >= 0 else { throw CQLProtocolError.invalidLength(field: "columns_count", length: countValue) }
         var pagingState: [UInt8]?
-        if flags & CQLRowsMetadata.Flag.hasMorePages != 0 { pagingState = try readCQLBytes("paging state") }
+        if flags & CQLRowsMetadata.Flag.hasMorePages != 0 { pagingState = try readCQLBytes() }
         if flags & CQLRowsMetadata.Flag.noMetadata != 0 {
             return CQLRowsMetadata(noMetadataColumnCount: Int(countValue), pagingState: pagingState)
         }

@@ -11,14 +11,14 @@ public enum CQLBoundValue: Hashable, Sendable {
 // [bytes], [short bytes], [value], [bytes map] (spec §3).
 extension ByteBuffer {
     /// `[bytes]`: a negative length is null.
-    mutating func readCQLBytes(_ field: String) throws -> [UInt8]? {
+    mutating func readCQLBytes() throws -> [UInt8]? {
         let length = try readCQLInt()
         guard length >= 0 else { return nil }
         guard let bytes = readBytes(length: Int(length)) else { throw CQLNeedMoreBytes() }
         return bytes
     }
 
-    mutating func readCQLShortBytes(_ field: String) throws -> [UInt8] {
+    mutating func readCQLShortBytes() throws -> [UInt8] {
         let length = Int(try readCQLShort())
         guard let bytes = readBytes(length: length) else { throw CQLNeedMoreBytes() }
         return bytes
@@ -43,7 +43,7 @@ extension ByteBuffer {
         var map: [String: [UInt8]] = [:]
         for _ in 0..<count {
             let key = try readCQLString(field)
-            guard let value = try readCQLBytes(field) else {
+            guard let value = try readCQLBytes() else {
                 throw CQLProtocolError.invalidLength(field: field + " value", length: -1)
             }
             guard map.updateValue(value, forKey: key) == nil else {
