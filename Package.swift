@@ -17,6 +17,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.0"),
     ],
     targets: [
         .systemLibrary(
@@ -42,5 +43,10 @@ let package = Package(
         .testTarget(name: "BasaltStorageTests", dependencies: ["BasaltStorage"]),
         .target(name: "BasaltCQL"),
         .testTarget(name: "BasaltCQLTests", dependencies: ["BasaltCQL"]),
+        .target(
+            name: "BasaltCQLProtocol",
+            dependencies: [.product(name: "NIOCore", package: "swift-nio"), "CLZ4"]
+        ),
+        .testTarget(name: "BasaltCQLProtocolTests", dependencies: ["BasaltCQLProtocol"]),
     ]
 )

@@ -1,0 +1,31 @@
+import NIOCore
+
+/// Writes messages as frames, compressing bodies once compression has been negotiated.
+public struct CQLFrameEncoder: Hashable, Sendable {
+    /// nil until STARTUP negotiates compression; STARTUP itself is never compressed.
+    public var compression: CQLCompression?
+
+    public init(compression: CQLCompression? = nil) {
+        self.compression = compression
+    }
+
+    @discardableResult
+    public func encode(_ response: CQLResponseFrame, into buffer: inout ByteBuffer) -> Int {
+        buffer.writeCQLFrame(response.frame, compression: compression)
+    }
+
+    @discardableResult
+    public func encode(_ request: CQLRequestFrame, into buffer: inout ByteBuffer) -> Int {
+        buffer.writeCQLFrame(request.frame, compression: compression)
+    }
+
+    /// The reply to a frame-level protocol error, to be sent just before closing the connection:
+    /// an ERROR 0x000A in v4 framing on the offending stream. For `unsupportedVersion` its text is
+    /// the one that makes drivers downgrade (notes §0.1). Never compressed: the peer may not have
+    /// negotiated anything yet.
+    @discardableResult
+    public static func encodeReply(to error: CQLProtocolError, into buffer: inout ByteBuffer) -> Int {
+        let response = CQLResponseFrame(stream: error.replyStream, response: .error(CQLErrorMessage(error)))
+        return buffer.writeCQLFrame(response.frame, compression: nil)
+    }
+}

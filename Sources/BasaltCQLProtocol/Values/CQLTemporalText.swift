@@ -1,0 +1,146 @@
+// Parsing of the date, time and timestamp literal forms Cassandra accepts
+// (TimestampSerializer / SimpleDateSerializer / TimeSerializer). No Foundation: the calendar math
+// is the proleptic Gregorian "days from civil" algorithm, which is what Java's ISO chronology uses.
+enum CQLTemporalText {
+    static let millisecondsPerDay: Int64 = 86_400_000
+
+    /// `yyyy-mm-dd[(T| )hh:mm[:ss[.f{1,9}]]][zone]` or a bare date with a zone. The zone is `Z`,
+    /// `±hh`, `±hhmm`, `±hh:mm`, or `UTC`/`GMT`; without one, UTC is assumed (Cassandra would use
+    /// the server's default zone; a cluster must not depend on it). Fractions beyond milliseconds
+    /// are truncated as Java's parser does.
+    static func timestampMilliseconds(_ text: String) -> Int64? {
+        var scanner = Scanner(text)
+        guard let days = scanner.date() else { return nil }
+        var millis: Int64 = 0
+        if scanner.consume("T") || scanner.consume(" ") {
+            if let time = scanner.timeOfDay(requireSeconds: false) {
+                millis = time / 1_000_000
+            } else {
+                return nil
+            }
+        }
+        guard let offsetSeconds = scanner.zone(), scanner.isAtEnd else { return nil }
+        let (dayMillis, overflow1) = days.multipliedReportingOverflow(by: millisecondsPerDay)
+        let (local, overflow2) = dayMillis.addingReportingOverflow(millis)
+        let (utc, overflow3) = local.subtractingReportingOverflow(offsetSeconds * 1000)
+        return overflow1 || overflow2 || overflow3 ? nil : utc
+    }
+
+    /// `[-]yyyy-mm-dd` as days since 1970-01-01.
+    static func daysSinceEpoch(_ text: String) -> Int64? {
+        var scanner = Scanner(text)
+        guard let days = scanner.date(), scanner.isAtEnd else { return nil }
+        return days
+    }
+
+    /// `hh:mm:ss[.f{1,9}]` as nanoseconds since midnight.
+    static func nanosecondsOfDay(_ text: String) -> Int64? {
+        var scanner = Scanner(text)
+        guard let nanos = scanner.timeOfDay(requireSeconds: true), scanner.isAtEnd else { return nil }
+        return nanos
+    }
+
+    /// Days from 1970-01-01 to the given proleptic Gregorian date (H. Hinnant's days_from_civil).
+    static func daysFromCivil(year: Int64, month: Int64, day: Int64) -> Int64 {
+        let shiftedYear = month <= 2 ? year - 1 : year
+        let era = (shiftedYear >= 0 ? shiftedYear : shiftedYear - 399) / 400
+        let yearOfEra = shiftedYear - era * 400
+        let dayOfYear = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
+        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
+        return era * 146_097 + dayOfEra - 719_468
+    }
+
+    static func daysInMonth(year: Int64, month: Int64) -> Int64 {
+        switch month {
+        case 2: (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
+        case 4, 6, 9, 11: 30
+        default: 31
+        }
+    }
+}
+
+/// Lowercases ASCII letters only, so `t`/`z`/`utc` match without folding punctuation together.
+private func foldCase(_ byte: UInt8) -> UInt8 {
+    (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte) ? byte | 0x20 : byte
+}
+
+/// A cursor over the ASCII bytes of a temporal literal.
+private struct Scanner {
+    let bytes: [UInt8]
+    var offset = 0
+
+    init(_ text: String) { bytes = Array(text.utf8) }
+
+    var isAtEnd: Bool { offset == bytes.count }
+
+    mutating func consume(_ literal: String) -> Bool {
+        let expected = Array(literal.utf8)
+        guard bytes.count - offset >= expected.count,
+            zip(bytes[offset...], expected).allSatisfy({ foldCase($0.0) == foldCase($0.1) })
+        else { return false }
+        offset += expected.count
+        return true
+    }
+
+    /// Between `minimum` and `maximum` decimal digits, with how many were read.
+    mutating func digits(minimum: Int, maximum: Int) -> (value: Int64, count: Int)? {
+        var value: Int64 = 0
+        var count = 0
+        while offset < bytes.count, count < maximum, isDecimalDigit(bytes[offset]) {
+            value = value * 10 + Int64(bytes[offset] - UInt8(ascii: "0"))
+            offset += 1
+            count += 1
+        }
+        return count >= minimum ? (value, count) : nil
+    }
+
+    mutating func date() -> Int64? {
+        let negative = consume("-")
+        guard let year = digits(minimum: 1, maximum: 9), consume("-"),
+            let month = digits(minimum: 1, maximum: 2), consume("-"),
+            let day = digits(minimum: 1, maximum: 2)
+        else { return nil }
+        let signedYear = negative ? -year.value : year.value
+        guard (1...12).contains(month.value),
+            (1...CQLTemporalText.daysInMonth(year: signedYear, month: month.value)).contains(day.value)
+        else { return nil }
+        return CQLTemporalText.daysFromCivil(year: signedYear, month: month.value, day: day.value)
+    }
+
+    mutating func timeOfDay(requireSeconds: Bool) -> Int64? {
+        guard let hours = digits(minimum: 1, maximum: 2), hours.value < 24, consume(":"),
+            let minutes = digits(minimum: 2, maximum: 2), minutes.value < 60
+        else { return nil }
+        var nanos = (hours.value * 60 + minutes.value) * 60 * 1_000_000_000
+        if consume(":") {
+            guard let seconds = digits(minimum: 2, maximum: 2), seconds.value < 60 else { return nil }
+            nanos += seconds.value * 1_000_000_000
+            if consume(".") {
+                guard let fraction = digits(minimum: 1, maximum: 9) else { return nil }
+                var scale: Int64 = 1
+                for _ in fraction.count..<9 { scale *= 10 }
+                nanos += fraction.value * scale
+            }
+        } else if requireSeconds {
+            return nil
+        }
+        return nanos
+    }
+
+    /// The zone offset in seconds east of UTC; zero when absent.
+    mutating func zone() -> Int64? {
+        if isAtEnd || consume("Z") || consume("UTC") || consume("GMT") { return 0 }
+        let sign: Int64
+        if consume("+") { sign = 1 } else if consume("-") { sign = -1 } else { return nil }
+        guard let hours = digits(minimum: 2, maximum: 2), hours.value <= 18 else { return nil }
+        var minutes: Int64 = 0
+        let hasColon = consume(":")
+        if let parsed = digits(minimum: 2, maximum: 2) {
+            guard parsed.value < 60 else { return nil }
+            minutes = parsed.value
+        } else if hasColon {
+            return nil
+        }
+        return sign * (hours.value * 3600 + minutes * 60)
+    }
+}
