@@ -7,6 +7,7 @@ import PackageDescription
 //   BasaltSSTable    immutable sorted files: lz4 chunks, partition index, bloom filter, statistics
 //   BasaltStorage    the LSM engine: memtables, flush, reads that merge sources, compaction
 //   BasaltCQL        CQL-lite lexer and parser: statement text to a typed AST
+//   BasaltCQLProtocol CQL native protocol v4: frames, messages, CQL types and values (on NIOCore)
 //   basalt           the executable (`basalt bench storage`, later `basalt start`, `basalt stress`)
 let package = Package(
     name: "Basalt",
