@@ -2,9 +2,8 @@ import Glibc
 
 /// The sync thread and the durability waits it releases.
 ///
-/// One thread does every fsync, so concurrent writers share them: in group mode it waits out a short
-/// window after the first unsynced append, then syncs everything written by then in one go and wakes
-/// every waiter it covered. A failed sync fails exactly the records it covered (they may or may not
+/// One thread does every fsync, so concurrent writers share them: in group mode it syncs everything
+/// written so far as soon as it is free (after an optional window), and wakes every waiter it covered. A failed sync fails exactly the records it covered (they may or may not
 /// be on disk; Linux may even report a retry as successful after dropping the pages, so they are
 /// never retried into "durable"), and seals the segment so later records go to a fresh file.
 extension CommitLog {
@@ -103,8 +102,11 @@ extension CommitLog {
                 let deadline: UInt64
                 switch configuration.syncMode {
                 case let .group(window):
-                    // The window starts when this thread first sees pending data, which the first
-                    // append after the last snapshot signals at once.
+                    // The group stays open `window` after its first record (0 by default: it closes
+                    // as soon as this thread is free, and the records that arrive while an fsync
+                    // runs form the next group — many writers share one fsync, a lone writer pays
+                    // one fsync and no timer). The window starts when this thread first sees pending
+                    // data, which the first append after the last snapshot signals at once.
                     if unsyncedSince == 0 { unsyncedSince = now }
                     deadline = unsyncedSince + UInt64(window) * 1000
                 case .periodic:

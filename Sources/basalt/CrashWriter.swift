@@ -16,7 +16,7 @@ struct CrashWriter: ParsableCommand {
     @Option(help: "group or periodic") var sync = "group"
 
     func run() throws {
-        let mode: CommitLogSyncMode = sync == "periodic" ? .periodic(intervalMilliseconds: 10) : .group(windowMicroseconds: 2000)
+        let mode: CommitLogSyncMode = sync == "periodic" ? .periodic(intervalMilliseconds: 10) : .defaultGroup
         let engine = try StorageEngine(configuration: CrashWorkload.configuration(directory: dir, syncMode: mode))
         try engine.openTable(CrashWorkload.table, options: CrashWorkload.options)
         try engine.replayCommitLog()

@@ -45,7 +45,7 @@ struct StorageBench: ParsableCommand {
         if workload.isFill { try? FileManager.default.removeItem(atPath: dir) }
         let keySpace = workload.isFill ? keys : ((try? String(contentsOfFile: dir + "/keyspace", encoding: .utf8))
             .flatMap { Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) } ?? keys)
-        let commitLog = CommitLogConfiguration(syncMode: sync == .group ? .group(windowMicroseconds: 2000) : .periodic(intervalMilliseconds: 10))
+        let commitLog = CommitLogConfiguration(syncMode: sync == .group ? .defaultGroup : .periodic(intervalMilliseconds: 10))
         let configuration = StorageConfiguration(directory: dir, commitLog: commitLog,
                                                  memtableFlushBytes: memtableMegabytes << 20, blockCacheBytes: cacheMegabytes << 20)
         let engine = try StorageEngine(configuration: configuration)

@@ -53,7 +53,7 @@ struct CrashRecoveryTests {
     }
 
     func verify(directory: String, acknowledged: Set<Int>, round: Int) throws {
-        let engine = try StorageEngine(configuration: CrashWorkload.configuration(directory: directory, syncMode: .group(windowMicroseconds: 2000)))
+        let engine = try StorageEngine(configuration: CrashWorkload.configuration(directory: directory, syncMode: .defaultGroup))
         defer { try? engine.close() }
         let table = try engine.openTable(CrashWorkload.table, options: CrashWorkload.options)
         try engine.replayCommitLog()

@@ -124,7 +124,7 @@ struct StorageEngineTests {
         let directory = TemporaryDirectory("group")
         defer { directory.remove() }
         var configuration = Self.configuration(directory)
-        configuration.commitLog = CommitLogConfiguration(syncMode: .group(windowMicroseconds: 2000))
+        configuration.commitLog = CommitLogConfiguration(syncMode: .defaultGroup)
         let engine = try StorageEngine(configuration: configuration)
         let table = try engine.openTable(Self.table, options: Self.options)
         let failures = ManagedAtomicCounter()
