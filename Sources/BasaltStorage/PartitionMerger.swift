@@ -44,26 +44,38 @@ final class MemtableSource: PartitionSource {
 
 /// Merges several key-ordered partition streams into one: partitions with the same key from
 /// different sources are merged into one update (newest fact wins in every slot).
-/// A linear scan of the heads is enough here: a read or compaction merges tens of sources, not thousands.
+/// A linear scan of the heads is enough here: a read or compaction merges tens of sources, not
+/// thousands. Heads' keys are kept apart from the updates so that comparing them copies nothing.
 final class PartitionMerger {
     private let sources: [PartitionSource]
     private var heads: [PartitionUpdate?]
+    private var keys: [PartitionKey?]
 
     init(_ sources: [PartitionSource]) throws {
         self.sources = sources
         heads = try sources.map { try $0.next() }
+        keys = heads.map { $0?.key }
     }
 
     func next() throws -> PartitionUpdate? {
-        var smallest: PartitionKey?
-        for head in heads {
-            if let key = head?.key, smallest == nil || key < smallest! { smallest = key }
+        if sources.count == 1 {
+            guard let head = heads[0].take() else { return nil }
+            heads[0] = try sources[0].next()
+            return head
         }
-        guard let key = smallest else { return nil }
+        var smallest = -1
+        for i in keys.indices {
+            guard let key = keys[i] else { continue }
+            if smallest < 0 || key < keys[smallest]! { smallest = i }
+        }
+        guard smallest >= 0 else { return nil }
+        let key = keys[smallest]!
         var merged: PartitionUpdate?
-        for i in heads.indices where heads[i]?.key == key {
-            if merged == nil { merged = heads[i] } else { merged!.merge(heads[i]!) }
+        for i in smallest..<keys.count where keys[i] == key {
+            let update = heads[i].take()!
+            if merged == nil { merged = update } else { merged!.merge(update) }
             heads[i] = try sources[i].next()
+            keys[i] = heads[i]?.key
         }
         return merged
     }

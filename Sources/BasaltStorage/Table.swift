@@ -168,23 +168,27 @@ public final class Table: @unchecked Sendable {
     /// `endToken` (inclusive) or after `limit` partitions. The basis of paging, repair and streaming.
     public func scan(from start: PartitionKey? = nil, inclusive: Bool = true, endToken: Int64? = nil,
                      limit: Int = .max) throws -> [ResolvedPartition] {
+        let scanner = try self.scanner(from: start, inclusive: inclusive, endToken: endToken)
+        var out: [ResolvedPartition] = []
+        while out.count < limit, let partition = try scanner.next() { out.append(partition) }
+        return out
+    }
+
+    /// A streaming scan: one merge over every source, for walking many partitions (a full-table
+    /// scan, streaming to another node) without seeking again for every page.
+    public func scanner(from start: PartitionKey? = nil, inclusive: Bool = true, endToken: Int64? = nil) throws -> TableScanner {
         let (memtables, tables): ([Memtable], [LiveSSTable]) = lock.withLock { ([active] + flushing, sstables) }
-        var sources: [PartitionSource] = memtables.map { MemtableSource(memtable: $0, lock: lock, from: start) }
+        var sources: [PartitionSource] = []
+        for memtable in memtables where lock.withLock({ !memtable.isEmpty }) {
+            sources.append(MemtableSource(memtable: memtable, lock: lock, from: start))
+        }
         for sstable in tables {
             if let endToken, sstable.reader.metadata.firstKey.token > endToken { continue }
             if let start, sstable.reader.metadata.lastKey < start { continue }
             sources.append(try sstable.reader.scanner(from: start, fillCache: false))
         }
-        let merger = try PartitionMerger(sources)
-        let resolver = PartitionResolver(now: nowSeconds)
-        var out: [ResolvedPartition] = []
-        while out.count < limit, let merged = try merger.next() {
-            if let endToken, merged.key.token > endToken { break }
-            if !inclusive, let start, merged.key == start { continue }
-            let resolved = resolver.resolve(merged)
-            if !resolved.isEmpty { out.append(resolved) }
-        }
-        return out
+        return TableScanner(merger: try PartitionMerger(sources), resolver: PartitionResolver(now: nowSeconds),
+                            skipping: inclusive ? nil : start, endToken: endToken)
     }
 
     // MARK: statistics
@@ -207,6 +211,34 @@ public final class Table: @unchecked Sendable {
             bytesReadByCompaction: counters.bytesReadByCompaction,
             flushes: counters.flushes,
             compactions: counters.compactions)
+    }
+}
+
+/// Live partitions of a table in token order, merged from every source as they are read.
+public final class TableScanner {
+    private let merger: PartitionMerger
+    private let resolver: PartitionResolver
+    private let skipping: PartitionKey?
+    private let endToken: Int64?
+    private var finished = false
+
+    init(merger: PartitionMerger, resolver: PartitionResolver, skipping: PartitionKey?, endToken: Int64?) {
+        self.merger = merger
+        self.resolver = resolver
+        self.skipping = skipping
+        self.endToken = endToken
+    }
+
+    /// The next partition with live data, or nil at the end of the range.
+    public func next() throws -> ResolvedPartition? {
+        while !finished, let merged = try merger.next() {
+            if let endToken, merged.key.token > endToken { break }
+            if let skipping, merged.key == skipping { continue }
+            let resolved = resolver.resolve(merged)
+            if !resolved.isEmpty { return resolved }
+        }
+        finished = true
+        return nil
     }
 }
 
