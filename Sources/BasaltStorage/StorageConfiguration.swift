@@ -12,7 +12,8 @@ public struct StorageConfiguration: Sendable {
     public var memtableFlushBytes: Int
     /// Per table, how many memtables may wait for flush before writers are held back.
     public var maximumFlushingMemtables: Int
-    /// Decompressed SSTable chunks kept in memory, shared by all tables.
+    /// Decompressed SSTable chunks kept in memory, shared by all tables (Cassandra's chunk cache,
+    /// `file_cache_size`, also defaults to 512 MiB).
     public var blockCacheBytes: Int
     /// Compaction write rate limit in bytes per second (Cassandra's compaction_throughput); 0 = none.
     public var compactionThroughputBytesPerSecond: Int
@@ -25,7 +26,7 @@ public struct StorageConfiguration: Sendable {
                 commitLog: CommitLogConfiguration = CommitLogConfiguration(),
                 memtableFlushBytes: Int = 256 << 20,
                 maximumFlushingMemtables: Int = 2,
-                blockCacheBytes: Int = 256 << 20,
+                blockCacheBytes: Int = 512 << 20,
                 compactionThroughputBytesPerSecond: Int = 64 << 20,
                 automaticCompaction: Bool = true,
                 clock: @escaping @Sendable () -> Int64 = StorageConfiguration.systemClock) {

@@ -28,7 +28,7 @@ struct StorageBench: ParsableCommand {
     @Option(help: "Data directory (fills start from an empty one).") var dir = "/tmp/basalt-bench"
     @Option(help: "Commit-log mode: group (ack after the group's fsync) or periodic (ack at once).") var sync = Sync.group
     @Option(name: .customLong("memtable-mb")) var memtableMegabytes = 256
-    @Option(name: .customLong("cache-mb")) var cacheMegabytes = 256
+    @Option(name: .customLong("cache-mb")) var cacheMegabytes = 512
     @Option(name: .customLong("chunk-kb"), help: "SSTable chunk length (fills only).") var chunkKilobytes = 16
     @Flag(help: "Print one JSON object as the last line.") var json = false
 
