@@ -43,11 +43,11 @@ let package = Package(
         .testTarget(name: "BasaltSSTableTests", dependencies: ["BasaltSSTable"]),
         .testTarget(name: "BasaltStorageTests", dependencies: ["BasaltStorage"]),
         .target(name: "BasaltCQL"),
-        .testTarget(name: "BasaltCQLTests", dependencies: ["BasaltCQL"]),
+        .testTarget(name: "BasaltCQLTests", dependencies: ["BasaltCQL", "BasaltCore"]),
         .target(
             name: "BasaltCQLProtocol",
             dependencies: [.product(name: "NIOCore", package: "swift-nio"), "CLZ4"]
         ),
-        .testTarget(name: "BasaltCQLProtocolTests", dependencies: ["BasaltCQLProtocol"]),
+        .testTarget(name: "BasaltCQLProtocolTests", dependencies: ["BasaltCQLProtocol", "BasaltCore"]),
     ]
 )

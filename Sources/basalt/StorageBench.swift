@@ -112,7 +112,7 @@ struct StorageBench: ParsableCommand {
 
     /// Runs the workload on `threads` threads; returns the merged latency histogram and the found count.
     func keyOrder(operations: Int, keySpace: Int) -> [Int] {
-        var random = SplitMix(seed: 42)
+        var random = SplitMix64(seed: 42)
         switch workload {
         case .readseq: return []
         case .fillseq: return Array(0..<operations)
@@ -207,7 +207,7 @@ final class ValuePool: Sendable {
     let data: [UInt8]
 
     init() {
-        var random = SplitMix(seed: 301)
+        var random = SplitMix64(seed: 301)
         var bytes: [UInt8] = []
         bytes.reserveCapacity(1 << 20)
         while bytes.count < 1 << 20 {
@@ -224,17 +224,6 @@ final class ValuePool: Sendable {
     }
 }
 
-struct SplitMix: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
 /// One slot per worker thread, written once by its owner and read after all have joined.
 final class ThreadResults: @unchecked Sendable {

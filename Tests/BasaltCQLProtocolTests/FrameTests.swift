@@ -1,3 +1,4 @@
+import BasaltCore
 import NIOCore
 import Testing
 
@@ -43,7 +44,7 @@ import Testing
         #expect(frames == expected)
         #expect(dripped.bufferedByteCount == 0)
 
-        var generator = SeededGenerator(state: 7)
+        var generator = SplitMix64(seed: 7)
         var chunked = CQLFrameDecoder(configuration: .init(direction: .request))
         frames = []
         var offset = 0

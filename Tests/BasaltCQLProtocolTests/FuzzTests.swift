@@ -1,3 +1,4 @@
+import BasaltCore
 import NIOCore
 import Testing
 
@@ -36,7 +37,7 @@ import Testing
     }
 
     @Test func randomByteStrings() {
-        var generator = SeededGenerator(state: 0xBA5A17)
+        var generator = SplitMix64(seed: 0xBA5A17)
         for _ in 0..<4000 {
             let count = Int.random(in: 0...64, using: &generator)
             var input = (0..<count).map { _ in UInt8.random(in: 0...255, using: &generator) }
@@ -54,7 +55,7 @@ import Testing
     }
 
     @Test func mutatedValidFrames() {
-        var generator = SeededGenerator(state: 42)
+        var generator = SplitMix64(seed: 42)
         let requests = Self.seedRequests.map(encoded)
         let responses = Self.seedResponses.map(encoded)
         #expect(requests.allSatisfy { Self.exercise($0, direction: .request, compression: nil) == 1 })
@@ -69,7 +70,7 @@ import Testing
 
     /// Mutated bodies inside well-formed frames reach the message readers rather than the header checks.
     @Test func mutatedBodies() {
-        var generator = SeededGenerator(state: 99)
+        var generator = SplitMix64(seed: 99)
         let seeds = Self.seedResponses.map(\.frame) + Self.seedRequests.map(\.frame)
         for _ in 0..<6000 {
             var frame = seeds.randomElement(using: &generator)!
@@ -84,7 +85,7 @@ import Testing
     }
 
     @Test func randomValueBytes() {
-        var generator = SeededGenerator(state: 2024)
+        var generator = SplitMix64(seed: 2024)
         let types = ValueCodecTests.goldens.map(\.1) + [
             .map(key: .text, value: .list(.set(.varint))), .tuple([.decimal, .duration, .inet]),
             .udt(CQLUserType(keyspace: "k", name: "u", fields: [.init(name: "a", type: .list(.udt(ValueCodecTests.udt)))])),
@@ -107,7 +108,7 @@ import Testing
     }
 
     @Test func randomLiterals() {
-        var generator = SeededGenerator(state: 5)
+        var generator = SplitMix64(seed: 5)
         let alphabet = Array("0123456789-+:.TZ PWYMDHSmsuµnhyowdxe'abcfABCF".unicodeScalars)
         let types: [CQLDataType] = [.timestamp, .date, .time, .duration, .decimal, .varint, .inet, .uuid, .double, .blob, .int]
         let kinds: [CQLLiteralKind] = [.string, .integer, .float, .duration, .blob, .uuid]
@@ -121,7 +122,7 @@ import Testing
 }
 
 /// One random edit: flip bits, overwrite with an interesting byte, insert, delete or truncate.
-private func mutate(_ bytes: inout [UInt8], using generator: inout SeededGenerator) {
+private func mutate(_ bytes: inout [UInt8], using generator: inout SplitMix64) {
     let interesting: [UInt8] = [0x00, 0x01, 0x7F, 0x80, 0xFE, 0xFF]
     guard !bytes.isEmpty else {
         bytes.append(interesting.randomElement(using: &generator)!)

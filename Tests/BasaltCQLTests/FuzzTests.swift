@@ -1,21 +1,10 @@
+import BasaltCore
 import Testing
 import BasaltCQL
 
 /// Random input must produce a statement or a `CQLSyntaxError`, never a crash or a hang; when it does
 /// parse, the canonical text must parse back to the same statement.
 
-/// SplitMix64, so that every run sees the same inputs and a failure can be reproduced.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
 let soupVocabulary: [String] = [
     "SELECT", "FROM", "WHERE", "AND", "INSERT", "INTO", "VALUES", "UPDATE", "SET", "DELETE", "BEGIN", "BATCH",
@@ -32,7 +21,7 @@ let soupVocabulary: [String] = [
 let seedStatements: [String] = validStatements.map(\.input)
 
 @Test func randomTokenSoupNeverCrashes() {
-    var generator = SeededGenerator(state: 1)
+    var generator = SplitMix64(seed: 1)
     for _ in 0..<4_000 {
         let count = Int.random(in: 1...24, using: &generator)
         let text = (0..<count).map { _ in soupVocabulary.randomElement(using: &generator)! }.joined(separator: " ")
@@ -41,7 +30,7 @@ let seedStatements: [String] = validStatements.map(\.input)
 }
 
 @Test func randomBytesNeverCrash() {
-    var generator = SeededGenerator(state: 2)
+    var generator = SplitMix64(seed: 2)
     for _ in 0..<4_000 {
         let count = Int.random(in: 0...64, using: &generator)
         let bytes = (0..<count).map { _ in UInt8.random(in: 0...255, using: &generator) }
@@ -51,7 +40,7 @@ let seedStatements: [String] = validStatements.map(\.input)
 
 /// Valid statements with a few random byte edits: the inputs closest to real mistakes.
 @Test func mutatedStatementsNeverCrash() {
-    var generator = SeededGenerator(state: 3)
+    var generator = SplitMix64(seed: 3)
     let alphabet = Array("abcXYZ019_-+*/.,;:?'\"$(){}[]<>=! \n".utf8)
     for _ in 0..<4_000 {
         var bytes = Array(seedStatements.randomElement(using: &generator)!.utf8)

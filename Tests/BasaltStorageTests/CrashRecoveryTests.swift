@@ -25,7 +25,7 @@ struct CrashRecoveryTests {
         try #require(FileManager.default.isExecutableFile(atPath: binary), "build the basalt executable first (swift build): \(binary)")
         let directory = TemporaryDirectory("crash")
         defer { directory.remove() }
-        var random = SeededRandom(seed: UInt64(Date().timeIntervalSince1970))
+        var random = SplitMix64(seed: UInt64(Date().timeIntervalSince1970))
         var acknowledged = Set<Int>()
         let kills = 20
         for round in 0..<kills {

@@ -84,7 +84,7 @@ struct RandomizedModelTests {
 
     @Test(arguments: cases)
     func randomOperationsMatchModel(seed: UInt64, strategy: Strategy, timestamps: Timestamps) throws {
-        var random = SeededRandom(seed: seed)
+        var random = SplitMix64(seed: seed)
         let directory = TemporaryDirectory("model-\(seed)")
         defer { directory.remove() }
         let clock = ManualClock()
