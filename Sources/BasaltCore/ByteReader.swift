@@ -44,20 +44,11 @@ public struct ByteReader: Sendable {
 
     @inlinable
     public mutating func readVarint(_ what: StaticString = "varint") throws(DecodeError) -> UInt64 {
-        var result: UInt64 = 0
-        var shift: UInt64 = 0
-        while true {
-            try require(1, what)
-            let byte = bytes[offset]
-            offset += 1
-            if shift == 63 && byte > 1 { throw DecodeError.malformed(what: "\(what): varint overflows 64 bits", offset: offset - 1) }
-            result |= UInt64(byte & 0x7F) << shift
-            if byte < 0x80 { return result }
-            shift += 7
-            if shift > 63 { throw DecodeError.malformed(what: "\(what): varint longer than 10 bytes", offset: offset - 1) }
-        }
+        let bytes = self.bytes
+        return try Varint.decode(offset: &offset, end: end, what) { bytes[$0] }
     }
 
+    @inlinable
     public mutating func readSignedVarint(_ what: StaticString = "signed varint") throws(DecodeError) -> Int64 {
         let raw = try readVarint(what)
         return Int64(bitPattern: raw >> 1) ^ -Int64(bitPattern: raw & 1)
@@ -90,6 +81,28 @@ public struct ByteReader: Sendable {
     public mutating func skip(_ count: Int, _ what: StaticString = "skip") throws(DecodeError) {
         try require(count, what)
         offset += count
+    }
+}
+
+/// Unsigned LEB128, the one decoder every reader shares (`ByteReader`, the SSTable index cursor).
+public enum Varint {
+    /// Decodes the varint at `offset` (advancing it), reading bytes with `byteAt`; at most 10 bytes,
+    /// and never past `end`.
+    @inlinable @inline(__always)
+    public static func decode(offset: inout Int, end: Int, _ what: StaticString,
+                              byteAt: (Int) -> UInt8) throws(DecodeError) -> UInt64 {
+        var result: UInt64 = 0
+        var shift: UInt64 = 0
+        while true {
+            if offset >= end { throw DecodeError.truncated(what: "\(what)", offset: offset, needed: 1) }
+            let byte = byteAt(offset)
+            offset += 1
+            if shift == 63 && byte > 1 { throw DecodeError.malformed(what: "\(what): varint overflows 64 bits", offset: offset - 1) }
+            result |= UInt64(byte & 0x7F) << shift
+            if byte < 0x80 { return result }
+            shift += 7
+            if shift > 63 { throw DecodeError.malformed(what: "\(what): varint longer than 10 bytes", offset: offset - 1) }
+        }
     }
 }
 

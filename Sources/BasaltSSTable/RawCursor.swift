@@ -1,11 +1,8 @@
 import BasaltCore
 
-/// Bounds-checked reads over a raw buffer, for the index lookup hot path.
-///
-/// `ByteReader`'s fixed-width reads are generic and not inlinable across modules, so each costs a
-/// generic dispatch per byte; scanning an index segment does a dozen of them per lookup. This cursor
-/// reads with `loadUnaligned` and stays in this module, where it is specialized and inlined.
-/// Errors carry offsets within the buffer, like `ByteReader`'s.
+/// Bounds-checked reads over a raw buffer, for the index lookup hot path: unlike `ByteReader` it
+/// needs no `[UInt8]` (so scanning a cached index segment copies nothing) and reads fixed-width
+/// fields with one `loadUnaligned`. Errors carry offsets within the buffer, like `ByteReader`'s.
 struct RawCursor {
     let raw: UnsafeRawBufferPointer
     var offset: Int
@@ -32,18 +29,8 @@ struct RawCursor {
 
     @inline(__always)
     mutating func varint(_ what: StaticString) throws(DecodeError) -> UInt64 {
-        var result: UInt64 = 0
-        var shift: UInt64 = 0
-        while true {
-            try require(1, what)
-            let byte = raw[offset]
-            offset += 1
-            if shift == 63 && byte > 1 { throw DecodeError.malformed(what: "\(what): varint overflows 64 bits", offset: offset - 1) }
-            result |= UInt64(byte & 0x7F) << shift
-            if byte < 0x80 { return result }
-            shift += 7
-            if shift > 63 { throw DecodeError.malformed(what: "\(what): varint longer than 10 bytes", offset: offset - 1) }
-        }
+        let raw = self.raw
+        return try Varint.decode(offset: &offset, end: end, what) { raw[$0] }
     }
 
     /// A varint checked against `limit`, used as a count or size.
