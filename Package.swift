@@ -8,6 +8,8 @@ import PackageDescription
 //   BasaltStorage    the LSM engine: memtables, flush, reads that merge sources, compaction
 //   BasaltCQL        CQL-lite lexer and parser: statement text to a typed AST
 //   BasaltCQLProtocol CQL native protocol v4: frames, messages, CQL types and values (on NIOCore)
+//   BasaltQuery      the query layer: schema catalog, value encodings, statement execution, system tables
+//   BasaltServer     the CQL native-protocol server on SwiftNIO (connections, frames, prepared ids, events)
 //   basalt           the executable (`basalt bench storage`, later `basalt start`, `basalt stress`)
 let package = Package(
     name: "Basalt",
@@ -19,6 +21,8 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
     ],
     targets: [
         .systemLibrary(
@@ -49,5 +53,18 @@ let package = Package(
             dependencies: [.product(name: "NIOCore", package: "swift-nio"), "CLZ4"]
         ),
         .testTarget(name: "BasaltCQLProtocolTests", dependencies: ["BasaltCQLProtocol", "BasaltCore"]),
+        .target(
+            name: "BasaltQuery",
+            dependencies: ["BasaltCore", "BasaltStorage", "BasaltCQL", "BasaltCQLProtocol"]
+        ),
+        .target(
+            name: "BasaltServer",
+            dependencies: [
+                "BasaltQuery", "BasaltCQLProtocol",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
     ]
 )
