@@ -32,6 +32,16 @@ final class ConditionLock: @unchecked Sendable {
     /// Waits for a `broadcast`; call only while holding the lock (inside `withLock`).
     func wait() { pthread_cond_wait(condition, mutex) }
 
+    /// Waits for a `broadcast` or at most `milliseconds`; call only while holding the lock.
+    func wait(milliseconds: Int) {
+        var deadline = timespec()
+        clock_gettime(CLOCK_REALTIME, &deadline)
+        let nanoseconds = Int(deadline.tv_nsec) + milliseconds * 1_000_000
+        deadline.tv_sec += nanoseconds / 1_000_000_000
+        deadline.tv_nsec = nanoseconds % 1_000_000_000
+        pthread_cond_timedwait(condition, mutex, &deadline)
+    }
+
     func broadcast() { pthread_cond_broadcast(condition) }
 }
 

@@ -17,6 +17,9 @@ public struct StorageConfiguration: Sendable {
     public var blockCacheBytes: Int
     /// Compaction write rate limit in bytes per second (Cassandra's compaction_throughput); 0 = none.
     public var compactionThroughputBytesPerSecond: Int
+    /// How long a write may wait for a flush to make room before it fails with `writeBlocked`
+    /// (flushes failing on a full disk must not hang writers forever).
+    public var maximumBackpressureWaitMilliseconds: Int
     /// Background compaction on or off (tests and the benchmark's fill phase may turn it off).
     public var automaticCompaction: Bool
     /// Wall clock in microseconds since the epoch: TTL expiry, gc grace and time windows read it.
@@ -28,6 +31,7 @@ public struct StorageConfiguration: Sendable {
                 maximumFlushingMemtables: Int = 2,
                 blockCacheBytes: Int = 512 << 20,
                 compactionThroughputBytesPerSecond: Int = 64 << 20,
+                maximumBackpressureWaitMilliseconds: Int = 10_000,
                 automaticCompaction: Bool = true,
                 clock: @escaping @Sendable () -> Int64 = StorageConfiguration.systemClock) {
         self.directory = directory
@@ -36,6 +40,7 @@ public struct StorageConfiguration: Sendable {
         self.maximumFlushingMemtables = maximumFlushingMemtables
         self.blockCacheBytes = blockCacheBytes
         self.compactionThroughputBytesPerSecond = compactionThroughputBytesPerSecond
+        self.maximumBackpressureWaitMilliseconds = maximumBackpressureWaitMilliseconds
         self.automaticCompaction = automaticCompaction
         self.clock = clock
     }

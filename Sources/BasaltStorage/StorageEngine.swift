@@ -48,6 +48,7 @@ public final class StorageEngine: @unchecked Sendable {
                 cache: cache,
                 memtableFlushBytes: configuration.memtableFlushBytes,
                 maximumFlushingMemtables: configuration.maximumFlushingMemtables,
+                maximumBackpressureWaitMilliseconds: configuration.maximumBackpressureWaitMilliseconds,
                 compactionThroughputBytesPerSecond: configuration.compactionThroughputBytesPerSecond,
                 clock: configuration.clock,
                 requestFlush: { [weak self] table in self?.scheduleFlush(table) },
@@ -90,7 +91,7 @@ public final class StorageEngine: @unchecked Sendable {
         let report = try commitLog.replay { mutation, position in
             for update in mutation.updates {
                 guard let table = table(update.table) else { continue }
-                table.waitForCapacity()
+                try table.waitForCapacity()
                 table.applyToMemtable(update, position: position)
             }
         }
@@ -111,7 +112,7 @@ public final class StorageEngine: @unchecked Sendable {
             }
         }
         // Backpressure before the ordering lock: a writer must never sleep while holding it.
-        for table in targets { table.waitForCapacity() }
+        for table in targets { try table.waitForCapacity() }
         return try writeOrder.withReadLock {
             let position: CommitLogPosition
             do {
@@ -171,9 +172,11 @@ public final class StorageEngine: @unchecked Sendable {
         while true {
             do {
                 guard try table.flushOldestMemtable() else { break }
+                table.lock.withLock { table.lastFlushError = nil }
                 delayMilliseconds = 100
             } catch {
                 recordBackgroundError("flush of \(table.options.name): \(error)")
+                table.lock.withLock { table.lastFlushError = "\(error)" }
                 if tablesLock.withLock({ closed }) || table.lock.withLock({ table.dropped }) { break }
                 usleep(UInt32(delayMilliseconds * 1000))
                 delayMilliseconds = min(delayMilliseconds * 2, 5000)

@@ -12,6 +12,9 @@ public enum StorageError: Error, Hashable, Sendable, CustomStringConvertible {
     case mutationTooLarge(size: Int, limit: Int)
     /// The commit log refused or failed a write (disk full, I/O error): it was not acknowledged.
     case commitLog(String)
+    /// The write waited too long for memtable flushes to make room (they are failing or far behind);
+    /// it was not applied. Carries the last flush error, if any.
+    case writeBlocked(table: String, waitedMilliseconds: Int, lastFlushError: String?)
 
     public var description: String {
         switch self {
@@ -22,6 +25,8 @@ public enum StorageError: Error, Hashable, Sendable, CustomStringConvertible {
         case .closed: "storage engine is closed"
         case let .mutationTooLarge(size, limit): "mutation of \(size) bytes is larger than the limit of \(limit) bytes"
         case let .commitLog(message): "commit log: \(message)"
+        case let .writeBlocked(table, waited, lastError):
+            "write to \(table) waited \(waited) ms for memtable flushes to make room" + (lastError.map { "; last flush error: \($0)" } ?? "")
         }
     }
 }

@@ -10,6 +10,7 @@ struct TableEnvironment: Sendable {
     var memtableFlushBytes: Int
     /// Writers wait while this many memtables of the table are already waiting to be flushed.
     var maximumFlushingMemtables: Int
+    var maximumBackpressureWaitMilliseconds: Int
     var compactionThroughputBytesPerSecond: Int
     var clock: @Sendable () -> Int64
     var requestFlush: @Sendable (Table) -> Void
@@ -59,6 +60,8 @@ public final class Table: @unchecked Sendable {
     var manifest: TableManifest
     var counters = TableCounters()
     var dropped = false
+    /// The last flush failure, reported to writers that give up waiting for room.
+    var lastFlushError: String?
 
     init(id: TableID, options: TableOptions, directory: String, environment: TableEnvironment) throws {
         self.id = id
@@ -98,12 +101,18 @@ public final class Table: @unchecked Sendable {
     // MARK: writes
 
     /// Blocks while the table has too many memtables waiting for flush: the backpressure that keeps
-    /// memory bounded when writes outrun the disk. Called before the commit-log append.
-    func waitForCapacity() {
-        lock.withLock {
+    /// memory bounded when writes outrun the disk. Called before the commit-log append. Throws
+    /// `writeBlocked` after `maximumBackpressureWaitMilliseconds` (flushes failing, e.g. disk full).
+    func waitForCapacity() throws {
+        let deadline = ContinuousClock.now + .milliseconds(environment.maximumBackpressureWaitMilliseconds)
+        try lock.withLock {
             while flushing.count >= environment.maximumFlushingMemtables
                     && active.estimatedBytes >= environment.memtableFlushBytes && !dropped {
-                lock.wait()
+                if ContinuousClock.now >= deadline {
+                    throw StorageError.writeBlocked(table: options.name, waitedMilliseconds: environment.maximumBackpressureWaitMilliseconds,
+                                                    lastFlushError: lastFlushError)
+                }
+                lock.wait(milliseconds: 100)
             }
         }
     }
