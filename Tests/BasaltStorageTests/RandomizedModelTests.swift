@@ -78,7 +78,7 @@ struct RandomizedModelTests {
     /// are purgeable at once, so purging itself is checked).
     enum Timestamps: String, Sendable { case outOfOrder, increasing }
 
-    static let cases: [(UInt64, Strategy, Timestamps)] = (1...12).map { seed in
+    static let cases: [(UInt64, Strategy, Timestamps)] = (1...30).map { seed in
         (UInt64(seed), Strategy.allCases[seed % 3], seed % 2 == 0 ? .outOfOrder : .increasing)
     }
 
