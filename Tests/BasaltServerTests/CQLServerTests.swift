@@ -37,6 +37,15 @@ struct CQLServerTests {
         }
     }
 
+    @Test func requestsRunOnTheConnectionsEventLoop() async throws {
+        try await withServer { server in
+            let client = try await TestClient.connect(port: server.port)
+            #expect(try await client.startup() == .ready)
+            #expect(try await client.request(.query("THREAD")) == .result(.setKeyspace("loop before=true after=true")))
+            await client.close()
+        }
+    }
+
     @Test func requestsBeforeStartupAreProtocolErrorsOnAnOpenConnection() async throws {
         try await withServer { server in
             let client = try await TestClient.connect(port: server.port)
