@@ -60,11 +60,13 @@ let package = Package(
         .target(
             name: "BasaltServer",
             dependencies: [
-                "BasaltQuery", "BasaltCQLProtocol",
+                "BasaltQuery", "BasaltCQLProtocol", "BasaltStorage",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Yams", package: "Yams"),
             ]
         ),
+        .testTarget(name: "BasaltServerTests", dependencies: ["BasaltServer", "BasaltCore"]),
     ]
 )

@@ -1,0 +1,166 @@
+import BasaltCQLProtocol
+import BasaltQuery
+import Logging
+import NIOCore
+
+/// The message side of a connection: answers STARTUP, OPTIONS and REGISTER itself, and hands
+/// QUERY, PREPARE, EXECUTE and BATCH to the query layer, many at a time, replying on each
+/// request's stream as it completes (out of order).
+///
+/// Threading: every request runs as a task whose executor is this connection's event loop, started
+/// with `Task.immediate` so that it runs inside `channelRead` until it first suspends. A handler that
+/// answers without suspending is therefore answered inline, and one that suspends resumes on this
+/// loop: no request crosses threads unless the query layer itself does.
+///
+/// Batching: responses are written as they are produced but flushed once per read burst (in
+/// `channelReadComplete`, so a pipelined burst costs one `writev`), and completions outside a read
+/// burst schedule one flush for the current loop tick, which covers every completion that lands in
+/// the same tick.
+final class CQLConnectionHandler: ChannelInboundHandler {
+    typealias InboundIn = CQLFrame
+    typealias OutboundOut = CQLResponseFrame
+
+    private var state = ConnectionStateMachine()
+    private let requestHandler: any CQLRequestHandler
+    private let registry: ConnectionRegistry
+    private let session = CQLSession()
+    private var logger: Logger
+    private var executor: EventLoopTaskExecutor?
+    /// Between the first `channelRead` of a burst and its `channelReadComplete`.
+    private var inReadBurst = false
+    private var flushScheduled = false
+    private var isActive = false
+
+    init(requestHandler: any CQLRequestHandler, registry: ConnectionRegistry, logger: Logger) {
+        self.requestHandler = requestHandler
+        self.registry = registry
+        self.logger = logger
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        executor = EventLoopTaskExecutor(context.eventLoop)
+        logger[metadataKey: "client"] = "\(context.remoteAddress.map { "\($0)" } ?? "?")"
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        isActive = true
+        logger.debug("connection opened")
+        if !registry.add(context.channel) { drain(context: context) }
+        context.fireChannelActive()
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        isActive = false
+        registry.remove(context.channel)
+        logger.debug("connection closed", metadata: ["in_flight": "\(state.inFlight)"])
+        context.fireChannelInactive()
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        inReadBurst = true
+        let frame = unwrapInboundIn(data)
+        let request: CQLRequestFrame
+        do {
+            request = try CQLRequestFrame(decoding: frame)
+        } catch {
+            // The frame's length was valid, so the next frame starts where this one ended: the
+            // connection stays usable and only this stream gets the protocol error.
+            let message = (error as? CQLProtocolError)?.description ?? "\(error)"
+            logger.debug("malformed request body", metadata: ["stream": "\(frame.stream)", "error": "\(message)"])
+            write(ConnectionStateMachine.protocolError(message), stream: frame.stream, context: context)
+            return
+        }
+        switch state.receive(request.request) {
+        case .reply(let response):
+            write(response, stream: request.stream, context: context)
+        case .replyReadyThenCompress(let compression):
+            write(.ready, stream: request.stream, context: context)
+            context.triggerUserOutboundEvent(CQLFrameCodecHandler.EnableCompression(compression: compression), promise: nil)
+        case .dispatch(let cqlRequest):
+            dispatch(cqlRequest, stream: request.stream, context: context)
+        }
+    }
+
+    func channelReadComplete(context: ChannelHandlerContext) {
+        inReadBurst = false
+        context.flush()
+        context.fireChannelReadComplete()
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        switch event {
+        case ConnectionEvent.push(let event):
+            guard state.isSubscribed(to: event.type) else { return }
+            context.writeAndFlush(wrapOutboundOut(CQLResponseFrame(stream: CQLEvent.stream, response: .event(event))), promise: nil)
+        case ConnectionEvent.drain:
+            drain(context: context)
+        default:
+            context.fireUserInboundEventTriggered(event)
+        }
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        // Socket errors (reset by peer and the like) end this connection only.
+        logger.debug("connection error", metadata: ["error": "\(error)"])
+        context.close(promise: nil)
+    }
+
+    private func dispatch(_ request: CQLRequest, stream: Int16, context: ChannelHandlerContext) {
+        let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+        let eventLoop = context.eventLoop
+        Task.immediate(executorPreference: executor) { [requestHandler, session] in
+            let response = await requestHandler.handle(request, session: session)
+            // With the loop as executor preference we are back on it, unless the handler was
+            // isolated elsewhere and this closure's caller changed; hop only in that case.
+            if eventLoop.inEventLoop {
+                let (handler, context) = loopBound.value
+                handler.complete(response, stream: stream, context: context)
+            } else {
+                eventLoop.execute {
+                    let (handler, context) = loopBound.value
+                    handler.complete(response, stream: stream, context: context)
+                }
+            }
+        }
+    }
+
+    private func complete(_ response: CQLResponse, stream: Int16, context: ChannelHandlerContext) {
+        let closeNow = state.requestCompleted()
+        guard isActive else { return }
+        write(response, stream: stream, context: context)
+        if closeNow {
+            context.flush()
+            context.close(promise: nil)
+        } else if !inReadBurst {
+            scheduleFlush(context: context)
+        }
+    }
+
+    private func scheduleFlush(context: ChannelHandlerContext) {
+        guard !flushScheduled else { return }
+        flushScheduled = true
+        let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+        context.eventLoop.execute {
+            let (handler, context) = loopBound.value
+            handler.flushScheduled = false
+            context.flush()
+        }
+    }
+
+    private func drain(context: ChannelHandlerContext) {
+        // No new reads; requests already received are still answered. The option can only fail
+        // on a channel that is already closing, which is the goal anyway.
+        try? context.channel.syncOptions?.setOption(ChannelOptions.autoRead, value: false)
+        if state.drain() {
+            context.flush()
+            context.close(promise: nil)
+        }
+    }
+
+    private func write(_ response: CQLResponse, stream: Int16, context: ChannelHandlerContext) {
+        context.write(wrapOutboundOut(CQLResponseFrame(stream: stream, response: response)), promise: nil)
+    }
+}
+
+@available(*, unavailable)
+extension CQLConnectionHandler: Sendable {}

@@ -1,0 +1,166 @@
+import BasaltCommitLog
+import BasaltStorage
+import Foundation
+import Logging
+import NIOCore
+import Yams
+
+/// A node's settings: `cluster/basalt.yaml` (keys named as in cassandra.yaml where Cassandra has
+/// the setting), then command-line flags, which override the file.
+///
+/// Unknown keys are refused, as Cassandra does: a misspelt setting silently left at its default
+/// is worse than a node that does not start.
+public struct NodeConfiguration: Sendable, Hashable {
+    public enum CommitLogSync: String, Sendable, Hashable {
+        /// Acknowledge a write once an fsync covers it (many writers share one fsync).
+        case group
+        /// Acknowledge at once, fsync every `commitlog_sync_period_ms`.
+        case periodic
+    }
+
+    public var clusterName = "Basalt Cluster"
+    public var listenAddress = "127.0.0.1"
+    public var nativeTransportPort = 9042
+    public var nativeTransportMaxFrameSizeMiB = 16
+    public var dataDirectory = "data"
+    public var commitLogSync = CommitLogSync.group
+    public var commitLogSyncPeriodMilliseconds = 10
+    public var memtableFlushSizeMiB = 256
+    public var chunkCacheSizeMiB = 512
+    public var compactionThroughputMiBPerSecond = 64
+    /// Stored for the token ring (not used by a single node yet).
+    public var numTokens = 16
+    public var initialToken: String?
+    public var dataCenter = "datacenter1"
+    public var rack = "rack1"
+    /// Stored for cluster membership (not used by a single node yet).
+    public var seeds: [String] = []
+    public var logLevel = Logger.Level.info
+
+    public init() {}
+
+    /// Parses the YAML text (nil: defaults only), then applies `overrides`, keyed like the file
+    /// (`native_transport_port: "9043"`), with the same parsing and checks.
+    public init(yaml: String?, overrides: [String: String] = [:]) throws {
+        if let yaml {
+            let root: Node?
+            do {
+                root = try Yams.compose(yaml: yaml)
+            } catch {
+                throw NodeConfigurationError.invalidYAML("\(error)")
+            }
+            if let root {
+                guard let mapping = root.mapping else { throw NodeConfigurationError.invalidYAML("the top level is not a mapping") }
+                for (key, value) in mapping {
+                    guard let name = key.string else { throw NodeConfigurationError.invalidYAML("a key is not a string") }
+                    try set(name, value)
+                }
+            }
+        }
+        for (name, text) in overrides.sorted(by: { $0.key < $1.key }) {
+            try set(name, Node.scalar(Node.Scalar(text)))
+        }
+    }
+
+    /// Reads the file at `path` (nil: defaults), then applies `overrides`.
+    public static func load(path: String?, overrides: [String: String] = [:]) throws -> NodeConfiguration {
+        guard let path else { return try NodeConfiguration(yaml: nil, overrides: overrides) }
+        let text: String
+        do {
+            text = try String(contentsOfFile: path, encoding: .utf8)
+        } catch {
+            throw NodeConfigurationError.unreadable(path: path, reason: "\(error)")
+        }
+        return try NodeConfiguration(yaml: text, overrides: overrides)
+    }
+
+    private mutating func set(_ key: String, _ value: Node) throws {
+        switch key {
+        case "cluster_name": clusterName = try Self.string(key, value)
+        case "listen_address": listenAddress = try Self.string(key, value)
+        case "native_transport_port": nativeTransportPort = try Self.int(key, value, in: 0...65535)
+        case "native_transport_max_frame_size_mib": nativeTransportMaxFrameSizeMiB = try Self.int(key, value, in: 1...256)
+        case "data_directory": dataDirectory = try Self.string(key, value)
+        case "commitlog_sync":
+            guard let mode = CommitLogSync(rawValue: try Self.string(key, value)) else {
+                throw NodeConfigurationError.invalidValue(key: key, expected: "group or periodic")
+            }
+            commitLogSync = mode
+        case "commitlog_sync_period_ms": commitLogSyncPeriodMilliseconds = try Self.int(key, value, in: 1...60_000)
+        case "memtable_flush_size_mib": memtableFlushSizeMiB = try Self.int(key, value, in: 1...65536)
+        case "chunk_cache_size_mib": chunkCacheSizeMiB = try Self.int(key, value, in: 0...1 << 20)
+        case "compaction_throughput_mib_per_sec": compactionThroughputMiBPerSecond = try Self.int(key, value, in: 0...65536)
+        case "num_tokens": numTokens = try Self.int(key, value, in: 1...1536)
+        case "initial_token": initialToken = value.null != nil ? nil : try Self.string(key, value)
+        case "data_center": dataCenter = try Self.string(key, value)
+        case "rack": rack = try Self.string(key, value)
+        case "seeds":
+            // A YAML list, or (from a flag) one comma-separated string.
+            if let list = value.sequence {
+                seeds = try list.map { try Self.string(key, $0) }
+            } else if value.null != nil {
+                seeds = []
+            } else {
+                seeds = try Self.string(key, value).split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+            }
+        case "log_level":
+            guard let level = Logger.Level(rawValue: try Self.string(key, value).lowercased()) else {
+                throw NodeConfigurationError.invalidValue(
+                    key: key, expected: Logger.Level.allCases.map(\.rawValue).joined(separator: ", "))
+            }
+            logLevel = level
+        default:
+            throw NodeConfigurationError.unknownKey(key)
+        }
+    }
+
+    private static func string(_ key: String, _ value: Node) throws -> String {
+        guard let scalar = value.scalar, value.null == nil else {
+            throw NodeConfigurationError.invalidValue(key: key, expected: "a string")
+        }
+        return scalar.string
+    }
+
+    private static func int(_ key: String, _ value: Node, in range: ClosedRange<Int>) throws -> Int {
+        guard let number = value.int, range.contains(number) else {
+            throw NodeConfigurationError.invalidValue(key: key, expected: "an integer in \(range.lowerBound)...\(range.upperBound)")
+        }
+        return number
+    }
+
+    // MARK: what the parts of the node are given
+
+    public var server: ServerConfiguration {
+        ServerConfiguration(
+            host: listenAddress, port: nativeTransportPort, maximumFrameBodyBytes: nativeTransportMaxFrameSizeMiB << 20)
+    }
+
+    public var storage: StorageConfiguration {
+        let sync: CommitLogSyncMode =
+            switch commitLogSync {
+            // No window: on this class of disk the fsync itself gathers the group (CommitLogSyncMode).
+            case .group: .group(windowMicroseconds: 0)
+            case .periodic: .periodic(intervalMilliseconds: commitLogSyncPeriodMilliseconds)
+            }
+        return StorageConfiguration(
+            directory: dataDirectory, commitLog: CommitLogConfiguration(syncMode: sync),
+            memtableFlushBytes: memtableFlushSizeMiB << 20, blockCacheBytes: chunkCacheSizeMiB << 20,
+            compactionThroughputBytesPerSecond: compactionThroughputMiBPerSecond << 20)
+    }
+}
+
+public enum NodeConfigurationError: Error, Hashable, CustomStringConvertible {
+    case unreadable(path: String, reason: String)
+    case invalidYAML(String)
+    case unknownKey(String)
+    case invalidValue(key: String, expected: String)
+
+    public var description: String {
+        switch self {
+        case .unreadable(let path, let reason): "cannot read configuration \(path): \(reason)"
+        case .invalidYAML(let reason): "invalid configuration YAML: \(reason)"
+        case .unknownKey(let key): "unknown configuration key \(key)"
+        case .invalidValue(let key, let expected): "invalid value for \(key): expected \(expected)"
+        }
+    }
+}

@@ -1,0 +1,90 @@
+import BasaltQuery
+import BasaltStorage
+import Logging
+import Synchronization
+
+/// A node's startup and shutdown sequence, independent of which query layer answers requests:
+/// configuration → logging → storage → query layer (from `makeHandler`) → CQL server → signals.
+///
+/// `basalt start` is `NodeRunner(configuration:makeHandler:).run()`; tests call `start()` and
+/// `stop()` themselves with a small handler.
+public final class NodeRunner: Sendable {
+    /// Builds the query layer over the opened storage. It is given the server's connection
+    /// registry as its `CQLEventSink`, and is where tables are opened and the commit log replayed
+    /// (only the query layer knows the schema).
+    public typealias HandlerFactory =
+        @Sendable (_ storage: StorageEngine, _ events: any CQLEventSink, _ logger: Logger) async throws -> any CQLRequestHandler
+
+    public let configuration: NodeConfiguration
+    public let logger: Logger
+    private let makeHandler: HandlerFactory
+    private let readyLine: @Sendable (String) -> Void
+    private let running = Mutex<Running?>(nil)
+
+    private struct Running: Sendable {
+        var storage: StorageEngine
+        var server: CQLServer
+    }
+
+    /// `logSink` receives log lines (standard error by default); `readyLine` the one line scripts
+    /// wait for (standard output by default).
+    public init(
+        configuration: NodeConfiguration, makeHandler: @escaping HandlerFactory,
+        logSink: @escaping @Sendable (String) -> Void = KeyValueLogHandler.standardError,
+        readyLine: @escaping @Sendable (String) -> Void = { print($0) }
+    ) {
+        self.configuration = configuration
+        self.makeHandler = makeHandler
+        self.readyLine = readyLine
+        let level = configuration.logLevel
+        var logger = Logger(label: "basalt") { KeyValueLogHandler(label: $0, level: level, sink: logSink) }
+        logger[metadataKey: "cluster"] = "\(configuration.clusterName)"
+        self.logger = logger
+    }
+
+    /// Starts, waits for SIGTERM or SIGINT, shuts down gracefully. Returning normally means a
+    /// clean stop, so the command exits 0.
+    public func run() async throws {
+        try await start()
+        let signal = await ShutdownSignal.next()
+        logger.info("shutdown requested", metadata: ["signal": "\(signal)"])
+        try await stop()
+    }
+
+    /// Opens storage, builds the query layer, binds the server and prints
+    /// `basalt: node ready on <host>:<port>`. Returns the running server.
+    @discardableResult
+    public func start() async throws -> CQLServer {
+        logger.info(
+            "starting node",
+            metadata: [
+                "data_directory": "\(configuration.dataDirectory)", "data_center": "\(configuration.dataCenter)",
+                "rack": "\(configuration.rack)", "commitlog_sync": "\(configuration.commitLogSync.rawValue)",
+            ])
+        let storage = try StorageEngine(configuration: configuration.storage)
+        logger.info("storage opened", metadata: ["directory": "\(configuration.dataDirectory)"])
+        let server: CQLServer
+        do {
+            let connections = ConnectionRegistry()
+            let handler = try await makeHandler(storage, connections, logger)
+            server = try await CQLServer.start(
+                configuration: configuration.server, handler: handler, connections: connections, logger: logger)
+        } catch {
+            logger.error("startup failed", metadata: ["error": "\(error)"])
+            try? storage.close()
+            throw error
+        }
+        running.withLock { $0 = Running(storage: storage, server: server) }
+        readyLine("basalt: node ready on \(configuration.listenAddress):\(server.port)")
+        return server
+    }
+
+    /// Stops accepting, lets in-flight requests finish, closes connections, then closes storage,
+    /// which syncs the commit log. Does nothing if the node is not running.
+    public func stop() async throws {
+        guard let node = running.withLock({ running in defer { running = nil }; return running }) else { return }
+        await node.server.stop()
+        try node.storage.close()
+        logger.info("node stopped", metadata: ["commitlog": "synced"])
+    }
+}

@@ -1,0 +1,240 @@
+import BasaltCore
+import BasaltCQLProtocol
+import BasaltServer
+import NIOCore
+import Testing
+
+/// End-to-end over real TCP on 127.0.0.1 with an ephemeral port.
+@Suite(.timeLimit(.minutes(1)))
+struct CQLServerTests {
+    private func withServer(
+        maximumFrameBodyBytes: Int = 1 << 20, _ body: (CQLServer) async throws -> Void
+    ) async throws {
+        let configuration = ServerConfiguration(
+            host: "127.0.0.1", port: 0, maximumFrameBodyBytes: maximumFrameBodyBytes, eventLoopThreads: 2,
+            shutdownGracePeriod: .seconds(5))
+        let server = try await CQLServer.start(configuration: configuration, handler: TestRequestHandler())
+        do {
+            try await body(server)
+        } catch {
+            await server.stop()
+            throw error
+        }
+        await server.stop()
+    }
+
+    private func errorCode(_ response: CQLResponse?) -> Int32? {
+        guard case .error(let error) = response else { return nil }
+        return error.kind.code
+    }
+
+    @Test func startupAnswersReadyAndQueriesFollow() async throws {
+        try await withServer { server in
+            let client = try await TestClient.connect(port: server.port)
+            #expect(try await client.startup() == .ready)
+            #expect(try await client.request(.query("SELECT 1")) == .result(.setKeyspace("SELECT 1")))
+            await client.close()
+        }
+    }
+
+    @Test func requestsRunOnTheConnectionsEventLoop() async throws {
+        try await withServer { server in
+            let client = try await TestClient.connect(port: server.port)
+            #expect(try await client.startup() == .ready)
+            #expect(try await client.request(.query("THREAD")) == .result(.setKeyspace("loop before=true after=true")))
+            await client.close()
+        }
+    }
+
+    @Test func requestsBeforeStartupAreProtocolErrorsOnAnOpenConnection() async throws {
+        try await withServer { server in
+            let client = try await TestClient.connect(port: server.port)
+            #expect(errorCode(try await client.request(.query("SELECT 1"), stream: 3)) == 0x000A)
+            #expect(try await client.startup() == .ready)
+            await client.close()
+        }
+    }
+
+    @Test func optionsAnswersSupportedWithVersionAndCompression() async throws {
+        try await withServer { server in
+            let client = try await TestClient.connect(port: server.port)
+            guard case .supported(let supported) = try await client.request(.options, stream: 5) else {
+                Issue.record("OPTIONS was not answered with SUPPORTED")
+                return
+            }
+            #expect(supported.options["CQL_VERSION"] == ["3.4.7"])
+            #expect(supported.options["COMPRESSION"] == ["lz4"])
+            #expect(supported.options["PROTOCOL_VERSIONS"] == ["4/v4"])
+            await client.close()
+        }
+    }
+
+    @Test(arguments: [UInt8(0x42), 0x41, 0x05, 0x03])
+    func otherVersionsGetUnsupportedVersionOnTheirStreamThenClose(version: UInt8) async throws {
+        try await withServer { server in
+            let client = try await TestClient.connect(port: server.port)
+            // OPTIONS with a 9-byte header in the asked-for version, on stream 7.
+            try await client.sendRaw([version, 0x00, 0x00, 0x07, 0x05, 0x00, 0x00, 0x00, 0x00])
+            let reply = await client.next()
+            #expect(reply?.stream == 7)
+            guard case .error(let error) = reply?.response else {
+                Issue.record("no ERROR for version \(version)")
+                return
+            }
+            #expect(error.kind.code == 0x000A)
+            #expect(error.message.contains("unsupported protocol version"))
+            #expect(client.rawBytes.first == 0x84, "the reply is in v4 framing")
+            #expect(await client.next() == nil, "the connection is closed after the reply")
+        }
+    }
+
+    @Test func inFlightStreamsAreAnsweredOutOfOrderAsTheyComplete() async throws {
+        try await withServer { server in
+            let client = try await TestClient.connect(port: server.port)
+            #expect(try await client.startup() == .ready)
+            // Streams 1...8 sleep (longest first), 9...16 answer at once; all sent in one burst.
+            for stream in Int16(1)...16 {
+                let text = stream <= 8 ? "SLEEP \(400 - Int(stream) * 40)" : "FAST \(stream)"
+                try await client.send(.query(text), stream: stream)
+            }
+            var order: [Int16] = []
+            for _ in 1...16 {
+                guard let frame = await client.next() else { break }
+                if case .result(.setKeyspace(let text)) = frame.response {
+                    #expect(text.hasPrefix(frame.stream <= 8 ? "SLEEP" : "FAST"), "stream \(frame.stream) got \(text)")
+                }
+                order.append(frame.stream)
+            }
+            #expect(Set(order) == Set(1...16))
+            #expect(Set(order.prefix(8)) == Set(9...16), "the fast requests are answered first: \(order)")
+            #expect(Array(order.suffix(8)) == Array((1...8).reversed()), "the sleepers finish shortest first: \(order)")
+            await client.close()
+        }
+    }
+
+    @Test func lz4IsNegotiatedAndUsedBothWays() async throws {
+        try await withServer { server in
+            let client = try await TestClient.connect(port: server.port)
+            #expect(try await client.startup(compression: .lz4) == .ready)
+            client.compressRequests()
+            let text = "SELECT " + String(repeating: "compressible ", count: 200)
+            #expect(try await client.request(.query(text), stream: 2) == .result(.setKeyspace(text)))
+            let raw = client.rawBytes
+            // READY (9 bytes, empty body) is not compressed; the RESULT after it is.
+            #expect(raw.count > 18)
+            #expect(raw[1] & 0x01 == 0, "READY uncompressed")
+            #expect(raw[9 + 1] & 0x01 == 0x01, "RESULT compressed")
+            #expect(raw.count - 18 < text.utf8.count, "the RESULT body is smaller than its text")
+            await client.close()
+        }
+    }
+
+    @Test func unknownCompressionIsRefusedAndTheConnectionStaysUsable() async throws {
+        try await withServer { server in
+            let client = try await TestClient.connect(port: server.port)
+            let snappy = CQLStartup(options: ["CQL_VERSION": "3.4.7", "COMPRESSION": "snappy"])
+            #expect(errorCode(try await client.request(.startup(snappy), stream: 0)) == 0x000A)
+            #expect(try await client.startup() == .ready)
+            await client.close()
+        }
+    }
+
+    @Test func registeredConnectionsReceiveTheirEventTypesOnStreamMinusOne() async throws {
+        try await withServer { server in
+            let listener = try await TestClient.connect(port: server.port)
+            let bystander = try await TestClient.connect(port: server.port)
+            #expect(try await listener.startup() == .ready)
+            #expect(try await bystander.startup() == .ready)
+            #expect(try await listener.request(.register(CQLRegister(eventTypes: [.schemaChange])), stream: 1) == .ready)
+
+            let address = CQLInetSocketAddress(address: CQLInet("127.0.0.1")!, port: 9042)
+            let schemaChange = CQLEvent.schemaChange(CQLSchemaChange(change: .created, target: .keyspace("ks")))
+            server.connections.publish(.statusChange(.up, address))
+            server.connections.publish(schemaChange)
+
+            let pushed = await listener.next()
+            #expect(pushed?.stream == -1)
+            #expect(pushed?.response == .event(schemaChange), "STATUS_CHANGE was not registered for")
+            // The bystander did not register: its next frame is the answer to its own request.
+            #expect(try await bystander.request(.options, stream: 4).map { $0.opcode } == .supported)
+            await listener.close()
+            await bystander.close()
+        }
+    }
+
+    @Test func malformedBodyGetsAProtocolErrorAndTheConnectionStaysUsable() async throws {
+        try await withServer { server in
+            let client = try await TestClient.connect(port: server.port)
+            #expect(try await client.startup() == .ready)
+            // QUERY whose [long string] claims 100 bytes but the body holds 2.
+            try await client.sendRaw([0x04, 0x00, 0x00, 0x09, 0x07, 0x00, 0x00, 0x00, 0x06, 0x00, 0x00, 0x00, 0x64, 0x41, 0x42])
+            let reply = await client.next()
+            #expect(reply?.stream == 9)
+            #expect(errorCode(reply?.response) == 0x000A)
+            #expect(try await client.request(.query("after"), stream: 10) == .result(.setKeyspace("after")))
+            await client.close()
+        }
+    }
+
+    @Test func requestErrorsKeepTheConnectionOpen() async throws {
+        try await withServer { server in
+            let client = try await TestClient.connect(port: server.port)
+            #expect(try await client.startup() == .ready)
+            #expect(errorCode(try await client.request(.query("FAIL"), stream: 1)) == 0x2200)
+            #expect(try await client.request(.query("next"), stream: 2) == .result(.setKeyspace("next")))
+            await client.close()
+        }
+    }
+
+    @Test func oversizedLengthGetsAnErrorThenClose() async throws {
+        try await withServer(maximumFrameBodyBytes: 1 << 20) { server in
+            let client = try await TestClient.connect(port: server.port)
+            #expect(try await client.startup() == .ready)
+            // QUERY on stream 3 announcing 1 MiB + 1 bytes: refused from the header alone.
+            try await client.sendRaw([0x04, 0x00, 0x00, 0x03, 0x07, 0x00, 0x10, 0x00, 0x01])
+            let reply = await client.next()
+            #expect(reply?.stream == 3)
+            #expect(errorCode(reply?.response) == 0x000A)
+            #expect(await client.next() == nil)
+        }
+    }
+
+    @Test func garbageClosesOnlyItsOwnConnection() async throws {
+        try await withServer { server in
+            let healthy = try await TestClient.connect(port: server.port)
+            #expect(try await healthy.startup() == .ready)
+            var random = SplitMix64(seed: 0xBA5A17)
+            for round in 0..<20 {
+                let garbage = try await TestClient.connect(port: server.port)
+                var bytes = (0..<(4 + round * 97)).map { _ in UInt8.random(in: 0...255, using: &random) }
+                // At least 4 bytes, so the stream id is there. A leading 0x04 would be a plausible
+                // v4 header that may wait for its body; any other first byte is a version the
+                // server must refuse at once.
+                if bytes[0] & 0x7F == 0x04 { bytes[0] ^= 0x01 }
+                try await garbage.sendRaw(bytes)
+                while await garbage.next() != nil {}
+                let text = "still here \(round)"
+                #expect(try await healthy.request(.query(text), stream: Int16(round)) == .result(.setKeyspace(text)))
+            }
+            await healthy.close()
+        }
+    }
+
+    @Test func stopFinishesInFlightRequestsThenCloses() async throws {
+        let configuration = ServerConfiguration(host: "127.0.0.1", port: 0, eventLoopThreads: 1)
+        let server = try await CQLServer.start(configuration: configuration, handler: TestRequestHandler())
+        let client = try await TestClient.connect(port: server.port)
+        #expect(try await client.startup() == .ready)
+        try await client.send(.query("SLEEP 300"), stream: 11)
+        try await Task.sleep(for: .milliseconds(50))  // let the request reach the handler
+        let clock = ContinuousClock()
+        let started = clock.now
+        await server.stop()
+        #expect(clock.now - started >= .milliseconds(200), "stop waited for the in-flight request")
+        let answer = await client.next()
+        #expect(answer?.stream == 11)
+        #expect(answer?.response == .result(.setKeyspace("SLEEP 300")))
+        #expect(await client.next() == nil)
+        #expect(server.connections.connectionCount == 0)
+    }
+}

@@ -1,0 +1,56 @@
+import BasaltCommitLog
+import BasaltServer
+import Testing
+
+struct NodeConfigurationTests {
+    /// The shipped template must load: scripts start nodes from it.
+    @Test func theTemplateLoads() throws {
+        let path = #filePath.split(separator: "/").dropLast(3).joined(separator: "/")
+        let configuration = try NodeConfiguration.load(path: "/" + path + "/cluster/basalt.yaml")
+        #expect(configuration == NodeConfiguration().with { $0.seeds = ["127.0.0.1"] })
+    }
+
+    @Test func fileValuesThenOverrides() throws {
+        let yaml = """
+            cluster_name: Test Cluster
+            listen_address: 127.0.0.2
+            native_transport_port: 9142
+            data_directory: /tmp/basalt-node2
+            commitlog_sync: periodic
+            commitlog_sync_period_ms: 50
+            memtable_flush_size_mib: 8
+            seeds: [127.0.0.1, 127.0.0.2]
+            initial_token: "-9223372036854775808"
+            """
+        let configuration = try NodeConfiguration(
+            yaml: yaml, overrides: ["native_transport_port": "9242", "cluster_name": "Flag Cluster", "seeds": "10.0.0.1, 10.0.0.2"])
+        #expect(configuration.clusterName == "Flag Cluster")
+        #expect(configuration.listenAddress == "127.0.0.2")
+        #expect(configuration.nativeTransportPort == 9242)
+        #expect(configuration.seeds == ["10.0.0.1", "10.0.0.2"])
+        #expect(configuration.initialToken == "-9223372036854775808")
+        #expect(configuration.server.port == 9242)
+        #expect(configuration.storage.directory == "/tmp/basalt-node2")
+        #expect(configuration.storage.commitLog.syncMode == .periodic(intervalMilliseconds: 50))
+        #expect(configuration.storage.memtableFlushBytes == 8 << 20)
+    }
+
+    @Test func mistakesAreRefused() {
+        #expect(throws: NodeConfigurationError.unknownKey("listen_adress")) {
+            try NodeConfiguration(yaml: "listen_adress: 127.0.0.1")
+        }
+        #expect(throws: NodeConfigurationError.self) { try NodeConfiguration(yaml: "native_transport_port: 70000") }
+        #expect(throws: NodeConfigurationError.self) { try NodeConfiguration(yaml: "commitlog_sync: batch") }
+        #expect(throws: NodeConfigurationError.self) { try NodeConfiguration(yaml: "- a list") }
+        #expect(throws: NodeConfigurationError.self) { try NodeConfiguration(yaml: nil, overrides: ["native_transport_port": "x"]) }
+        #expect(throws: NodeConfigurationError.self) { try NodeConfiguration.load(path: "/nonexistent/basalt.yaml") }
+    }
+}
+
+extension NodeConfiguration {
+    func with(_ change: (inout NodeConfiguration) -> Void) -> NodeConfiguration {
+        var copy = self
+        change(&copy)
+        return copy
+    }
+}
