@@ -53,6 +53,7 @@ let package = Package(
             dependencies: [.product(name: "NIOCore", package: "swift-nio"), "CLZ4"]
         ),
         .testTarget(name: "BasaltCQLProtocolTests", dependencies: ["BasaltCQLProtocol", "BasaltCore"]),
+        .testTarget(name: "BasaltQueryTests", dependencies: ["BasaltQuery"]),
         .target(
             name: "BasaltQuery",
             dependencies: ["BasaltCore", "BasaltStorage", "BasaltCQL", "BasaltCQLProtocol"]

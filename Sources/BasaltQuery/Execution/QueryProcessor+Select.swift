@@ -1,0 +1,173 @@
+import BasaltCore
+import BasaltCQL
+import BasaltCQLProtocol
+import BasaltStorage
+
+extension QueryProcessor {
+    func select(_ select: SelectStatement, bound: BoundValues, parameters: CQLQueryParameters,
+                session: CQLSession) throws -> CQLResult {
+        let table = try resolveTable(select.table, session: session)
+        let selection = try ResultSelection(select.selection, table: table)
+        let evaluator = TermEvaluator(bound: bound, now: engine.configuration.clock())
+        let limit = try select.limit.map { try integer($0, bound: bound) } ?? .max
+        let perPartitionLimit = try select.perPartitionLimit.map { try integer($0, bound: bound) } ?? .max
+        guard limit > 0 else { throw QueryError.invalid("LIMIT must be strictly positive") }
+        guard perPartitionLimit > 0 else { throw QueryError.invalid("PER PARTITION LIMIT must be strictly positive") }
+        let isSystem = SchemaCatalog.isSystemKeyspace(table.keyspace)
+        let restrictions = try Restrictions(table: table, relations: select.whereClause, evaluator: evaluator,
+                                            allowFiltering: select.allowFiltering || isSystem)
+        let reversed = try isReversed(select.orderBy, table: table, restrictions: restrictions)
+        let resume = try parameters.pagingState.map { try PagingState(decoding: $0) }
+        // Aggregates and system tables answer in one page (drivers send no page size for system queries).
+        let pageSize: Int64 = selection.isAggregate || isSystem ? .max
+            : parameters.pageSize.flatMap { $0 > 0 ? Int64($0) : nil } ?? .max
+
+        var rows: [LogicalRow] = []
+        var state: PagingState?
+        var returned = resume?.rowsReturned ?? 0
+        var lastPartitionCount: Int64 = 0
+        let perPartition = select.isDistinct ? 1 : perPartitionLimit
+        let visit: (LogicalRow, Int64) -> Bool = { row, partitionCount in
+            // Returns false to stop: the page (plus one look-ahead row) or the LIMIT is full.
+            if Int64(rows.count) == pageSize {
+                state = PagingState(partitionKey: rows.last!.partitionKey, clustering: rows.last!.clustering,
+                                    rowsReturned: returned, partitionRowsReturned: lastPartitionCount)
+                return false
+            }
+            rows.append(row)
+            lastPartitionCount = partitionCount
+            returned += 1
+            return returned < limit
+        }
+        if isSystem {
+            for row in try SystemTableRows(processor: self).rows(of: table) where restrictions.matches(row) {
+                if !visit(row, 0) { break }
+            }
+        } else {
+            try scan(table: table, restrictions: restrictions, reversed: reversed, resume: resume,
+                     perPartitionLimit: perPartition, distinct: select.isDistinct, visit: visit)
+        }
+        if selection.isAggregate {
+            let metadata = CQLRowsMetadata(columns: selection.specs)
+            return .rows(CQLRows(metadata: metadata, rows: [try serialize(selection.aggregate(rows), selection.specs)]))
+        }
+        // `state` was computed from the last row of the page with that row's partition count.
+        var metadata = parameters.skipMetadata
+            ? CQLRowsMetadata(noMetadataColumnCount: selection.specs.count) : CQLRowsMetadata(columns: selection.specs)
+        metadata.pagingState = state?.encoded
+        return .rows(CQLRows(metadata: metadata, rows: try rows.map { try serialize(selection.project($0), selection.specs) }))
+    }
+
+    private func serialize(_ values: [CQLValue], _ specs: [CQLColumnSpec]) throws -> [[UInt8]?] {
+        try zip(values, specs).map { value, spec in
+            do { return try value.serialize(as: spec.type) } catch { throw QueryError(.serverError, "cannot serialize \(spec.name): \(error)") }
+        }
+    }
+
+    /// ORDER BY must follow the clustering columns in declared or fully reversed order.
+    private func isReversed(_ orderBy: [Ordering], table: TableSchema, restrictions: Restrictions) throws(QueryError) -> Bool {
+        guard !orderBy.isEmpty else { return false }
+        guard restrictions.partitionKeys != nil else {
+            throw .invalid("ORDER BY is only supported when the partition key is restricted by an EQ or an IN.")
+        }
+        let clustering = table.clusteringColumns
+        var reversed: Bool?
+        for (position, ordering) in orderBy.enumerated() {
+            guard position < clustering.count, clustering[position].name == ordering.column else {
+                if table.column(named: ordering.column)?.kind == .clustering {
+                    throw .invalid("Order by currently only supports the ordering of columns following their declared order in the PRIMARY KEY")
+                }
+                throw .invalid("Order by is currently only supported on the clustered columns of the PRIMARY KEY, got \(ordering.column)")
+            }
+            let flips = ordering.descending != clustering[position].descending
+            if let reversed, reversed != flips { throw .invalid("Unsupported order by relation") }
+            reversed = flips
+        }
+        return reversed ?? false
+    }
+
+    /// Walks partitions (by key list or token range) and their rows in result order, resuming after
+    /// `resume`, calling `visit` with each matching row and its 1-based count in its partition.
+    private func scan(table: TableSchema, restrictions: Restrictions, reversed: Bool, resume: PagingState?,
+                      perPartitionLimit: Int64, distinct: Bool, visit: (LogicalRow, Int64) -> Bool) throws {
+        guard let storage = engine.table(table.id) else { throw QueryError.tableMissing(table.name) }
+        let decoder = RowDecoder(table: table, now: nowSeconds)
+        // Emits a partition's rows; returns false when `visit` asked to stop.
+        func emit(_ partition: ResolvedPartition, resumeHere: PagingState?) throws -> Bool {
+            if let resumeHere, resumeHere.clustering == nil { return true }
+            var count = resumeHere?.partitionRowsReturned ?? 0
+            if count >= perPartitionLimit { return true }
+            let base = try decoder.partitionRow(partition)
+            var storageRows = partition.rows
+            if reversed { storageRows.reverse() }
+            if let after = resumeHere?.clustering {
+                storageRows.removeAll { reversed ? compareBytes($0.clustering.bytes, after) >= 0 : compareBytes($0.clustering.bytes, after) <= 0 }
+            }
+            if storageRows.isEmpty && partition.rows.isEmpty && resumeHere == nil && !restrictions.restrictsClustering {
+                // A partition with only static data is one row with null clustering columns.
+                guard restrictions.matches(base) else { return true }
+                return visit(base, 1)
+            }
+            for storageRow in storageRows {
+                var row = try decoder.row(storageRow, base: base)
+                guard restrictions.matches(row) else { continue }
+                count += 1
+                if distinct { row.clustering = nil }
+                if !visit(row, count) { return false }
+                if count >= perPartitionLimit { break }
+            }
+            return true
+        }
+        func read(_ key: PartitionKey, resumeHere: PagingState?) throws -> ResolvedPartition? {
+            var merged: ResolvedPartition?
+            for slice in restrictions.slices {
+                var slice = slice
+                if let after = resumeHere?.clustering.map(Clustering.init), restrictions.slices.count == 1 {
+                    if !reversed, slice.isAfterStart(after) { slice.start = ClusteringBound(prefix: after.bytes, inclusive: false) }
+                    if reversed, slice.isBeforeEnd(after) { slice.end = ClusteringBound(prefix: after.bytes, inclusive: false) }
+                }
+                guard let part = try storage.read(key, slice: slice) else { continue }
+                if merged == nil { merged = part } else { merged!.rows += part.rows }
+            }
+            return merged
+        }
+        if let keys = restrictions.partitionKeys {
+            var started = resume == nil
+            for key in keys {
+                var resumeHere: PagingState?
+                if !started {
+                    guard key.bytes == resume!.partitionKey else { continue }
+                    started = true
+                    resumeHere = resume
+                }
+                guard let partition = try read(key, resumeHere: resumeHere) else { continue }
+                if !(try emit(partition, resumeHere: resumeHere)) { return }
+            }
+            return
+        }
+        var startKey: PartitionKey?
+        var inclusive = true
+        if let resume {
+            startKey = PartitionKey(resume.partitionKey)
+        } else if let (token, isInclusive) = restrictions.tokenStart {
+            startKey = PartitionKey(token: isInclusive ? token : token &+ 1, bytes: [])
+            inclusive = true
+            if !isInclusive && token == .max { return }
+        }
+        var endToken: Int64?
+        if let (token, isInclusive) = restrictions.tokenEnd {
+            if !isInclusive && token == .min { return }
+            endToken = isInclusive ? token : token - 1
+        }
+        let scanner = try storage.scanner(from: startKey, inclusive: inclusive, endToken: endToken)
+        while let partition = try scanner.next() {
+            let resumeHere = resume.flatMap { $0.partitionKey == partition.key.bytes ? $0 : nil }
+            var partition = partition
+            if restrictions.slices != [.all] {
+                partition.rows = partition.rows.filter { row in restrictions.slices.contains { $0.contains(row.clustering) } }
+                if partition.rows.isEmpty { continue }
+            }
+            if !(try emit(partition, resumeHere: resumeHere)) { return }
+        }
+    }
+}

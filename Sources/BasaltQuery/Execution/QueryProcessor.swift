@@ -1,0 +1,168 @@
+import BasaltCore
+import BasaltCQL
+import BasaltCQLProtocol
+import BasaltStorage
+import Foundation
+
+/// Executes CQL-lite requests against the storage engine: QUERY, PREPARE, EXECUTE and BATCH.
+/// Every failure becomes an ERROR response; client mistakes are `QueryError`s with Cassandra's codes.
+public final class QueryProcessor: CQLRequestHandler, @unchecked Sendable {
+    let engine: StorageEngine
+    public let catalog: SchemaCatalog
+    public let node: NodeIdentity
+    let events: CQLEventSink?
+    let prepared = PreparedStatementCache()
+
+    public init(engine: StorageEngine, catalog: SchemaCatalog, node: NodeIdentity, events: CQLEventSink?) {
+        self.engine = engine
+        self.catalog = catalog
+        self.node = node
+        self.events = events
+    }
+
+    public func handle(_ request: CQLRequest, session: CQLSession) async -> CQLResponse {
+        do {
+            switch request {
+            case .query(let query):
+                let statement = try parse(query.query)
+                return .result(try await execute(statement, parameters: query.parameters, session: session))
+            case .prepare(let prepare):
+                return .result(.prepared(try self.prepare(prepare.query, session: session)))
+            case .execute(let execute):
+                guard let entry = prepared.lookup(execute.id) else {
+                    return .error(CQLErrorMessage(.unprepared(id: execute.id),
+                                                  message: "Prepared query with ID \(hexString(execute.id)) not found"))
+                }
+                let scoped = CQLSession(keyspace: entry.keyspace ?? session.keyspace)
+                let result = try await self.execute(entry.statement, parameters: execute.parameters, session: scoped)
+                if case .setKeyspace(let keyspace) = result { session.keyspace = keyspace }
+                return .result(result)
+            case .batch(let batch):
+                return .result(try await self.batch(batch, session: session))
+            case .startup, .options, .register, .authResponse:
+                return .error(CQLErrorMessage(.protocolError, message: "\(request.opcode) is answered by the server"))
+            }
+        } catch let error as QueryError {
+            return .error(CQLErrorMessage(error.kind, message: error.message))
+        } catch let error as StorageError {
+            return .error(CQLErrorMessage(.serverError, message: "storage: \(error)"))
+        } catch {
+            return .error(CQLErrorMessage(.serverError, message: "\(error)"))
+        }
+    }
+
+    func parse(_ text: String) throws(QueryError) -> Statement {
+        do { return try CQLParser.parse(text) } catch { throw .syntax(error.message) }
+    }
+
+    func execute(_ statement: Statement, parameters: CQLQueryParameters, session: CQLSession) async throws -> CQLResult {
+        let bound = BoundValues(values: parameters.values)
+        let timestamp = parameters.defaultTimestamp ?? engine.configuration.clock()
+        switch statement {
+        case .select(let select):
+            return try self.select(select, bound: bound, parameters: parameters, session: session)
+        case .insert, .update, .delete:
+            let modification: ModificationStatement = switch statement {
+            case .insert(let s): .insert(s)
+            case .update(let s): .update(s)
+            case .delete(let s): .delete(s)
+            default: preconditionFailure("unreachable: only modifications reach here")
+            }
+            let updates = try mutations(for: modification, bound: bound, timestamp: timestamp, session: session)
+            try await write(updates)
+            return .void
+        case .batch(let batch):
+            var updates: [PartitionUpdate] = []
+            let batchTimestamp = try batch.timestamp.map { try integer($0, bound: bound) } ?? timestamp
+            for child in batch.statements {
+                updates += try mutations(for: child, bound: bound, timestamp: batchTimestamp, session: session)
+            }
+            try await write(updates)
+            return .void
+        case .use(let use):
+            guard catalog.keyspace(use.keyspace) != nil else { throw QueryError.keyspaceMissing(use.keyspace) }
+            session.keyspace = use.keyspace
+            return .setKeyspace(use.keyspace)
+        case .describe(let describe):
+            return try self.describe(describe, session: session)
+        default:
+            return try schemaChange(statement, session: session)
+        }
+    }
+
+    /// A BATCH message: each entry parsed (or looked up) on its own with its own values. A LOGGED
+    /// batch is applied as one commit-log record holding every partition's update, which is atomic
+    /// on this node; there is no batchlog replay across nodes yet.
+    func batch(_ batch: CQLBatch, session: CQLSession) async throws -> CQLResult {
+        var updates: [PartitionUpdate] = []
+        let timestamp = batch.defaultTimestamp ?? engine.configuration.clock()
+        for entry in batch.statements {
+            let statement: Statement
+            var scoped = session
+            switch entry.target {
+            case .query(let text): statement = try parse(text)
+            case .prepared(let id):
+                guard let found = prepared.lookup(id) else {
+                    throw QueryError(.unprepared(id: id), "Prepared query with ID \(hexString(id)) not found")
+                }
+                statement = found.statement
+                scoped = CQLSession(keyspace: found.keyspace ?? session.keyspace)
+            }
+            let bound = BoundValues(values: .positional(entry.values))
+            switch statement {
+            case .insert(let s): updates += try mutations(for: .insert(s), bound: bound, timestamp: timestamp, session: scoped)
+            case .update(let s): updates += try mutations(for: .update(s), bound: bound, timestamp: timestamp, session: scoped)
+            case .delete(let s): updates += try mutations(for: .delete(s), bound: bound, timestamp: timestamp, session: scoped)
+            default: throw QueryError.invalid("Invalid statement in batch: only UPDATE, INSERT and DELETE statements are allowed.")
+            }
+        }
+        try await write(updates)
+        return .void
+    }
+
+    /// Updates of one partition are merged so each partition appears once in the mutation.
+    func write(_ updates: [PartitionUpdate]) async throws {
+        var merged: [PartitionUpdate] = []
+        for update in updates {
+            if let index = merged.firstIndex(where: { $0.table == update.table && $0.key == update.key }) {
+                merged[index].merge(update)
+            } else {
+                merged.append(update)
+            }
+        }
+        for index in merged.indices { merged[index].normalize() }
+        merged.removeAll { $0.isEmpty }
+        guard !merged.isEmpty else { return }
+        try await engine.write(Mutation(merged))
+    }
+
+    func integer(_ value: IntegerValue, bound: BoundValues) throws(QueryError) -> Int64 {
+        switch value {
+        case .literal(let n): return n
+        case .bindMarker(let marker):
+            switch try bound.raw(marker) {
+            case .bytes(let bytes) where bytes.count == 4:
+                return Int64(Int32(bitPattern: bytes.reduce(0) { $0 << 8 | UInt32($1) }))
+            case .bytes(let bytes) where bytes.count == 8:
+                return Int64(bitPattern: bytes.reduce(0) { $0 << 8 | UInt64($1) })
+            default: throw .invalid("Invalid value for \(BindMetadata.name(of: marker))")
+            }
+        }
+    }
+
+    // MARK: names
+
+    func keyspaceName(_ name: QualifiedName, session: CQLSession) throws(QueryError) -> String {
+        guard let keyspace = name.keyspace ?? session.keyspace else { throw .noKeyspace }
+        return keyspace
+    }
+
+    func resolveTable(_ name: QualifiedName, session: CQLSession) throws(QueryError) -> TableSchema {
+        let keyspace = try keyspaceName(name, session: session)
+        guard catalog.keyspace(keyspace) != nil else { throw .keyspaceMissing(keyspace) }
+        guard let table = catalog.table(keyspace: keyspace, name: name.name) else { throw .tableMissing(name.name) }
+        return table
+    }
+
+    var nowSeconds: Int32 { Int32(clamping: engine.configuration.clock() / 1_000_000) }
+}

@@ -1,0 +1,213 @@
+import BasaltCore
+import BasaltCQLProtocol
+import BasaltStorage
+import Foundation
+
+/// Every keyspace and table the node knows: the built-in system keyspaces plus the user schema, which
+/// is persisted in the node's own storage (table `schemaTableID`: one partition per keyspace, the
+/// keyspace's definition at the empty clustering and one row per table, each a JSON definition).
+///
+/// Start-up (`open`): open the schema table, load the definitions, open every user table, then replay
+/// the commit log once. Schema changes are flushed to the schema table's SSTables before they are
+/// acknowledged, so loading never depends on the commit log; replaying before the user tables are
+/// open is NOT done, because replay discards commit-log segments that no *open* table needs, which
+/// would throw away unflushed user data.
+public final class SchemaCatalog: @unchecked Sendable {
+    public static let schemaTableID: TableID = nameBasedUUID("basalt.schema_definitions")
+
+    private let engine: StorageEngine
+    private let schemaTable: Table
+    private let lock = NSLock()
+    private var keyspaces: [String: KeyspaceSchema] = [:]
+    private var tables: [String: [String: TableSchema]] = [:]
+    private var lastTimestamp: Int64 = 0
+    private var cachedVersion: UUID?
+
+    /// Opens the schema table and every user table it defines; does not replay the commit log.
+    public init(engine: StorageEngine) throws {
+        self.engine = engine
+        schemaTable = try engine.openTable(Self.schemaTableID, options: TableOptions(name: "system_schema.basalt_definitions"))
+        try load()
+        for table in tables.values.flatMap(\.values) {
+            try engine.openTable(table.id, options: table.options.storageOptions(name: table.qualifiedName))
+        }
+    }
+
+    /// The whole start-up sequence: catalog, user tables, then one commit-log replay.
+    public static func open(engine: StorageEngine) throws -> SchemaCatalog {
+        let catalog = try SchemaCatalog(engine: engine)
+        try engine.replayCommitLog()
+        return catalog
+    }
+
+    private func load() throws {
+        let scanner = try schemaTable.scanner()
+        while let partition = try scanner.next() {
+            for row in partition.rows {
+                guard let cell = row.cells.first(where: { $0.column == 1 }), let bytes = cell.value else { continue }
+                if row.clustering == Self.keyspaceClustering {
+                    let keyspace = try SchemaDefinitionCodec.decodeKeyspace(bytes)
+                    keyspaces[keyspace.name] = keyspace
+                } else {
+                    let table = try SchemaDefinitionCodec.decodeTable(bytes)
+                    tables[table.keyspace, default: [:]][table.name] = table
+                }
+                lastTimestamp = max(lastTimestamp, cell.timestamp)
+            }
+        }
+        // A table row survives only with its keyspace row (a dropped keyspace deletes the partition).
+        tables = tables.filter { keyspaces[$0.key] != nil }
+    }
+
+    // MARK: reads
+
+    public func keyspace(_ name: String) -> KeyspaceSchema? {
+        if let system = SystemSchemaDefinitions.keyspaces.first(where: { $0.name == name }) { return system }
+        return lock.withLock { keyspaces[name] }
+    }
+
+    public func table(keyspace: String, name: String) -> TableSchema? {
+        if let system = SystemSchemaDefinitions.tables[keyspace]?[name] { return system }
+        return lock.withLock { tables[keyspace]?[name] }
+    }
+
+    /// System keyspaces first, then user keyspaces by name.
+    public var allKeyspaces: [KeyspaceSchema] {
+        SystemSchemaDefinitions.keyspaces + lock.withLock { keyspaces.values.sorted { $0.name < $1.name } }
+    }
+
+    public var userKeyspaces: [KeyspaceSchema] { lock.withLock { keyspaces.values.sorted { $0.name < $1.name } } }
+
+    /// Tables of a keyspace by name.
+    public func tables(in keyspace: String) -> [TableSchema] {
+        if let system = SystemSchemaDefinitions.tables[keyspace] { return system.values.sorted { $0.name < $1.name } }
+        return lock.withLock { (tables[keyspace] ?? [:]).values.sorted { $0.name < $1.name } }
+    }
+
+    public static func isSystemKeyspace(_ name: String) -> Bool { SystemSchemaDefinitions.names.contains(name) }
+
+    /// A UUID derived from an MD5 of the canonical encoding of the user schema, so that nodes with
+    /// equal schemas report equal versions (drivers wait for agreement on it after DDL, notes §2.6).
+    public var schemaVersion: UUID {
+        lock.withLock {
+            if let cachedVersion { return cachedVersion }
+            var bytes: [UInt8] = []
+            for keyspace in keyspaces.values.sorted(by: { $0.name < $1.name }) {
+                bytes += SchemaDefinitionCodec.encode(keyspace)
+                for table in (tables[keyspace.name] ?? [:]).values.sorted(by: { $0.name < $1.name }) {
+                    bytes += SchemaDefinitionCodec.encode(table)
+                }
+            }
+            let version = nameBasedUUID(bytes: bytes)
+            cachedVersion = version
+            return version
+        }
+    }
+
+    // MARK: changes
+
+    public func createKeyspace(_ keyspace: KeyspaceSchema) throws {
+        try lock.withLock {
+            guard keyspaces[keyspace.name] == nil, !Self.isSystemKeyspace(keyspace.name) else {
+                throw QueryError(.alreadyExists(keyspace: keyspace.name, table: ""),
+                                 "Cannot add existing keyspace \"\(keyspace.name)\"")
+            }
+            try persist(keyspace: keyspace.name, row: Self.keyspaceClustering, definition: SchemaDefinitionCodec.encode(keyspace))
+            keyspaces[keyspace.name] = keyspace
+        }
+    }
+
+    public func updateKeyspace(_ keyspace: KeyspaceSchema) throws {
+        try lock.withLock {
+            guard keyspaces[keyspace.name] != nil else { throw QueryError.keyspaceMissing(keyspace.name) }
+            try persist(keyspace: keyspace.name, row: Self.keyspaceClustering, definition: SchemaDefinitionCodec.encode(keyspace))
+            keyspaces[keyspace.name] = keyspace
+        }
+    }
+
+    public func dropKeyspace(_ name: String) throws {
+        let dropped: [TableSchema] = try lock.withLock {
+            guard keyspaces[name] != nil else { throw QueryError.keyspaceMissing(name) }
+            var update = PartitionUpdate(table: Self.schemaTableID, key: Self.partitionKey(name))
+            update.partitionDeletion = DeletionTime(markedForDeleteAt: nextTimestamp(), localDeletionTime: nowSeconds)
+            try write(update)
+            keyspaces[name] = nil
+            return Array((tables.removeValue(forKey: name) ?? [:]).values)
+        }
+        for table in dropped { engine.dropTable(table.id) }
+    }
+
+    public func createTable(_ table: TableSchema) throws {
+        try lock.withLock {
+            guard keyspaces[table.keyspace] != nil else { throw QueryError.keyspaceMissing(table.keyspace) }
+            guard tables[table.keyspace]?[table.name] == nil else {
+                throw QueryError(.alreadyExists(keyspace: table.keyspace, table: table.name),
+                                 "Cannot add already existing table \"\(table.name)\" to keyspace \"\(table.keyspace)\"")
+            }
+            try engine.openTable(table.id, options: table.options.storageOptions(name: table.qualifiedName))
+            try persist(table)
+            tables[table.keyspace, default: [:]][table.name] = table
+        }
+    }
+
+    public func updateTable(_ table: TableSchema) throws {
+        try lock.withLock {
+            guard tables[table.keyspace]?[table.name] != nil else { throw QueryError.tableMissing(table.qualifiedName) }
+            try persist(table)
+            tables[table.keyspace]?[table.name] = table
+        }
+    }
+
+    public func dropTable(keyspace: String, name: String) throws {
+        let table: TableSchema = try lock.withLock {
+            guard let table = tables[keyspace]?[name] else { throw QueryError.tableMissing("\(keyspace).\(name)") }
+            var update = PartitionUpdate(table: Self.schemaTableID, key: Self.partitionKey(keyspace))
+            update.rows = [Row(clustering: try Self.tableClustering(name),
+                               deletion: DeletionTime(markedForDeleteAt: nextTimestamp(), localDeletionTime: nowSeconds))]
+            try write(update)
+            tables[keyspace]?[name] = nil
+            return table
+        }
+        engine.dropTable(table.id)
+    }
+
+    // MARK: persistence
+
+    private static let keyspaceClustering = Clustering([])
+
+    private static func partitionKey(_ keyspace: String) -> PartitionKey { PartitionKey(Array(keyspace.utf8)) }
+
+    private static func tableClustering(_ name: String) throws -> Clustering {
+        var bytes: [UInt8] = []
+        try ClusteringEncoding.encode(.text(name), as: .text, into: &bytes)
+        return Clustering(bytes)
+    }
+
+    private func persist(_ table: TableSchema) throws {
+        try persist(keyspace: table.keyspace, row: try Self.tableClustering(table.name),
+                    definition: SchemaDefinitionCodec.encode(table))
+    }
+
+    private func persist(keyspace: String, row clustering: Clustering, definition: [UInt8]) throws {
+        let timestamp = nextTimestamp()
+        var update = PartitionUpdate(table: Self.schemaTableID, key: Self.partitionKey(keyspace))
+        update.rows = [Row(clustering: clustering, liveness: LivenessInfo(timestamp: timestamp),
+                           cells: [.live(column: 1, timestamp: timestamp, value: definition)])]
+        try write(update)
+    }
+
+    /// Writes and flushes, so the schema is in SSTables before the change is acknowledged (see the type comment).
+    private func write(_ update: PartitionUpdate) throws {
+        try engine.write(Mutation([update]))
+        try engine.flush(schemaTable)
+        cachedVersion = nil
+    }
+
+    /// Strictly increasing, so a drop and re-create within one microsecond still order correctly.
+    private func nextTimestamp() -> Int64 {
+        lastTimestamp = max(lastTimestamp + 1, engine.configuration.clock())
+        return lastTimestamp
+    }
+
+    private var nowSeconds: Int32 { Int32(clamping: engine.configuration.clock() / 1_000_000) }
+}

@@ -1,0 +1,102 @@
+import BasaltCQLProtocol
+import Foundation
+
+/// Rows of the read-only system tables, generated from the catalog and `NodeIdentity` on every
+/// query: `system.local` (exactly one row), empty `peers`/`peers_v2` for a single node, and the
+/// `system_schema` tables describing user and system keyspaces alike (cqlsh needs both, notes §0.5).
+struct SystemTableRows {
+    let processor: QueryProcessor
+
+    func rows(of table: TableSchema) throws -> [LogicalRow] {
+        let named: [[String: CQLValue]] = switch (table.keyspace, table.name) {
+        case ("system", "local"): [local()]
+        case ("system_schema", "keyspaces"): keyspaces()
+        case ("system_schema", "tables"): tables()
+        case ("system_schema", "columns"): columns()
+        case ("system_schema", "dropped_columns"): droppedColumns()
+        default: []
+        }
+        let decoder = RowDecoder(table: table, now: 0)
+        return named.map { values in
+            var row = decoder.emptyRow(key: [])
+            for (index, column) in table.columns.enumerated() { row.values[index] = values[column.name] ?? .null }
+            return row
+        }
+    }
+
+    private var catalog: SchemaCatalog { processor.catalog }
+
+    private func local() -> [String: CQLValue] {
+        let node = processor.node
+        let address = CQLInet(node.rpcAddress).map(CQLValue.inet) ?? .null
+        return [
+            "key": .text("local"), "bootstrapped": .text("COMPLETED"), "broadcast_address": CQLInet(node.listenAddress).map(CQLValue.inet) ?? .null,
+            "broadcast_port": .int(7000), "cluster_name": .text(node.clusterName), "cql_version": .text(node.cqlVersion),
+            "data_center": .text(node.dataCenter), "gossip_generation": .int(0), "host_id": .uuid(CQLUUID(node.hostID)),
+            "listen_address": CQLInet(node.listenAddress).map(CQLValue.inet) ?? .null, "listen_port": .int(7000),
+            "native_protocol_version": .text("4"), "partitioner": .text(node.partitioner), "rack": .text(node.rack),
+            "release_version": .text(node.releaseVersion), "rpc_address": address, "rpc_port": .int(node.nativePort),
+            "schema_version": .uuid(CQLUUID(catalog.schemaVersion)),
+            "tokens": .set(node.tokens.sorted().map { .text(String($0)) }),
+        ]
+    }
+
+    private static func textMap(_ map: [String: String]) -> CQLValue {
+        .map(map.sorted { $0.key < $1.key }.map { CQLMapEntry(key: .text($0.key), value: .text($0.value)) })
+    }
+
+    private func keyspaces() -> [[String: CQLValue]] {
+        catalog.allKeyspaces.map {
+            ["keyspace_name": .text($0.name), "durable_writes": .boolean($0.durableWrites), "replication": Self.textMap($0.replication)]
+        }
+    }
+
+    private var allTables: [TableSchema] { catalog.allKeyspaces.flatMap { catalog.tables(in: $0.name) } }
+
+    private func tables() -> [[String: CQLValue]] {
+        allTables.map { table in
+            let o = table.options
+            return [
+                "keyspace_name": .text(table.keyspace), "table_name": .text(table.name),
+                "additional_write_policy": .text("99p"), "bloom_filter_fp_chance": .double(o.bloomFilterFpChance),
+                "caching": Self.textMap(o.caching), "cdc": .boolean(false), "comment": .text(o.comment),
+                "compaction": Self.textMap(o.compaction), "compression": Self.textMap(o.compression),
+                "crc_check_chance": .double(1), "default_time_to_live": .int(o.defaultTimeToLive),
+                "extensions": .map([]), "flags": .set([.text("compound")]), "gc_grace_seconds": .int(o.gcGraceSeconds),
+                "id": .uuid(CQLUUID(table.id)), "max_index_interval": .int(2048), "memtable_flush_period_in_ms": .int(0),
+                "min_index_interval": .int(128), "read_repair": .text("BLOCKING"), "speculative_retry": .text(o.speculativeRetry),
+            ]
+        }
+    }
+
+    private func columns() -> [[String: CQLValue]] {
+        allTables.flatMap { table in
+            table.columns.map { column in
+                [
+                    "keyspace_name": .text(table.keyspace), "table_name": .text(table.name),
+                    "column_name": .text(column.name), "clustering_order": .text(column.clusteringOrderText),
+                    "column_name_bytes": .blob(Array(column.name.utf8)), "kind": .text(column.kind.rawValue),
+                    "position": .int(Int32(column.position)), "type": .text(column.type.description),
+                ]
+            }
+        }
+    }
+
+    private func droppedColumns() -> [[String: CQLValue]] {
+        allTables.flatMap { table in
+            table.droppedColumns.map { dropped in
+                [
+                    "keyspace_name": .text(table.keyspace), "table_name": .text(table.name),
+                    "column_name": .text(dropped.name), "dropped_time": .timestamp(dropped.droppedTime / 1000),
+                    "kind": .text(dropped.kind.rawValue), "type": .text(dropped.type),
+                ]
+            }
+        }
+    }
+}
+
+extension CQLUUID {
+    init(_ uuid: UUID) {
+        self.init(bytes: withUnsafeBytes(of: uuid.uuid) { Array($0) })
+    }
+}
