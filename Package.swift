@@ -38,7 +38,7 @@ let package = Package(
         .executableTarget(
             name: "basalt",
             dependencies: [
-                "BasaltStorage",
+                "BasaltStorage", "BasaltQuery", "BasaltServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

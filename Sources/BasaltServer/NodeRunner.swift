@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import BasaltQuery
 import BasaltStorage
 import Logging
@@ -31,7 +34,7 @@ public final class NodeRunner: Sendable {
     public init(
         configuration: NodeConfiguration, makeHandler: @escaping HandlerFactory,
         logSink: @escaping @Sendable (String) -> Void = KeyValueLogHandler.standardError,
-        readyLine: @escaping @Sendable (String) -> Void = { print($0) }
+        readyLine: @escaping @Sendable (String) -> Void = NodeRunner.printFlushed
     ) {
         self.configuration = configuration
         self.makeHandler = makeHandler
@@ -40,6 +43,13 @@ public final class NodeRunner: Sendable {
         var logger = Logger(label: "basalt") { KeyValueLogHandler(label: $0, level: level, sink: logSink) }
         logger[metadataKey: "cluster"] = "\(configuration.clusterName)"
         self.logger = logger
+    }
+
+    /// Prints and flushes at once: scripts and tests read this line through a pipe, where standard
+    /// output would otherwise sit in a block buffer.
+    public static let printFlushed: @Sendable (String) -> Void = { line in
+        print(line)
+        fflush(nil)  // all output streams: `stdout` itself is not concurrency-safe to name
     }
 
     /// Starts, waits for SIGTERM or SIGINT, shuts down gracefully. Returning normally means a

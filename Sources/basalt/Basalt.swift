@@ -1,12 +1,13 @@
 import ArgumentParser
 
-/// `basalt`: the one binary. Subcommands grow with the project (`start`, `stress` come next).
+/// `basalt`: the one binary: `start` runs a node, `bench` measures, `debug` holds test tools
+/// (`stress` comes with the client).
 @main
-struct Basalt: ParsableCommand {
+struct Basalt: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "basalt",
         abstract: "Basalt, a distributed wide-column store.",
-        subcommands: [Bench.self, Debug.self])
+        subcommands: [Start.self, Bench.self, Debug.self])
 }
 
 struct Bench: ParsableCommand {

@@ -8,12 +8,13 @@ import Testing
 @Suite(.timeLimit(.minutes(1)))
 struct CQLServerTests {
     private func withServer(
-        maximumFrameBodyBytes: Int = 1 << 20, _ body: (CQLServer) async throws -> Void
+        maximumFrameBodyBytes: Int = 1 << 20, handler: TestRequestHandler = TestRequestHandler(),
+        _ body: (CQLServer) async throws -> Void
     ) async throws {
         let configuration = ServerConfiguration(
             host: "127.0.0.1", port: 0, maximumFrameBodyBytes: maximumFrameBodyBytes, eventLoopThreads: 2,
             shutdownGracePeriod: .seconds(5))
-        let server = try await CQLServer.start(configuration: configuration, handler: TestRequestHandler())
+        let server = try await CQLServer.start(configuration: configuration, handler: handler)
         do {
             try await body(server)
         } catch {
@@ -89,25 +90,27 @@ struct CQLServerTests {
     }
 
     @Test func inFlightStreamsAreAnsweredOutOfOrderAsTheyComplete() async throws {
-        try await withServer { server in
+        let handler = TestRequestHandler()
+        try await withServer(handler: handler) { server in
             let client = try await TestClient.connect(port: server.port)
             #expect(try await client.startup() == .ready)
-            // Streams 1...8 sleep (longest first), 9...16 answer at once; all sent in one burst.
+            // Streams 1...8 wait behind a gate, 9...16 answer at once; all sent in one burst.
             for stream in Int16(1)...16 {
-                let text = stream <= 8 ? "SLEEP \(400 - Int(stream) * 40)" : "FAST \(stream)"
-                try await client.send(.query(text), stream: stream)
+                try await client.send(.query(stream <= 8 ? "WAIT slow" : "FAST \(stream)"), stream: stream)
             }
             var order: [Int16] = []
-            for _ in 1...16 {
+            for _ in 1...8 {
                 guard let frame = await client.next() else { break }
-                if case .result(.setKeyspace(let text)) = frame.response {
-                    #expect(text.hasPrefix(frame.stream <= 8 ? "SLEEP" : "FAST"), "stream \(frame.stream) got \(text)")
-                }
                 order.append(frame.stream)
             }
-            #expect(Set(order) == Set(1...16))
-            #expect(Set(order.prefix(8)) == Set(9...16), "the fast requests are answered first: \(order)")
-            #expect(Array(order.suffix(8)) == Array((1...8).reversed()), "the sleepers finish shortest first: \(order)")
+            #expect(Set(order) == Set(9...16), "the fast requests are answered while the others are in flight: \(order)")
+            handler.gates.open("slow")
+            for _ in 1...8 {
+                guard let frame = await client.next() else { break }
+                #expect(frame.response == .result(.setKeyspace("WAIT slow")), "stream \(frame.stream)")
+                order.append(frame.stream)
+            }
+            #expect(Set(order.suffix(8)) == Set(1...8))
             await client.close()
         }
     }
@@ -222,18 +225,21 @@ struct CQLServerTests {
 
     @Test func stopFinishesInFlightRequestsThenCloses() async throws {
         let configuration = ServerConfiguration(host: "127.0.0.1", port: 0, eventLoopThreads: 1)
-        let server = try await CQLServer.start(configuration: configuration, handler: TestRequestHandler())
+        let handler = TestRequestHandler()
+        let server = try await CQLServer.start(configuration: configuration, handler: handler)
         let client = try await TestClient.connect(port: server.port)
         #expect(try await client.startup() == .ready)
-        try await client.send(.query("SLEEP 300"), stream: 11)
-        try await Task.sleep(for: .milliseconds(50))  // let the request reach the handler
-        let clock = ContinuousClock()
-        let started = clock.now
-        await server.stop()
-        #expect(clock.now - started >= .milliseconds(200), "stop waited for the in-flight request")
+        try await client.send(.query("WAIT stop"), stream: 11)
+        while handler.gates.waiting("stop") == 0 { try await Task.sleep(for: .milliseconds(5)) }
+        let stopping = Task { await server.stop() }
+        // Give stop() time to begin (a slow machine only makes this check weaker, never flaky); the
+        // request is still in flight and must be answered, not cut off, before the close.
+        try await Task.sleep(for: .milliseconds(100))
+        handler.gates.open("stop")
+        await stopping.value
         let answer = await client.next()
         #expect(answer?.stream == 11)
-        #expect(answer?.response == .result(.setKeyspace("SLEEP 300")))
+        #expect(answer?.response == .result(.setKeyspace("WAIT stop")))
         #expect(await client.next() == nil)
         #expect(server.connections.connectionCount == 0)
     }

@@ -18,11 +18,12 @@ struct NodeRunnerTests {
         let lines = Mutex<[String]>([])
         let readyLines = Mutex<[String]>([])
         let storageSeen = Mutex<String?>(nil)
+        let handler = TestRequestHandler()
         let runner = NodeRunner(
             configuration: configuration,
             makeHandler: { storage, _, _ in
                 storageSeen.withLock { $0 = storage.configuration.directory }
-                return TestRequestHandler()
+                return handler
             },
             logSink: { line in lines.withLock { $0.append(line) } },
             readyLine: { line in readyLines.withLock { $0.append(line) } })
@@ -33,10 +34,13 @@ struct NodeRunnerTests {
 
         let client = try await TestClient.connect(port: server.port)
         #expect(try await client.startup() == .ready)
-        try await client.send(.query("SLEEP 200"), stream: 1)
-        try await Task.sleep(for: .milliseconds(50))
-        try await runner.stop()
-        #expect(await client.next()?.response == .result(.setKeyspace("SLEEP 200")), "in-flight request finished")
+        try await client.send(.query("WAIT stop"), stream: 1)
+        while handler.gates.waiting("stop") == 0 { try await Task.sleep(for: .milliseconds(5)) }
+        let stopping = Task { try await runner.stop() }
+        try await Task.sleep(for: .milliseconds(100))  // let stop() begin while the request is in flight
+        handler.gates.open("stop")
+        try await stopping.value
+        #expect(await client.next()?.response == .result(.setKeyspace("WAIT stop")), "in-flight request finished")
         #expect(await client.next() == nil)
 
         let log = lines.withLock { $0 }

@@ -1,11 +1,42 @@
 import BasaltCQLProtocol
 import BasaltQuery
 import NIOPosix
+import Synchronization
+
+/// Named gates a test opens by hand, so that "request A is still in flight while B completes" is a
+/// fact the test arranges rather than a race between sleeps.
+final class Gates: Sendable {
+    private let state = Mutex<(open: Set<String>, waiting: [String: [CheckedContinuation<Void, Never>]])>(([], [:]))
+
+    func wait(_ name: String) async {
+        await withCheckedContinuation { continuation in
+            let resumeNow = state.withLock { state -> Bool in
+                if state.open.contains(name) { return true }
+                state.waiting[name, default: []].append(continuation)
+                return false
+            }
+            if resumeNow { continuation.resume() }
+        }
+    }
+
+    func open(_ name: String) {
+        let waiters = state.withLock { state -> [CheckedContinuation<Void, Never>] in
+            state.open.insert(name)
+            return state.waiting.removeValue(forKey: name) ?? []
+        }
+        for waiter in waiters { waiter.resume() }
+    }
+
+    func waiting(_ name: String) -> Int { state.withLock { $0.waiting[name]?.count ?? 0 } }
+}
 
 /// Stands in for the query layer: answers a QUERY with Set_keyspace echoing its text, after
-/// `SLEEP <ms>` waits that long, `FAIL` answers Invalid (a request error), `THREAD` tells whether
-/// it ran on an event loop before and after a suspension, and anything else is refused.
+/// `WAIT <gate>` waits until the test opens that gate, `FAIL` answers
+/// Invalid (a request error), `THREAD` tells whether it ran on an event loop before and after a
+/// suspension, and anything else is refused.
 struct TestRequestHandler: CQLRequestHandler {
+    var gates = Gates()
+
     func handle(_ request: CQLRequest, session: CQLSession) async -> CQLResponse {
         guard case .query(let query) = request else {
             return .error(CQLErrorMessage(.invalid, message: "the test handler answers QUERY only"))
@@ -19,8 +50,8 @@ struct TestRequestHandler: CQLRequestHandler {
             let after = MultiThreadedEventLoopGroup.currentEventLoop != nil
             return .result(.setKeyspace("loop before=\(before) after=\(after)"))
         }
-        if query.query.hasPrefix("SLEEP "), let milliseconds = Int(query.query.dropFirst(6)) {
-            try? await Task.sleep(for: .milliseconds(milliseconds))
+        if query.query.hasPrefix("WAIT ") {
+            await gates.wait(String(query.query.dropFirst(5)))
         }
         return .result(.setKeyspace(query.query))
     }
