@@ -158,6 +158,9 @@ def test_error_classes(session):
         session.execute("SELECT * FROM stamped WHERE v = 'newer'")
     with pytest.raises(AlreadyExists):
         session.execute("CREATE TABLE stamped (k int PRIMARY KEY)")
+    with pytest.raises(InvalidRequest, match="not supported"):
+        session.execute("INSERT INTO stamped (k, v) VALUES (9, 'x') IF NOT EXISTS")
+    assert session.execute("SELECT v FROM stamped WHERE k = 9").one() is None, "a refused conditional write wrote nothing"
     # The connection is still fine after every error.
     assert session.execute("SELECT v FROM stamped WHERE k = 1").one()[0] == "newer"
 

@@ -7,6 +7,7 @@ extension QueryProcessor {
     func mutations(for statement: ModificationStatement, bound: BoundValues, timestamp defaultTimestamp: Int64,
                    session: CQLSession) throws -> [PartitionUpdate] {
         let evaluator = TermEvaluator(bound: bound, now: engine.configuration.clock())
+        try refuseConditions(statement)
         switch statement {
         case .insert(let insert):
             let table = try writableTable(insert.table, session: session)
@@ -34,6 +35,19 @@ extension QueryProcessor {
                                               using: UsingClause(timestamp: delete.timestamp),
                                               defaultTimestamp: defaultTimestamp, isInsert: false)
             return try write.delete(delete.columns, where: delete.whereClause)
+        }
+    }
+
+    /// Lightweight transactions (`IF NOT EXISTS`, `IF EXISTS`, `IF col = v`) need Paxos, which Basalt
+    /// does not have yet. Applying the write unconditionally would be a silent lie, so it is refused.
+    private func refuseConditions(_ statement: ModificationStatement) throws(QueryError) {
+        let conditional = switch statement {
+        case .insert(let insert): insert.ifNotExists
+        case .update(let update): update.ifExists || !update.conditions.isEmpty
+        case .delete(let delete): delete.ifExists || !delete.conditions.isEmpty
+        }
+        if conditional {
+            throw QueryError.invalid("Conditional updates (IF NOT EXISTS, IF EXISTS, IF ...) are not supported by Basalt yet")
         }
     }
 
