@@ -210,7 +210,9 @@ public final class CommitLog: @unchecked Sendable {
     /// Deletes every segment whose records all lie before `position` (the engine passes the oldest
     /// position an unflushed memtable still needs). The active segment is never deleted; a file that
     /// cannot be deleted stays known and is retried on the next call.
-    public func discardSegments(before position: CommitLogPosition) {
+    /// With `keepingReplayed`, segments found at start-up stay (replay met records of tables that
+    /// are not open yet, so nothing knows whether they are still needed).
+    public func discardSegments(before position: CommitLogPosition, keepingReplayed: Bool = false) {
         monitor.lock()
         defer { monitor.unlock() }
         sealed.removeAll { segment in
@@ -220,6 +222,8 @@ public final class CommitLog: @unchecked Sendable {
             syncFailures.removeAll { $0.segment == segment.id }
             return true
         }
+        // Segments found at start-up go only when the caller knows every table they serve is open.
+        if keepingReplayed { return }
         existing.removeAll { segment in
             (segment.id < position.segment || (segment.id == position.segment && Int(position.offset) >= segment.size))
                 && Self.removeFile(segment.path)

@@ -28,6 +28,10 @@ public final class StorageEngine: @unchecked Sendable {
     private let backgroundWork = DispatchGroup()
     /// Errors from background flushes and compactions, newest last (bounded), for statistics and logs.
     private var backgroundErrors: [String] = []
+    /// True while replay runs, and after it if it met records of tables that are not open: the
+    /// segments from before this run then stay until the next start (when those tables may be
+    /// open), instead of being discarded as if nothing needed them.
+    private var keepReplayedSegments = false
 
     public init(configuration: StorageConfiguration) throws {
         self.configuration = configuration
@@ -85,15 +89,26 @@ public final class StorageEngine: @unchecked Sendable {
     // MARK: start-up
 
     /// Replays the commit log left by the previous run into the open tables' memtables. Records for
-    /// tables that are not open are counted in the report and skipped.
+    /// tables that are not open are skipped, and the old segments are then kept (see
+    /// `keepReplayedSegments`), so opening a table late never loses its unflushed writes.
     @discardableResult
     public func replayCommitLog() throws -> CommitLogReplayReport {
+        // Held for the whole replay: flushes triggered while replaying must not discard segments
+        // whose records for unopened tables are still being walked past.
+        tablesLock.withLock { keepReplayedSegments = true }
+        var skippedUnknownTable = false
         let report = try commitLog.replay { mutation, position in
             for update in mutation.updates {
-                guard let table = table(update.table) else { continue }
+                guard let table = table(update.table) else {
+                    skippedUnknownTable = true
+                    continue
+                }
                 try table.waitForCapacity()
                 table.applyToMemtable(update, position: position)
             }
+        }
+        if !skippedUnknownTable {
+            tablesLock.withLock { keepReplayedSegments = false }
         }
         discardObsoleteSegments(flushed: nil)
         return report
@@ -227,7 +242,7 @@ public final class StorageEngine: @unchecked Sendable {
                 recordBackgroundError("recording the flushed position of \(flushed.options.name): \(error)")
             }
         }
-        commitLog.discardSegments(before: oldest)
+        commitLog.discardSegments(before: oldest, keepingReplayed: tablesLock.withLock { keepReplayedSegments })
     }
 
     // MARK: operations
