@@ -22,11 +22,9 @@ final class Memtable: @unchecked Sendable {
     private(set) var partitions: [PartitionKey: Entry] = [:]
     /// Approximate heap bytes held, for the flush threshold (not exact: Swift gives no cheap way).
     private(set) var estimatedBytes = 0
-    private(set) var operationCount = 0
-    /// The end of the oldest and newest commit-log records applied here: while this memtable is
-    /// unflushed, the log must keep every segment from `oldestPosition` on.
+    /// The end of the oldest commit-log record applied here: while this memtable is unflushed, the
+    /// log must keep every segment from here on.
     private(set) var oldestPosition: CommitLogPosition?
-    private(set) var newestPosition: CommitLogPosition?
     private(set) var minTimestamp = Int64.max
     private var sortedKeysCache: [PartitionKey]?
 
@@ -49,12 +47,8 @@ final class Memtable: @unchecked Sendable {
             estimatedBytes += 160 + update.key.bytes.count
         }
         estimatedBytes += Self.estimatedSize(of: update)
-        operationCount += 1
         minTimestamp = min(minTimestamp, update.minTimestamp)
-        if let position {
-            if oldestPosition == nil || position < oldestPosition! { oldestPosition = position }
-            if newestPosition == nil || position > newestPosition! { newestPosition = position }
-        }
+        if let position, oldestPosition == nil || position < oldestPosition! { oldestPosition = position }
     }
 
     /// The memtable's facts about `key` restricted to `slice`, or nil.

@@ -26,20 +26,14 @@ public struct PartitionResolver: Sendable {
 
     /// What a reader sees of a row: only live facts, or nil if nothing in the row is live.
     /// Live means: a live marker or at least one live cell not shadowed by a deletion.
-    public func visibleRow(_ row: Row, deletion: DeletionTime, isStatic: Bool) -> Row? {
+    public func visibleRow(_ row: Row, deletion: DeletionTime) -> Row? {
         var out = Row(clustering: row.clustering)
         if !deletion.deletes(row.liveness.timestamp) && row.liveness.isLive(now: now) { out.liveness = row.liveness }
         out.cells.reserveCapacity(row.cells.count)
         var complexIndex = 0
         for cell in row.cells {
             if deletion.deletes(cell.timestamp) || !cell.isLive(now: now) { continue }
-            if cell.path != nil {
-                while complexIndex < row.complexDeletions.count && row.complexDeletions[complexIndex].column < cell.column {
-                    complexIndex += 1
-                }
-                if complexIndex < row.complexDeletions.count, row.complexDeletions[complexIndex].column == cell.column,
-                   row.complexDeletions[complexIndex].deletion.deletes(cell.timestamp) { continue }
-            }
+            if Self.collectionDeletionShadows(cell, in: row, cursor: &complexIndex) { continue }
             out.cells.append(cell)
         }
         if out.cells.isEmpty && out.liveness.isEmpty { return nil }
@@ -51,15 +45,25 @@ public struct PartitionResolver: Sendable {
         var rows: [Row] = []
         rows.reserveCapacity(update.rows.count)
         for row in update.rows {
-            if let visible = visibleRow(row, deletion: effectiveDeletion(of: row, in: update), isStatic: false) {
+            if let visible = visibleRow(row, deletion: effectiveDeletion(of: row, in: update)) {
                 rows.append(visible)
             }
         }
         var staticRow: Row?
         if let s = update.staticRow {
-            staticRow = visibleRow(s, deletion: update.partitionDeletion.merged(with: s.deletion), isStatic: true)
+            staticRow = visibleRow(s, deletion: update.partitionDeletion.merged(with: s.deletion))
         }
         return ResolvedPartition(key: update.key, staticRow: staticRow, rows: rows)
+    }
+
+    /// True when `cell` is a collection element shadowed by its column's complex deletion. Cells and
+    /// complex deletions are both sorted by column, so `cursor` only moves forward over one row.
+    static func collectionDeletionShadows(_ cell: Cell, in row: Row, cursor: inout Int) -> Bool {
+        guard cell.path != nil else { return false }
+        let deletions = row.complexDeletions
+        while cursor < deletions.count && deletions[cursor].column < cell.column { cursor += 1 }
+        return cursor < deletions.count && deletions[cursor].column == cell.column
+            && deletions[cursor].deletion.deletes(cell.timestamp)
     }
 
     /// What compaction writes for a merged partition: shadowed facts are dropped, expired data becomes
@@ -107,13 +111,7 @@ public struct PartitionResolver: Sendable {
         var complexIndex = 0
         for var cell in row.cells {
             if deletion.deletes(cell.timestamp) { continue }
-            if cell.path != nil {
-                while complexIndex < row.complexDeletions.count && row.complexDeletions[complexIndex].column < cell.column {
-                    complexIndex += 1
-                }
-                if complexIndex < row.complexDeletions.count, row.complexDeletions[complexIndex].column == cell.column,
-                   row.complexDeletions[complexIndex].deletion.deletes(cell.timestamp) { continue }
-            }
+            if Self.collectionDeletionShadows(cell, in: row, cursor: &complexIndex) { continue }
             if cell.isExpiring && !cell.isLive(now: now) {
                 // An expired cell still shadows older writes of its slot, so it turns into a tombstone
                 // dated at its expiry; gc grace then counts from that moment, as in Cassandra.
