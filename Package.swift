@@ -9,6 +9,7 @@ import PackageDescription
 //   BasaltCQL        CQL-lite lexer and parser: statement text to a typed AST
 //   BasaltCQLProtocol CQL native protocol v4: frames, messages, CQL types and values (on NIOCore)
 //   BasaltQuery      the query layer: schema catalog, value encodings, statement execution, system tables
+//   BasaltCoordination pure coordinator logic: consistency requirements, replica choice, response counting, read resolution
 //   BasaltServer     the CQL native-protocol server on SwiftNIO (connections, frames, prepared ids, events)
 //   basalt           the executable (`basalt bench storage`, later `basalt start`, `basalt stress`)
 let package = Package(
@@ -68,6 +69,8 @@ let package = Package(
                 .product(name: "Yams", package: "Yams"),
             ]
         ),
+        .target(name: "BasaltCoordination", dependencies: ["BasaltCore", "BasaltCQLProtocol"]),
+        .testTarget(name: "BasaltCoordinationTests", dependencies: ["BasaltCoordination", "BasaltCore"]),
         .testTarget(name: "BasaltServerTests", dependencies: ["BasaltServer", "BasaltCore"]),
     ]
 )
