@@ -10,6 +10,7 @@ import PackageDescription
 //   BasaltCQLProtocol CQL native protocol v4: frames, messages, CQL types and values (on NIOCore)
 //   BasaltQuery      the query layer: schema catalog, value encodings, statement execution, system tables
 //   BasaltCoordination pure coordinator logic: consistency requirements, replica choice, response counting, read resolution
+//   BasaltReplication the node's cluster runtime: replica handlers, hints, the coordinator (StorageProxy for a cluster)
 //   BasaltServer     the CQL native-protocol server on SwiftNIO (connections, frames, prepared ids, events)
 //   basalt           the executable (`basalt bench storage`, later `basalt start`, `basalt stress`)
 let package = Package(
@@ -71,6 +72,11 @@ let package = Package(
         ),
         .target(name: "BasaltCoordination", dependencies: ["BasaltCore", "BasaltCQLProtocol"]),
         .testTarget(name: "BasaltCoordinationTests", dependencies: ["BasaltCoordination", "BasaltCore"]),
+        .target(
+            name: "BasaltReplication",
+            dependencies: ["BasaltCoordination", "BasaltQuery", "BasaltStorage", "BasaltCore", "BasaltCQLProtocol"]
+        ),
+        .testTarget(name: "BasaltReplicationTests", dependencies: ["BasaltReplication", "BasaltQuery", "BasaltCore"]),
         .testTarget(name: "BasaltServerTests", dependencies: ["BasaltServer", "BasaltCore"]),
     ]
 )

@@ -80,7 +80,7 @@ extension PartitionDigest {
 extension ByteReader {
     /// Every message is exactly one payload: trailing bytes mean sender and receiver disagree on
     /// the format, which must not pass silently.
-    func expectEnd(_ what: String) throws(DecodeError) {
+    public func expectEnd(_ what: String) throws(DecodeError) {
         if !isAtEnd { throw .malformed(what: "\(remaining) trailing bytes after \(what)", offset: offset) }
     }
 }
