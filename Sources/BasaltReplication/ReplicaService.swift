@@ -33,34 +33,38 @@ public final class ReplicaService: Sendable {
     }
 
     public func readData(_ payload: [UInt8]) throws -> [UInt8] {
-        ReadDataResponse.encode(try read(payload))
+        ReadDataResponse.encode(try read(ReadCommand(decoding: payload)))
     }
 
     public func readDigest(_ payload: [UInt8]) throws -> [UInt8] {
-        PartitionDigest(of: try read(payload)).encoded()
+        PartitionDigest(of: try read(ReadCommand(decoding: payload))).encoded()
     }
 
-    private func read(_ payload: [UInt8]) throws -> PartitionUpdate? {
-        let command = try ReadCommand(decoding: payload)
-        return try storage(command.table).readMerged(command.key, slice: command.slice)
+    /// The replica's merged, unresolved facts for a read (also used directly when the
+    /// coordinator is itself a replica).
+    public func read(_ command: ReadCommand) throws -> PartitionUpdate? {
+        try storage(command.table).readMerged(command.key, slice: command.slice)
     }
 
     public func rangeRead(_ payload: [UInt8]) throws -> [UInt8] {
-        let command = try RangeReadCommand(decoding: payload)
+        try rangeRead(RangeReadCommand(decoding: payload)).encoded()
+    }
+
+    public func rangeRead(_ command: RangeReadCommand) throws -> RangeReadResponse {
         let scanner = try storage(command.table).scanner(from: command.start, inclusive: command.inclusive,
                                                          endToken: command.endToken)
         var partitions: [PartitionUpdate] = []
         var bytes = 0
         while partitions.count < command.limit, bytes < Self.rangeReadByteBudget {
             guard let partition = try scanner.nextMerged() else {
-                return RangeReadResponse(partitions: partitions, exhausted: true).encoded()
+                return RangeReadResponse(partitions: partitions, exhausted: true)
             }
             var w = ByteWriter()
             DataCodec.write(partition, to: &w)
             bytes += w.bytes.count
             partitions.append(partition)
         }
-        return RangeReadResponse(partitions: partitions, exhausted: false).encoded()
+        return RangeReadResponse(partitions: partitions, exhausted: false)
     }
 
     /// TRUNCATE payload: the table id (16 bytes).

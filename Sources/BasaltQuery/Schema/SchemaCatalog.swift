@@ -144,6 +144,12 @@ public final class SchemaCatalog: @unchecked Sendable {
         return lock.withLock { tables[keyspace]?[name] }
     }
 
+    /// A user table by id: how the coordinator finds the keyspace (and so the replication) of a
+    /// partition update. A linear search over the tables is cheap next to a network round trip.
+    public func table(id: TableID) -> TableSchema? {
+        lock.withLock { tables.values.lazy.flatMap(\.values).first { $0.id == id } }
+    }
+
     /// System keyspaces first, then user keyspaces by name.
     public var allKeyspaces: [KeyspaceSchema] {
         SystemSchemaDefinitions.keyspaces + lock.withLock { keyspaces.values.sorted { $0.name < $1.name } }
