@@ -13,11 +13,14 @@ public final class QueryProcessor: CQLRequestHandler, @unchecked Sendable {
     public let catalog: SchemaCatalog
     public let node: NodeIdentity
     let events: CQLEventSink?
+    /// The other nodes, for `system.peers`; nil on a single node.
+    let peers: PeerDirectory?
     let prepared = PreparedStatementCache()
 
     public init(engine: StorageEngine, catalog: SchemaCatalog, node: NodeIdentity, events: CQLEventSink?,
-                proxy: StorageProxy? = nil) {
+                proxy: StorageProxy? = nil, peers: PeerDirectory? = nil) {
         self.engine = engine
+        self.peers = peers
         self.proxy = proxy ?? LocalStorageProxy(engine: engine)
         self.catalog = catalog
         self.node = node
