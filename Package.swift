@@ -74,7 +74,10 @@ let package = Package(
         .testTarget(name: "BasaltCoordinationTests", dependencies: ["BasaltCoordination", "BasaltCore"]),
         .target(
             name: "BasaltReplication",
-            dependencies: ["BasaltCoordination", "BasaltQuery", "BasaltStorage", "BasaltCore", "BasaltCQLProtocol"]
+            dependencies: [
+                "BasaltCoordination", "BasaltQuery", "BasaltStorage", "BasaltCore", "BasaltCQLProtocol",
+                .product(name: "Logging", package: "swift-log"),
+            ]
         ),
         .testTarget(name: "BasaltReplicationTests", dependencies: ["BasaltReplication", "BasaltQuery", "BasaltCore"]),
         .testTarget(name: "BasaltServerTests", dependencies: ["BasaltServer", "BasaltCore"]),

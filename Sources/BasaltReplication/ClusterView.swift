@@ -19,6 +19,11 @@ public protocol ClusterView: Sendable {
     /// Every node of the cluster and whether it is alive now.
     var members: [(address: NodeAddress, isAlive: Bool)] { get }
     func hostID(of node: NodeAddress) -> UUID?
+    /// The node with host id `host`, if it is a member (hints are kept by host id, which survives
+    /// an address change).
+    func address(ofHost host: UUID) -> NodeAddress?
+    /// The schema version a node announces (nil until it has).
+    func schemaVersion(of node: NodeAddress) -> UUID?
     /// How long a node has been down (0 when it is up), for the hint window.
     func downSeconds(of node: NodeAddress) -> Int64
 }

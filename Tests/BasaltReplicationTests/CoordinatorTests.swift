@@ -38,6 +38,26 @@ import Testing
         #expect(cluster.nodes[0].hints.statistics.stored == 20)
         #expect(cluster.nodes[0].hints.hostsWithHints == [cluster.nodes[2].hostID])
         #expect(try Self.rows(await cluster.nodes[1].run("SELECT count(*) FROM ks.t", .quorum)) == [[.bigint(20)]])
+
+        // Back up: the hints are replayed, after which node 2 alone has every row.
+        cluster.set(2, .up)
+        await cluster.nodes[0].dispatcher.deliverPending()
+        #expect(cluster.nodes[0].hints.hostsWithHints.isEmpty)
+        #expect(cluster.nodes[0].hints.statistics.delivered == 20)
+        for k in Int32(0)..<20 { #expect(try cluster.nodes[2].service.read(ReadCommandFor(cluster, key: k)) != nil) }
+    }
+
+    @Test func schemaChangesReachEveryNodeByPushOrPull() async throws {
+        let cluster = try SimulatedCluster(size: 3)
+        cluster.set(2, .down)
+        guard case .result = await cluster.nodes[0].run("CREATE KEYSPACE ks WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 3}")
+        else { Issue.record("DDL failed"); return }
+        await cluster.nodes[0].schemaSync.push(try cluster.nodes[0].catalog.schemaFacts())
+        #expect(cluster.nodes[1].catalog.keyspace("ks") != nil)
+        #expect(cluster.nodes[2].catalog.keyspace("ks") == nil)
+        cluster.set(2, .up)
+        await cluster.nodes[2].schemaSync.reconcile()
+        #expect(Set(cluster.nodes.map(\.catalog.schemaVersion)).count == 1)
     }
 
     @Test func readAtAllRepairsAReplicaThatMissedAWrite() async throws {

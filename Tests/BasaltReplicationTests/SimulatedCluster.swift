@@ -20,6 +20,8 @@ final class SimulatedCluster: @unchecked Sendable {
         let hints: HintStore
         let service: ReplicaService
         var processor: QueryProcessor!
+        var dispatcher: HintDispatcher!
+        var schemaSync: SchemaSync!
         let session = CQLSession()
 
         init(address: NodeAddress) throws {
@@ -55,6 +57,8 @@ final class SimulatedCluster: @unchecked Sendable {
             let proxy = ClusterStorageProxy(view: view, transport: Transport(cluster: self), service: node.service,
                                             hints: node.hints, catalog: node.catalog, engine: node.engine, timeouts: timeouts)
             node.processor = QueryProcessor(engine: node.engine, catalog: node.catalog, node: NodeIdentity(), events: nil, proxy: proxy)
+            node.dispatcher = HintDispatcher(hints: node.hints, view: view, transport: Transport(cluster: self))
+            node.schemaSync = SchemaSync(catalog: node.catalog, view: view, transport: Transport(cluster: self), events: nil)
         }
     }
 
@@ -112,6 +116,8 @@ final class SimulatedCluster: @unchecked Sendable {
         }
 
         func hostID(of node: NodeAddress) -> UUID? { cluster.node(node).hostID }
+        func address(ofHost host: UUID) -> NodeAddress? { cluster.nodes.first { $0.hostID == host }?.address }
+        func schemaVersion(of node: NodeAddress) -> UUID? { cluster.node(node).catalog.schemaVersion }
         func downSeconds(of node: NodeAddress) -> Int64 { 0 }
 
         private func candidate(_ address: NodeAddress) -> ReplicaCandidate<NodeAddress> {
@@ -139,7 +145,9 @@ final class SimulatedCluster: @unchecked Sendable {
             case .rangeRead: return try service.rangeRead(payload)
             case .truncate: return try service.truncate(payload)
             case .schemaPull: return try service.schemaPull()
-            case .schemaPush: return try service.schemaPush(payload).answer
+            case .schemaPush:
+                try cluster.node(node).schemaSync.apply(DataCodec.decodeMutation(payload).updates)
+                return []
             }
         }
     }
