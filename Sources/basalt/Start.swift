@@ -34,7 +34,7 @@ struct Start: AsyncParsableCommand {
             let catalog = try SchemaCatalog.open(engine: storage)
             logger.info("schema loaded", metadata: ["keyspaces": "\(catalog.allKeyspaces.count)",
                                                     "schema_version": "\(catalog.schemaVersion)"])
-            return QueryProcessor(engine: storage, catalog: catalog, node: node, events: events)
+            return NodeServices(handler: QueryProcessor(engine: storage, catalog: catalog, node: node, events: events))
         }
         try await runner.run()
     }
