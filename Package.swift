@@ -10,6 +10,7 @@ import PackageDescription
 //   BasaltCQLProtocol CQL native protocol v4: frames, messages, CQL types and values (on NIOCore)
 //   BasaltQuery      the query layer: schema catalog, value encodings, statement execution, system tables
 //   BasaltServer     the CQL native-protocol server on SwiftNIO (connections, frames, prepared ids, events)
+//   BasaltInternode  the node-to-node protocol on TCP: frames, versioned handshake, the messenger transport
 //   basalt           the executable (`basalt bench storage`, later `basalt start`, `basalt stress`)
 let package = Package(
     name: "Basalt",
@@ -69,5 +70,22 @@ let package = Package(
             ]
         ),
         .testTarget(name: "BasaltServerTests", dependencies: ["BasaltServer", "BasaltCore"]),
+        .target(
+            name: "BasaltInternode",
+            dependencies: [
+                "BasaltCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(
+            name: "BasaltInternodeTests",
+            dependencies: [
+                "BasaltInternode", "BasaltCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
+        ),
     ]
 )
