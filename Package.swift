@@ -11,7 +11,7 @@ import PackageDescription
 //   BasaltQuery      the query layer: schema catalog, value encodings, statement execution, system tables
 //   BasaltServer     the CQL native-protocol server on SwiftNIO (connections, frames, prepared ids, events)
 //   BasaltInternode  the node-to-node protocol on TCP: frames, versioned handshake, the messenger transport
-//   basalt           the executable (`basalt bench storage`, later `basalt start`, `basalt stress`)
+//   basalt           the executable (`basalt start`, `basalt bench storage|internode`, later `basalt stress`)
 let package = Package(
     name: "Basalt",
     platforms: [.macOS(.v15)],
@@ -39,8 +39,9 @@ let package = Package(
         .executableTarget(
             name: "basalt",
             dependencies: [
-                "BasaltStorage", "BasaltQuery", "BasaltServer",
+                "BasaltStorage", "BasaltQuery", "BasaltServer", "BasaltInternode",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .testTarget(name: "BasaltCoreTests", dependencies: ["BasaltCore"]),
