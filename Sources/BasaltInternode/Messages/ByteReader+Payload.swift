@@ -12,13 +12,6 @@ extension ByteReader {
         return text
     }
 
-    /// Throws unless every byte was consumed.
-    func expectEnd(_ what: StaticString) throws(DecodeError) {
-        guard isAtEnd else { throw .malformed(what: "\(what): \(remaining) trailing bytes", offset: offset) }
-    }
-}
-
-extension ByteReader {
     /// A u16 byte length (at most `limit`) and that many bytes of UTF-8.
     mutating func readShortString(limit: Int, _ what: StaticString) throws(DecodeError) -> String {
         let start = offset
@@ -31,5 +24,11 @@ extension ByteReader {
         let high = try read(UInt64.self, "host id")
         let low = try read(UInt64.self, "host id")
         return InternodeHostID(high: high, low: low)
+    }
+
+    /// Throws unless every byte was consumed: a new field needs a new protocol version, so extra
+    /// bytes mean a broken or confused peer.
+    func expectEnd(_ what: StaticString) throws(DecodeError) {
+        guard isAtEnd else { throw .malformed(what: "\(what): \(remaining) trailing bytes", offset: offset) }
     }
 }

@@ -44,11 +44,7 @@ public struct InternodeErrorResponse: Error, Hashable, Sendable, CustomStringCon
         guard let code = InternodeErrorCode(rawValue: rawCode) else {
             throw .malformed(what: "unknown error code \(rawCode)", offset: 0)
         }
-        let length = Int(try reader.read(UInt16.self, "error message length"))
-        guard length <= Self.maximumMessageBytes else {
-            throw .tooLong(what: "error message", offset: 2, length: UInt64(length), limit: Self.maximumMessageBytes)
-        }
-        let message = try reader.readUTF8(count: length, "error message")
+        let message = try reader.readShortString(limit: Self.maximumMessageBytes, "error message")
         try reader.expectEnd("error response")
         self.init(code: code, message: message)
     }

@@ -132,7 +132,9 @@ public final class InternodeMessenger: Sendable {
     public func send(_ verb: InternodeVerb, payload: [UInt8], to peer: InternodeAddress) {
         precondition(verb != .handshake, "HANDSHAKE belongs to the transport")
         do {
-            try connection(to: peer, verb: verb, payloadBytes: payload.count).send(verb, payload: payload)
+            guard try connection(to: peer, verb: verb, payloadBytes: payload.count).send(verb, payload: payload) else {
+                throw InternodeError.notRunning
+            }
         } catch {
             shared.logger.debug("dropped one-way message", metadata: ["peer": "\(peer)", "verb": "\(verb)", "reason": "\(error)"])
             shared.counters.counters(for: peer).dropped.increment()
@@ -147,7 +149,7 @@ public final class InternodeMessenger: Sendable {
     /// Stops the transport: requests still waiting for an answer fail with `notRunning`, the frames
     /// already queued on open connections are written, peers' requests already running are answered
     /// (for up to `shutdownGracePeriod`), then every connection closes and the event loops stop.
-    /// Safe to call more than once.
+    /// Safe to call more than once; requests racing with it fail with `notRunning`.
     public func shutdown() async {
         let taken = state.withLock { state -> (MultiThreadedEventLoopGroup, (any Channel)?, [OutboundConnection])? in
             guard case .running = state.phase, let group = state.group else {
@@ -161,7 +163,7 @@ public final class InternodeMessenger: Sendable {
         guard let taken else { return }
         let (group, serverChannel, outbound) = taken
         try? await serverChannel?.close()
-        for connection in outbound { try? await connection.shutDown().get() }
+        for connection in outbound { await connection.shutDown() }
 
         let inbound = shared.inbound.beginDraining()
         for channel in inbound { channel.pipeline.fireUserInboundEventTriggered(DrainInboundConnection()) }

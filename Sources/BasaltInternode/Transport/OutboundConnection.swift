@@ -50,6 +50,7 @@ final class OutboundConnection: @unchecked Sendable {
     private let hello: InternodeHello
     private let counters: PeerCounters
     private let requestIDs = Atomic<UInt64>(0)
+    private let entryGate = EntryGate()
 
     private var state = State.idle
     private var pending: [UInt64: PendingRequest] = [:]
@@ -81,29 +82,43 @@ final class OutboundConnection: @unchecked Sendable {
         let id = requestIDs.wrappingAdd(1, ordering: .relaxed).newValue
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { continuation in
-                // A request cancelled before it reaches the loop would otherwise race its
-                // cancellation there and could wait for its whole timeout.
+                // A cancellation that reaches the loop before its request finds nothing pending
+                // and is ignored; checking here leaves only a narrow window in which that can
+                // happen, and then the request still ends with its answer or its timeout.
                 if Task.isCancelled {
                     continuation.resume(throwing: CancellationError())
+                    return
+                }
+                guard entryGate.enter() else {
+                    continuation.resume(throwing: InternodeError.notRunning)
                     return
                 }
                 eventLoop.execute {
                     self.enqueueRequest(id: id, verb: verb, payload: payload, timeout: timeout, continuation: continuation)
                 }
+                entryGate.leave()
             }
         } onCancel: {
+            guard entryGate.enter() else { return }
             eventLoop.execute { self.cancelRequest(id) }
+            entryGate.leave()
         }
     }
 
-    func send(_ verb: InternodeVerb, payload: [UInt8]) {
+    /// False if the connection is shut down: the message is dropped.
+    func send(_ verb: InternodeVerb, payload: [UInt8]) -> Bool {
+        guard entryGate.enter() else { return false }
         eventLoop.execute { self.enqueueOneWay(verb, payload: payload) }
+        entryGate.leave()
+        return true
     }
 
     /// Fails what is pending with `notRunning`, writes out the frames of this tick (a node's last
-    /// gossip message), and closes. The future completes when the channel is closed.
-    func shutDown() -> EventLoopFuture<Void> {
-        eventLoop.flatSubmit {
+    /// gossip message), and closes. Returns when the channel is closed; after it nothing more is
+    /// handed to the event loop, which may then stop.
+    func shutDown() async {
+        await entryGate.close()
+        try? await eventLoop.flatSubmit {
             let channel: (any Channel)?
             switch self.state {
             case .handshaking(let handshaking, let deadline):
@@ -119,7 +134,7 @@ final class OutboundConnection: @unchecked Sendable {
             self.failAll(.notRunning)
             guard let channel else { return self.eventLoop.makeSucceededVoidFuture() }
             return channel.close().recover { _ in }
-        }
+        }.get()
     }
 
     // MARK: - On the loop
