@@ -12,7 +12,8 @@ import PackageDescription
 //   BasaltCoordination pure coordinator logic: consistency requirements, replica choice, response counting, read resolution
 //   BasaltReplication the node's cluster runtime: replica handlers, hints, the coordinator (StorageProxy for a cluster)
 //   BasaltServer     the CQL native-protocol server on SwiftNIO (connections, frames, prepared ids, events)
-//   basalt           the executable (`basalt bench storage`, later `basalt start`, `basalt stress`)
+//   BasaltInternode  the node-to-node protocol on TCP: frames, versioned handshake, the messenger transport
+//   basalt           the executable (`basalt start`, `basalt bench storage|internode`, later `basalt stress`)
 let package = Package(
     name: "Basalt",
     platforms: [.macOS(.v15)],
@@ -40,8 +41,9 @@ let package = Package(
         .executableTarget(
             name: "basalt",
             dependencies: [
-                "BasaltStorage", "BasaltQuery", "BasaltServer",
+                "BasaltStorage", "BasaltQuery", "BasaltServer", "BasaltInternode",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .testTarget(name: "BasaltCoreTests", dependencies: ["BasaltCore"]),
@@ -81,5 +83,22 @@ let package = Package(
         ),
         .testTarget(name: "BasaltReplicationTests", dependencies: ["BasaltReplication", "BasaltQuery", "BasaltCore"]),
         .testTarget(name: "BasaltServerTests", dependencies: ["BasaltServer", "BasaltCore"]),
+        .target(
+            name: "BasaltInternode",
+            dependencies: [
+                "BasaltCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(
+            name: "BasaltInternodeTests",
+            dependencies: [
+                "BasaltInternode", "BasaltCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
+        ),
     ]
 )
