@@ -10,7 +10,7 @@ final class ClusterPartitionStream: PartitionStream {
     private let proxy: ClusterStorageProxy
     private let table: TableSchema
     private let requirement: ConsistencyRequirement
-    private let ranges: [ReplicatedRange]
+    private let ranges: [ScanRange]
     private let endToken: Int64?
     private var rangeIndex = 0
     /// Where the scan continues: the last partition returned (exclusive) or the query's start.
@@ -19,7 +19,7 @@ final class ClusterPartitionStream: PartitionStream {
     private var buffer: [ResolvedPartition] = []
     private var bufferIndex = 0
 
-    init(proxy: ClusterStorageProxy, table: TableSchema, requirement: ConsistencyRequirement, ranges: [ReplicatedRange],
+    init(proxy: ClusterStorageProxy, table: TableSchema, requirement: ConsistencyRequirement, ranges: [ScanRange],
          start: PartitionKey?, inclusive: Bool, endToken: Int64?) {
         self.proxy = proxy
         self.table = table

@@ -32,9 +32,14 @@ public final class ClusterStorageProxy: StorageProxy, @unchecked Sendable {
     let catalog: SchemaCatalog
     let engine: StorageEngine
     let timeouts: Timeouts
+    let hintsEnabled: Bool
+    let schemaSync: SchemaSync?
 
     public init(view: ClusterView, transport: ReplicaTransport, service: ReplicaService, hints: HintStore,
-                catalog: SchemaCatalog, engine: StorageEngine, timeouts: Timeouts = Timeouts()) {
+                catalog: SchemaCatalog, engine: StorageEngine, timeouts: Timeouts = Timeouts(), hintsEnabled: Bool = true,
+                schemaSync: SchemaSync? = nil) {
+        self.hintsEnabled = hintsEnabled
+        self.schemaSync = schemaSync
         self.view = view
         self.transport = transport
         self.service = service
@@ -117,7 +122,7 @@ public final class ClusterStorageProxy: StorageProxy, @unchecked Sendable {
 
     @discardableResult
     private func storeHint(_ mutation: Mutation, for replica: NodeAddress) async -> Bool {
-        guard let host = view.hostID(of: replica) else { return false }
+        guard hintsEnabled, let host = view.hostID(of: replica) else { return false }
         return (try? await hints.store(mutation, for: host, downSeconds: view.downSeconds(of: replica))) ?? false
     }
 
@@ -278,7 +283,7 @@ public final class ClusterStorageProxy: StorageProxy, @unchecked Sendable {
 
     /// One round of a range read: `command` to the contacts of `range`, merged and repaired.
     /// Returns the resolved partitions in token order and where to continue (nil = range done).
-    func readRange(_ command: RangeReadCommand, range: ReplicatedRange,
+    func readRange(_ command: RangeReadCommand, range: ScanRange,
                    requirement: ConsistencyRequirement) async throws -> (partitions: [ResolvedPartition], resume: PartitionKey?) {
         let plan = try rejecting { () throws(ConsistencyRejection) in
             try ReadPlan(requirement: requirement, replicas: range.replicas, localDataCenter: view.localDataCenter)
@@ -350,6 +355,13 @@ public final class ClusterStorageProxy: StorageProxy, @unchecked Sendable {
             }
             try await group.waitForAll()
         }
+    }
+
+    // MARK: schema
+
+    public func announceSchemaChange() async {
+        guard let schemaSync, let facts = try? catalog.schemaFacts() else { return }
+        await schemaSync.push(facts)
     }
 
     // MARK: helpers

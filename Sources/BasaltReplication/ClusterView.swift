@@ -15,7 +15,7 @@ public protocol ClusterView: Sendable {
     func replicas(of token: Int64, keyspace: KeyspaceSchema) -> [ReplicaCandidate<NodeAddress>]
     /// The ring's ranges (start exclusive, end inclusive] in token order, with their replicas; the
     /// last range wraps past the maximum token to the first ring token.
-    func ranges(of keyspace: KeyspaceSchema) -> [ReplicatedRange]
+    func ranges(of keyspace: KeyspaceSchema) -> [ScanRange]
     /// Every node of the cluster and whether it is alive now.
     var members: [(address: NodeAddress, isAlive: Bool)] { get }
     func hostID(of node: NodeAddress) -> UUID?
@@ -24,12 +24,15 @@ public protocol ClusterView: Sendable {
     func address(ofHost host: UUID) -> NodeAddress?
     /// The schema version a node announces (nil until it has).
     func schemaVersion(of node: NodeAddress) -> UUID?
+    /// A node answered a schema push with its version: believe it until gossip says otherwise, so
+    /// a driver's schema-agreement wait after DDL does not wait for the next gossip round.
+    func noteSchemaVersion(_ version: UUID, of node: NodeAddress)
     /// How long a node has been down (0 when it is up), for the hint window.
     func downSeconds(of node: NodeAddress) -> Int64
 }
 
 /// A contiguous token range and the replicas holding it.
-public struct ReplicatedRange: Sendable {
+public struct ScanRange: Sendable {
     /// Exclusive start; nil = the start of the ring (the minimum token).
     public var start: Int64?
     /// Inclusive end; nil = the end of the ring.

@@ -34,7 +34,12 @@ public final class SchemaSync: @unchecked Sendable {
             for member in view.members where member.isAlive && member.address != view.localAddress {
                 group.addTask {
                     do {
-                        _ = try await self.transport.request(.schemaPush, payload: payload, to: member.address, timeout: self.timeout)
+                        let answer = try await self.transport.request(.schemaPush, payload: payload, to: member.address,
+                                                                      timeout: self.timeout)
+                        if answer.count == 16 {
+                            let version = answer.withUnsafeBytes { UUID(uuid: $0.loadUnaligned(as: uuid_t.self)) }
+                            self.view.noteSchemaVersion(version, of: member.address)
+                        }
                     } catch {
                         self.logger.warning("schema push failed", metadata: ["to": "\(member.address)", "error": "\(error)"])
                     }

@@ -99,7 +99,7 @@ final class SimulatedCluster: @unchecked Sendable {
             return (0..<rf).map { candidate(cluster.nodes[(owner + $0) % n].address) }
         }
 
-        func ranges(of keyspace: KeyspaceSchema) -> [ReplicatedRange] {
+        func ranges(of keyspace: KeyspaceSchema) -> [ScanRange] {
             let n = cluster.nodes.count
             // Node i owns tokens whose offset from the minimum is in [i·width, (i+1)·width).
             let width = UInt64.max / UInt64(n)
@@ -107,7 +107,7 @@ final class SimulatedCluster: @unchecked Sendable {
             return (0..<n).map { i in
                 let start: Int64? = i == 0 ? nil : token(offset: UInt64(i) * width - 1)
                 let end: Int64? = i == n - 1 ? nil : token(offset: UInt64(i + 1) * width - 1)
-                return ReplicatedRange(start: start, end: end, replicas: replicas(of: end ?? .max, keyspace: keyspace))
+                return ScanRange(start: start, end: end, replicas: replicas(of: end ?? .max, keyspace: keyspace))
             }
         }
 
@@ -118,6 +118,7 @@ final class SimulatedCluster: @unchecked Sendable {
         func hostID(of node: NodeAddress) -> UUID? { cluster.node(node).hostID }
         func address(ofHost host: UUID) -> NodeAddress? { cluster.nodes.first { $0.hostID == host }?.address }
         func schemaVersion(of node: NodeAddress) -> UUID? { cluster.node(node).catalog.schemaVersion }
+        func noteSchemaVersion(_ version: UUID, of node: NodeAddress) {}
         func downSeconds(of node: NodeAddress) -> Int64 { 0 }
 
         private func candidate(_ address: NodeAddress) -> ReplicaCandidate<NodeAddress> {
@@ -147,7 +148,7 @@ final class SimulatedCluster: @unchecked Sendable {
             case .schemaPull: return try service.schemaPull()
             case .schemaPush:
                 try cluster.node(node).schemaSync.apply(DataCodec.decodeMutation(payload).updates)
-                return []
+                return withUnsafeBytes(of: cluster.node(node).catalog.schemaVersion.uuid) { Array($0) }
             }
         }
     }

@@ -72,6 +72,7 @@ extension QueryProcessor {
         default:
             throw QueryError.invalid("Unsupported statement \(statement)")
         }
+        await proxy.announceSchemaChange()
         events?.publish(.schemaChange(change))
         return .schemaChange(change)
     }

@@ -22,7 +22,6 @@ public final class SchemaCatalog: @unchecked Sendable {
     private var tables: [String: [String: TableSchema]] = [:]
     private var lastTimestamp: Int64 = 0
     private var cachedVersion: UUID?
-    private var changeListener: (@Sendable ([PartitionUpdate]) -> Void)?
 
     /// Opens the schema table and every user table it defines; does not replay the commit log.
     public init(engine: StorageEngine) throws {
@@ -70,14 +69,6 @@ public final class SchemaCatalog: @unchecked Sendable {
     }
 
     // MARK: schema exchange between nodes
-
-    /// Called with the schema table's updates after every local schema change, so the cluster layer
-    /// can push them to the other nodes. Set once at start-up, before clients are served. It runs
-    /// under the catalog's lock, so it must hand the work off rather than call back into the catalog.
-    public var onLocalChange: (@Sendable ([PartitionUpdate]) -> Void)? {
-        get { lock.withLock { changeListener } }
-        set { lock.withLock { changeListener = newValue } }
-    }
 
     /// Every fact of the schema table (tombstones included), for a node that pulls the schema.
     /// Definitions are last-write-wins cells, so merging two nodes' facts in any order converges.
@@ -280,7 +271,6 @@ public final class SchemaCatalog: @unchecked Sendable {
         try engine.write(Mutation([update]))
         try engine.flush(schemaTable)
         cachedVersion = nil
-        changeListener?([update])
     }
 
     /// Strictly increasing, so a drop and re-create within one microsecond still order correctly.

@@ -22,6 +22,10 @@ public protocol StorageProxy: AnyObject, Sendable {
 
     /// Removes every row of `table` on every node holding it.
     func truncate(_ table: TableSchema) async throws
+
+    /// Called after a schema change made on this node, before the client is answered: a cluster
+    /// pushes the schema to the other nodes so that they agree by the time the driver checks.
+    func announceSchemaChange() async
 }
 
 /// A stream of live partitions in token order, pulled one at a time so a page stops reading as
@@ -54,6 +58,8 @@ public final class LocalStorageProxy: StorageProxy {
     public func truncate(_ table: TableSchema) async throws {
         try engine.truncate(table.id)
     }
+
+    public func announceSchemaChange() async {}
 
     private func storage(_ table: TableSchema) throws -> Table {
         guard let storage = engine.table(table.id) else { throw QueryError.tableMissing(table.name) }
