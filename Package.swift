@@ -10,6 +10,7 @@ import PackageDescription
 //   BasaltCQLProtocol CQL native protocol v4: frames, messages, CQL types and values (on NIOCore)
 //   BasaltQuery      the query layer: schema catalog, value encodings, statement execution, system tables
 //   BasaltServer     the CQL native-protocol server on SwiftNIO (connections, frames, prepared ids, events)
+//   BasaltCluster    pure cluster logic, no I/O: token ring, replica placement, token allocation, gossip, phi-accrual failure detector
 //   basalt           the executable (`basalt bench storage`, later `basalt start`, `basalt stress`)
 let package = Package(
     name: "Basalt",
@@ -69,5 +70,11 @@ let package = Package(
             ]
         ),
         .testTarget(name: "BasaltServerTests", dependencies: ["BasaltServer", "BasaltCore"]),
+        .target(name: "BasaltCluster", dependencies: ["BasaltCore"]),
+        .testTarget(
+            name: "BasaltClusterTests",
+            dependencies: ["BasaltCluster", "BasaltCore"],
+            exclude: ["generate_placement_vectors.py"]
+        ),
     ]
 )
