@@ -66,6 +66,7 @@ func node(_ octet: Int) -> NodeAddress { NodeAddress(host: "127.0.0.\(octet)", p
             #expect(ring.primaryOwner(of: token) == node(owner), "token \(token)")
         }
         #expect(ring.tokens(of: node(1)) == [-100, 100])
+        #expect(ring.dataCenters == ["dc1"] && Self.vectorRing.dataCenters == ["dc1", "dc2", "dc3"])
         #expect(ring.range(endingAt: 0) == TokenRange(start: 100, end: -100))
         ring.remove(node(1))
         #expect(ring.tokens == [0] && ring.nodes == [node(2)])
