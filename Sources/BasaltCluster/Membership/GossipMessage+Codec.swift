@@ -76,6 +76,7 @@ extension GossipMessage {
     }
 
     private static func write(_ address: NodeAddress, into writer: inout ByteWriter) {
+        precondition(!address.host.isEmpty, "gossip about a node with an empty host (port \(address.port))")
         write(address.host, limit: Limits.hostBytes, into: &writer)
         writer.write(bigEndian: address.port)
     }
