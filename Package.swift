@@ -13,6 +13,7 @@ import PackageDescription
 //   BasaltReplication the node's cluster runtime: replica handlers, hints, the coordinator (StorageProxy for a cluster)
 //   BasaltServer     the CQL native-protocol server on SwiftNIO (connections, frames, prepared ids, events)
 //   BasaltInternode  the node-to-node protocol on TCP: frames, versioned handshake, the messenger transport
+//   BasaltCluster    pure cluster logic, no I/O: token ring, replica placement, token allocation, gossip, phi-accrual failure detector
 //   basalt           the executable (`basalt start`, `basalt bench storage|internode`, later `basalt stress`)
 let package = Package(
     name: "Basalt",
@@ -99,6 +100,12 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]
+        ),
+        .target(name: "BasaltCluster", dependencies: ["BasaltCore"]),
+        .testTarget(
+            name: "BasaltClusterTests",
+            dependencies: ["BasaltCluster", "BasaltCore"],
+            exclude: ["generate_placement_vectors.py"]
         ),
     ]
 )
