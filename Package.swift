@@ -42,7 +42,7 @@ let package = Package(
         .executableTarget(
             name: "basalt",
             dependencies: [
-                "BasaltStorage", "BasaltQuery", "BasaltServer", "BasaltInternode",
+                "BasaltStorage", "BasaltQuery", "BasaltServer", "BasaltInternode", "BasaltReplication", "BasaltCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -78,8 +78,8 @@ let package = Package(
         .target(
             name: "BasaltReplication",
             dependencies: [
-                "BasaltCoordination", "BasaltQuery", "BasaltStorage", "BasaltCore", "BasaltCQLProtocol",
-                .product(name: "Logging", package: "swift-log"),
+                "BasaltCoordination", "BasaltQuery", "BasaltStorage", "BasaltCore", "BasaltCQLProtocol", "BasaltCluster",
+                "BasaltInternode", .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .testTarget(name: "BasaltReplicationTests", dependencies: ["BasaltReplication", "BasaltQuery", "BasaltCore"]),
