@@ -124,6 +124,7 @@ public final class ClusterNode: @unchecked Sendable {
         node.startLoop()
         do {
             try await node.join()
+            try await node.catchUpSchema()
         } catch {
             await node.stop()
             throw error
@@ -165,6 +166,19 @@ public final class ClusterNode: @unchecked Sendable {
         state.setLocalState(.tokens, NodeStatus.tokensValue(tokens))
         state.setLocalState(.status, NodeStatus.normal(tokens: tokens).description)
         logger.info("joined the ring", metadata: ["tokens": "\(tokens.count)", "address": "\(configuration.listenAddress)"])
+    }
+
+    /// A node that was down may have missed schema changes: before it serves clients it pulls
+    /// from the first live peer it hears of (waiting at most the ring delay for one).
+    private func catchUpSchema() async throws {
+        guard configuration.seeds.contains(where: { $0 != configuration.listenAddress }) else { return }
+        let deadline = Self.now() + configuration.ringDelay
+        while !state.members.contains(where: { $0.isAlive && $0.address != configuration.listenAddress }),
+              Self.now() < deadline {
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        await schemaSync.reconcile()
+        announceSchemaVersion()
     }
 
     /// `initial_token` if given; else, after hearing from a seed (or the ring delay), tokens that
@@ -233,7 +247,9 @@ public final class ClusterNode: @unchecked Sendable {
                 logger.info("node joined", metadata: ["node": "\(node)"])
                 publishTopology(.newNode, node)
             case .restarted(let node, _):
+                // A quick restart may never have been convicted: its hints wait all the same.
                 logger.info("node restarted", metadata: ["node": "\(node)"])
+                if configuration.hintedHandoffEnabled { Task { await dispatcher.deliverPending() } }
             case .alive(let node):
                 logger.info("node is up", metadata: ["node": "\(node)"])
                 publishStatus(.up, node)

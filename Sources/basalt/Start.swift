@@ -17,6 +17,7 @@ struct Start: AsyncParsableCommand {
     @Option(name: .customLong("data-dir"), help: "Data directory (commit log, tables, node identity).") var dataDirectory: String?
     @Option(name: .customLong("cluster-name")) var clusterName: String?
     @Option(help: "Comma-separated seed addresses.") var seeds: String?
+    @Option(name: .customLong("storage-port"), help: "Internode (gossip, replication) port.") var storagePort: Int?
 
     func run() async throws {
         var overrides: [String: String] = [:]
@@ -25,6 +26,7 @@ struct Start: AsyncParsableCommand {
         overrides["data_directory"] = dataDirectory
         overrides["cluster_name"] = clusterName
         overrides["seeds"] = seeds
+        overrides["storage_port"] = storagePort.map(String.init)
         let configuration = try NodeConfiguration.load(path: config, overrides: overrides)
         let cluster = try configuration.clusterNode()
         let hintWindow = Int64(configuration.maxHintWindowMilliseconds / 1000)

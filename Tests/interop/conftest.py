@@ -25,6 +25,7 @@ class Node:
     def __init__(self, data_dir, port):
         self.data_dir = data_dir
         self.port = port
+        self.storage_port = free_port()
         self.host = "127.0.0.1"
         self.process = None
         self.log_path = os.path.join(data_dir, "node.log")
@@ -33,6 +34,7 @@ class Node:
         log = open(self.log_path, "ab")
         self.process = subprocess.Popen(
             [BASALT, "start", "--listen-address", self.host, "--native-port", str(self.port),
+             "--storage-port", str(self.storage_port),
              "--data-dir", os.path.join(self.data_dir, "data"), "--cluster-name", "interop"],
             stdout=subprocess.PIPE, stderr=log)
         deadline = time.time() + timeout
