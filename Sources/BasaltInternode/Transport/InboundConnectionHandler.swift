@@ -13,9 +13,11 @@ import NIOCore
 /// `channelReadComplete`); responses completing outside a read burst schedule one flush for the
 /// current loop tick, which covers every completion of that tick.
 ///
-/// Limits: a peer has `connectTimeout` to send HELLO; at most `maximumInFlightRequestsPerConnection`
-/// handlers run at once, and reading pauses while the socket cannot take our responses, so a peer
-/// that floods requests or stops reading is slowed by TCP instead of growing our memory.
+/// Limits: a peer has `connectTimeout` to send HELLO. At most `maximumInFlightRequestsPerConnection`
+/// handlers run at once; requests beyond that which arrived in the same read wait in `backlog`, and
+/// reading pauses until there is room again, as it does while the socket cannot take our
+/// responses. A peer that floods requests or stops reading is slowed by TCP instead of growing our
+/// memory.
 final class InboundConnectionHandler: ChannelInboundHandler {
     typealias InboundIn = InternodeFrame
     typealias OutboundOut = ByteBuffer
@@ -34,6 +36,8 @@ final class InboundConnectionHandler: ChannelInboundHandler {
     private var helloDeadline: Scheduled<Void>?
     /// `HandlerTasks` ids of this connection's running handlers.
     private var running: Set<UInt64> = []
+    /// Requests received while `running` was full, in arrival order.
+    private var backlog = CircularBuffer<InternodeFrame>()
     private var output = ByteBuffer()
     private var inReadBurst = false
     private var flushScheduled = false
@@ -68,6 +72,7 @@ final class InboundConnectionHandler: ChannelInboundHandler {
         shared.inbound.remove(context.channel)
         // Nobody is left to read these answers: let the handlers stop early.
         for id in running { shared.handlerTasks.cancel(id) }
+        backlog.removeAll()
         logger.debug("inbound connection closed", metadata: ["running": "\(running.count)"])
         context.fireChannelInactive()
     }
@@ -86,7 +91,12 @@ final class InboundConnectionHandler: ChannelInboundHandler {
                     context: context)
                 return
             }
-            dispatch(frame, peer: peer, counters: counters, context: context)
+            if running.count < shared.configuration.maximumInFlightRequestsPerConnection {
+                dispatch(frame, peer: peer, counters: counters, context: context)
+            } else {
+                backlog.append(frame)
+                updateReading(context: context)
+            }
         case .closing:
             break
         }
@@ -239,7 +249,10 @@ final class InboundConnectionHandler: ChannelInboundHandler {
         if let answer {
             writeAnswer(answer.kind, answer.payload, verbCode: verb.rawValue, requestID: requestID, counters: counters)
         }
-        if draining && running.isEmpty {
+        if case .established(let peer, _, _) = state, !backlog.isEmpty {
+            dispatch(backlog.removeFirst(), peer: peer, counters: counters, context: context)
+        }
+        if draining && running.isEmpty && backlog.isEmpty {
             closeAfterFlush(context: context)
         } else {
             updateReading(context: context)
@@ -277,8 +290,8 @@ final class InboundConnectionHandler: ChannelInboundHandler {
     /// Reads only while handlers have room and the socket takes our answers: the two ways a peer
     /// could otherwise make this node hold unbounded work.
     private func updateReading(context: ChannelHandlerContext) {
-        let wanted = !draining && running.count < shared.configuration.maximumInFlightRequestsPerConnection
-            && context.channel.isWritable
+        let wanted = !draining && backlog.isEmpty
+            && running.count < shared.configuration.maximumInFlightRequestsPerConnection && context.channel.isWritable
         guard wanted == readingPaused else { return }
         readingPaused = !wanted
         // Fails only on a channel that is already closing, which stops reading anyway.
@@ -288,7 +301,7 @@ final class InboundConnectionHandler: ChannelInboundHandler {
     private func drain(context: ChannelHandlerContext) {
         draining = true
         updateReading(context: context)
-        if running.isEmpty { closeAfterFlush(context: context) }
+        if running.isEmpty && backlog.isEmpty { closeAfterFlush(context: context) }
     }
 
     private func protocolViolation(_ detail: String, context: ChannelHandlerContext) {

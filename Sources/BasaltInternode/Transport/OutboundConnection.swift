@@ -30,7 +30,9 @@ import Synchronization
 final class OutboundConnection: @unchecked Sendable {
     private enum State {
         case idle
-        case connecting
+        /// The attempt's future: shutdown waits for it, because name resolution completes on
+        /// another thread and then hops to this loop, which must still be running.
+        case connecting(EventLoopFuture<any Channel>)
         case handshaking(any Channel, deadline: Scheduled<Void>)
         case ready(any Channel, version: UInt8)
         case backingOff(until: NIODeadline, lastError: String)
@@ -119,21 +121,23 @@ final class OutboundConnection: @unchecked Sendable {
     func shutDown() async {
         await entryGate.close()
         try? await eventLoop.flatSubmit {
-            let channel: (any Channel)?
+            let closed: EventLoopFuture<Void>
             switch self.state {
-            case .handshaking(let handshaking, let deadline):
+            case .handshaking(let channel, let deadline):
                 deadline.cancel()
-                channel = handshaking
-            case .ready(let ready, _):
+                closed = channel.close()
+            case .ready(let channel, _):
                 self.flushOutput()
-                channel = ready
-            case .idle, .connecting, .backingOff, .closed:
-                channel = nil
+                closed = channel.close()
+            case .connecting(let attempt):
+                // `connected` closes the channel when it finds the connection closed.
+                closed = attempt.flatMap { $0.closeFuture }
+            case .idle, .backingOff, .closed:
+                closed = self.eventLoop.makeSucceededVoidFuture()
             }
             self.state = .closed
             self.failAll(.notRunning)
-            guard let channel else { return self.eventLoop.makeSucceededVoidFuture() }
-            return channel.close().recover { _ in }
+            return closed.recover { _ in }
         }.get()
     }
 
@@ -225,9 +229,8 @@ final class OutboundConnection: @unchecked Sendable {
     }
 
     private func connect() {
-        state = .connecting
         let shared = self.shared
-        ClientBootstrap(group: eventLoop)
+        let attempt = ClientBootstrap(group: eventLoop)
             .connectTimeout(TimeAmount(shared.configuration.connectTimeout))
             // Frames are coalesced per loop tick by us; Nagle would only add delay on top.
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
@@ -239,12 +242,13 @@ final class OutboundConnection: @unchecked Sendable {
                 }
             }
             .connect(host: peer.host, port: peer.port)
-            .whenComplete { result in
-                switch result {
-                case .success(let channel): self.connected(channel)
-                case .failure(let error): self.connectionFailed(.connectFailed(peer: self.peer, reason: "\(error)"))
-                }
+        state = .connecting(attempt)
+        attempt.whenComplete { result in
+            switch result {
+            case .success(let channel): self.connected(channel)
+            case .failure(let error): self.connectionFailed(.connectFailed(peer: self.peer, reason: "\(error)"))
             }
+        }
     }
 
     private func connected(_ channel: any Channel) {
