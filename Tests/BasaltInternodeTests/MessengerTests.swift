@@ -100,13 +100,16 @@ struct MessengerTests {
         ])
         let a = try await startMessenger()
         let peer = b.address
-        await #expect(throws: InternodeError.remote(peer: peer, verb: .mutation, InternodeErrorResponse(code: .handlerFailure, message: "disk full"))) {
+        func remote(_ verb: InternodeVerb, _ code: InternodeErrorCode, _ message: String) -> InternodeError {
+            .remote(peer: peer, verb: verb, InternodeErrorResponse(code: code, message: message))
+        }
+        await #expect(throws: remote(.mutation, .handlerFailure, "disk full")) {
             try await a.request(.mutation, payload: [], to: peer, timeout: .seconds(5))
         }
-        await #expect(throws: InternodeError.remote(peer: peer, verb: .hint, InternodeErrorResponse(code: .unavailable, message: "bootstrapping"))) {
+        await #expect(throws: remote(.hint, .unavailable, "bootstrapping")) {
             try await a.request(.hint, payload: [], to: peer, timeout: .seconds(5))
         }
-        await #expect(throws: InternodeError.remote(peer: peer, verb: .truncate, InternodeErrorResponse(code: .unknownVerb, message: "no handler for verb 0x60"))) {
+        await #expect(throws: remote(.truncate, .unknownVerb, "no handler for verb 0x60")) {
             try await a.request(.truncate, payload: [], to: peer, timeout: .seconds(5))
         }
         // The connection survives all three.

@@ -138,7 +138,8 @@ final class InboundConnectionHandler: ChannelInboundHandler {
         guard frame.kind == .request, frame.verb == .handshake,
             frame.version == InternodeProtocol.handshakeFrameVersion
         else {
-            protocolViolation("expected HELLO, got a \(frame.kind) frame for verb 0x\(String(frame.verbCode, radix: 16))", context: context)
+            let detail = "expected HELLO, got a \(frame.kind) frame for verb 0x\(String(frame.verbCode, radix: 16))"
+            protocolViolation(detail, context: context)
             return
         }
         let hello: InternodeHello
@@ -169,11 +170,13 @@ final class InboundConnectionHandler: ChannelInboundHandler {
             return
         }
         logger.debug("handshake accepted", metadata: ["version": "\(answer.version)"])
-        state = .established(
-            peer: hello.listenAddress, version: answer.version, counters: shared.counters.counters(for: hello.listenAddress))
+        let counters = shared.counters.counters(for: hello.listenAddress)
+        state = .established(peer: hello.listenAddress, version: answer.version, counters: counters)
     }
 
-    private func dispatch(_ frame: InternodeFrame, peer: InternodeAddress, counters: PeerCounters, context: ChannelHandlerContext) {
+    private func dispatch(
+        _ frame: InternodeFrame, peer: InternodeAddress, counters: PeerCounters, context: ChannelHandlerContext
+    ) {
         let expectsResponse = frame.kind == .request
         guard let verb = frame.verb, verb != .handshake, let handler = handler(for: verb) else {
             if expectsResponse {
@@ -187,7 +190,8 @@ final class InboundConnectionHandler: ChannelInboundHandler {
             }
             return
         }
-        let request = InternodeRequest(verb: verb, payload: frame.payload, sender: peer, expectsResponse: expectsResponse)
+        let request = InternodeRequest(
+            verb: verb, payload: frame.payload, sender: peer, expectsResponse: expectsResponse)
         let id = shared.handlerTasks.makeID()
         running.insert(id)
         updateReading(context: context)

@@ -96,7 +96,8 @@ final class OutboundConnection: @unchecked Sendable {
                     return
                 }
                 eventLoop.execute {
-                    self.enqueueRequest(id: id, verb: verb, payload: payload, timeout: timeout, continuation: continuation)
+                    self.enqueueRequest(
+                        id: id, verb: verb, payload: payload, timeout: timeout, continuation: continuation)
                 }
                 entryGate.leave()
             }
@@ -160,7 +161,8 @@ final class OutboundConnection: @unchecked Sendable {
     private func enqueueOneWay(_ verb: InternodeVerb, payload: [UInt8]) {
         let frame = InternodeFrame(version: 0, kind: .oneWay, verb: verb, requestID: 0, payload: payload)
         if let refusal = admit(frame) {
-            shared.logger.trace("dropped one-way message", metadata: ["peer": "\(peer)", "verb": "\(verb)", "reason": "\(refusal)"])
+            shared.logger.trace(
+                "dropped one-way message", metadata: ["peer": "\(peer)", "verb": "\(verb)", "reason": "\(refusal)"])
             counters.dropped.increment()
             return
         }
@@ -264,7 +266,8 @@ final class OutboundConnection: @unchecked Sendable {
         buffer.writeInternodeFrame(frame)
         channel.writeAndFlush(buffer, promise: nil)
         let deadline = eventLoop.scheduleTask(in: TimeAmount(shared.configuration.connectTimeout)) {
-            self.connectionFailed(.connectFailed(peer: self.peer, reason: "no handshake answer within the connect timeout"))
+            let reason = "no handshake answer within the connect timeout"
+            self.connectionFailed(.connectFailed(peer: self.peer, reason: reason))
             channel.close(promise: nil)
         }
         state = .handshaking(channel, deadline: deadline)
@@ -285,7 +288,8 @@ final class OutboundConnection: @unchecked Sendable {
     }
 
     private func receiveHelloAnswer(_ frame: InternodeFrame, channel: any Channel) {
-        guard frame.kind == .response, frame.verb == .handshake, let answer = try? InternodeHelloAnswer(decoding: frame.payload)
+        guard frame.kind == .response, frame.verb == .handshake,
+            let answer = try? InternodeHelloAnswer(decoding: frame.payload)
         else {
             connectionFailed(.connectFailed(peer: peer, reason: "malformed handshake answer"))
             channel.close(promise: nil)
@@ -293,7 +297,8 @@ final class OutboundConnection: @unchecked Sendable {
         }
         switch InternodeHandshake.version(accepting: answer, offered: hello) {
         case .success(let version):
-            shared.logger.debug("connected", metadata: ["peer": "\(peer)", "version": "\(version)", "peer_host_id": "\(answer.hostID)"])
+            shared.logger.debug(
+                "connected", metadata: ["peer": "\(peer)", "version": "\(version)", "peer_host_id": "\(answer.hostID)"])
             state = .ready(channel, version: version)
             nextBackoff = shared.configuration.initialReconnectBackoff
             let frames = waiting
@@ -311,7 +316,9 @@ final class OutboundConnection: @unchecked Sendable {
         guard frame.kind.isAnswer, frame.version == version else {
             shared.logger.warning(
                 "closing connection on a protocol violation",
-                metadata: ["peer": "\(peer)", "detail": "\(frame.kind) frame of version \(frame.version) from the acceptor"])
+                metadata: [
+                    "peer": "\(peer)", "detail": "\(frame.kind) frame of version \(frame.version) from the acceptor",
+                ])
             channel.close(promise: nil)
             return
         }
@@ -389,7 +396,8 @@ final class OutboundConnection: @unchecked Sendable {
     private func expire(_ id: UInt64) {
         guard let request = pending.removeValue(forKey: id) else { return }
         counters.timeouts.increment()
-        request.continuation.resume(throwing: InternodeError.timeout(peer: peer, verb: request.verb, after: request.timeout))
+        let error = InternodeError.timeout(peer: peer, verb: request.verb, after: request.timeout)
+        request.continuation.resume(throwing: error)
     }
 
     private func cancelRequest(_ id: UInt64) {
