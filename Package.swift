@@ -9,8 +9,11 @@ import PackageDescription
 //   BasaltCQL        CQL-lite lexer and parser: statement text to a typed AST
 //   BasaltCQLProtocol CQL native protocol v4: frames, messages, CQL types and values (on NIOCore)
 //   BasaltQuery      the query layer: schema catalog, value encodings, statement execution, system tables
+//   BasaltCoordination pure coordinator logic: consistency requirements, replica choice, response counting, read resolution
+//   BasaltReplication the node's cluster runtime: replica handlers, hints, the coordinator (StorageProxy for a cluster)
 //   BasaltServer     the CQL native-protocol server on SwiftNIO (connections, frames, prepared ids, events)
 //   BasaltInternode  the node-to-node protocol on TCP: frames, versioned handshake, the messenger transport
+//   BasaltCluster    pure cluster logic, no I/O: token ring, replica placement, token allocation, gossip, phi-accrual failure detector
 //   basalt           the executable (`basalt start`, `basalt bench storage|internode`, later `basalt stress`)
 let package = Package(
     name: "Basalt",
@@ -39,7 +42,7 @@ let package = Package(
         .executableTarget(
             name: "basalt",
             dependencies: [
-                "BasaltStorage", "BasaltQuery", "BasaltServer", "BasaltInternode",
+                "BasaltStorage", "BasaltQuery", "BasaltServer", "BasaltInternode", "BasaltReplication", "BasaltCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -70,6 +73,16 @@ let package = Package(
                 .product(name: "Yams", package: "Yams"),
             ]
         ),
+        .target(name: "BasaltCoordination", dependencies: ["BasaltCore", "BasaltCQLProtocol"]),
+        .testTarget(name: "BasaltCoordinationTests", dependencies: ["BasaltCoordination", "BasaltCore"]),
+        .target(
+            name: "BasaltReplication",
+            dependencies: [
+                "BasaltCoordination", "BasaltQuery", "BasaltStorage", "BasaltCore", "BasaltCQLProtocol", "BasaltCluster",
+                "BasaltInternode", .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(name: "BasaltReplicationTests", dependencies: ["BasaltReplication", "BasaltQuery", "BasaltCore"]),
         .testTarget(name: "BasaltServerTests", dependencies: ["BasaltServer", "BasaltCore"]),
         .target(
             name: "BasaltInternode",
@@ -87,6 +100,12 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]
+        ),
+        .target(name: "BasaltCluster", dependencies: ["BasaltCore"]),
+        .testTarget(
+            name: "BasaltClusterTests",
+            dependencies: ["BasaltCluster", "BasaltCore"],
+            exclude: ["generate_placement_vectors.py"]
         ),
     ]
 )

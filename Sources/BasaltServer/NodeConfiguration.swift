@@ -35,6 +35,16 @@ public struct NodeConfiguration: Sendable, Hashable {
     public var rack = "rack1"
     /// Stored for cluster membership (not used by a single node yet).
     public var seeds: [String] = []
+    /// The internode (gossip, replication) listener on `listen_address` (Cassandra's storage_port).
+    public var storagePort = 7000
+    /// Phi above which the failure detector convicts a peer (Cassandra's default, 8).
+    public var phiConvictThreshold = 8.0
+    public var hintedHandoffEnabled = true
+    /// No hints are kept for a replica down longer than this (Cassandra's default, 3 hours).
+    public var maxHintWindowMilliseconds = 10_800_000
+    public var writeRequestTimeoutMilliseconds = 2000
+    public var readRequestTimeoutMilliseconds = 5000
+    public var rangeRequestTimeoutMilliseconds = 10000
     public var logLevel = Logger.Level.info
 
     public init() {}
@@ -103,6 +113,19 @@ public struct NodeConfiguration: Sendable, Hashable {
             } else {
                 seeds = try Self.string(key, value).split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
             }
+        case "storage_port": storagePort = try Self.int(key, value, in: 0...65535)
+        case "phi_convict_threshold":
+            guard let number = value.float, (1...16).contains(number) else {
+                throw NodeConfigurationError.invalidValue(key: key, expected: "a number in 1...16")
+            }
+            phiConvictThreshold = number
+        case "hinted_handoff_enabled":
+            guard let flag = value.bool else { throw NodeConfigurationError.invalidValue(key: key, expected: "true or false") }
+            hintedHandoffEnabled = flag
+        case "max_hint_window_ms": maxHintWindowMilliseconds = try Self.int(key, value, in: 0...Int(Int32.max))
+        case "write_request_timeout_ms": writeRequestTimeoutMilliseconds = try Self.int(key, value, in: 10...600_000)
+        case "read_request_timeout_ms": readRequestTimeoutMilliseconds = try Self.int(key, value, in: 10...600_000)
+        case "range_request_timeout_ms": rangeRequestTimeoutMilliseconds = try Self.int(key, value, in: 10...600_000)
         case "log_level":
             guard let level = Logger.Level(rawValue: try Self.string(key, value).lowercased()) else {
                 throw NodeConfigurationError.invalidValue(

@@ -6,6 +6,18 @@ import BasaltStorage
 import Logging
 import Synchronization
 
+/// What the factory builds over the storage: the query layer that answers requests, and how to stop
+/// what runs behind it (e.g. the cluster layer) before storage closes.
+public struct NodeServices: Sendable {
+    public var handler: any CQLRequestHandler
+    public var stop: @Sendable () async -> Void
+
+    public init(handler: any CQLRequestHandler, stop: @escaping @Sendable () async -> Void = {}) {
+        self.handler = handler
+        self.stop = stop
+    }
+}
+
 /// A node's startup and shutdown sequence, independent of which query layer answers requests:
 /// configuration → logging → storage → query layer (from `makeHandler`) → CQL server → signals.
 ///
@@ -16,7 +28,7 @@ public final class NodeRunner: Sendable {
     /// registry as its `CQLEventSink`, and is where tables are opened and the commit log replayed
     /// (only the query layer knows the schema).
     public typealias HandlerFactory =
-        @Sendable (_ storage: StorageEngine, _ events: any CQLEventSink, _ logger: Logger) async throws -> any CQLRequestHandler
+        @Sendable (_ storage: StorageEngine, _ events: any CQLEventSink, _ logger: Logger) async throws -> NodeServices
 
     public let configuration: NodeConfiguration
     public let logger: Logger
@@ -27,6 +39,7 @@ public final class NodeRunner: Sendable {
     private struct Running: Sendable {
         var storage: StorageEngine
         var server: CQLServer
+        var services: NodeServices
     }
 
     /// `logSink` receives log lines (standard error by default); `readyLine` the one line scripts
@@ -74,26 +87,34 @@ public final class NodeRunner: Sendable {
         let storage = try StorageEngine(configuration: configuration.storage)
         logger.info("storage opened", metadata: ["directory": "\(configuration.dataDirectory)"])
         let server: CQLServer
+        let services: NodeServices
         do {
             let connections = ConnectionRegistry()
-            let handler = try await makeHandler(storage, connections, logger)
-            server = try await CQLServer.start(
-                configuration: configuration.server, handler: handler, connections: connections, logger: logger)
+            services = try await makeHandler(storage, connections, logger)
+            do {
+                server = try await CQLServer.start(
+                    configuration: configuration.server, handler: services.handler, connections: connections, logger: logger)
+            } catch {
+                await services.stop()
+                throw error
+            }
         } catch {
             logger.error("startup failed", metadata: ["error": "\(error)"])
             try? storage.close()
             throw error
         }
-        running.withLock { $0 = Running(storage: storage, server: server) }
+        running.withLock { $0 = Running(storage: storage, server: server, services: services) }
         readyLine("basalt: node ready on \(configuration.listenAddress):\(server.port)")
         return server
     }
 
-    /// Stops accepting, lets in-flight requests finish, closes connections, then closes storage,
-    /// which syncs the commit log. Does nothing if the node is not running.
+    /// Stops accepting, lets in-flight requests finish, closes connections, stops the services
+    /// behind the query layer (the cluster layer: peers learn this node is going), then closes
+    /// storage, which syncs the commit log. Does nothing if the node is not running.
     public func stop() async throws {
         guard let node = running.withLock({ running in defer { running = nil }; return running }) else { return }
         await node.server.stop()
+        await node.services.stop()
         try node.storage.close()
         logger.info("node stopped", metadata: ["commitlog": "synced"])
     }

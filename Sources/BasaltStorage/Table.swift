@@ -240,11 +240,20 @@ public final class TableScanner {
 
     /// The next partition with live data, or nil at the end of the range.
     public func next() throws -> ResolvedPartition? {
+        while let merged = try nextMerged() {
+            let resolved = resolver.resolve(merged)
+            if !resolved.isEmpty { return resolved }
+        }
+        return nil
+    }
+
+    /// The next partition's facts merged from every source but not resolved (tombstones and
+    /// shadowed cells included): what a replica sends a coordinator that reconciles replicas.
+    public func nextMerged() throws -> PartitionUpdate? {
         while !finished, let merged = try merger.next() {
             if let endToken, merged.key.token > endToken { break }
             if let skipping, merged.key == skipping { continue }
-            let resolved = resolver.resolve(merged)
-            if !resolved.isEmpty { return resolved }
+            return merged
         }
         finished = true
         return nil

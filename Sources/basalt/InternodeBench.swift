@@ -1,3 +1,4 @@
+import BasaltCore
 import ArgumentParser
 import BasaltInternode
 import Foundation
@@ -36,7 +37,7 @@ struct InternodeBench: AsyncParsableCommand {
         func messenger(_ low: UInt64) -> InternodeMessenger {
             var configuration = InternodeMessengerConfiguration(
                 clusterName: "bench", hostID: InternodeHostID(high: 0xBE4C4, low: low),
-                listenAddress: InternodeAddress(host: "127.0.0.1", port: 0))
+                listenAddress: NodeAddress(host: "127.0.0.1", port: 0))
             configuration.eventLoopThreads = loopThreads
             return InternodeMessenger(configuration: configuration, logger: logger)
         }
@@ -81,7 +82,7 @@ struct InternodeBench: AsyncParsableCommand {
     /// `total` round trips from `concurrency` tasks, each sending its next request as soon as its
     /// previous one is answered.
     private func roundTrips(
-        _ total: Int, client: InternodeMessenger, verb: InternodeVerb, peer: InternodeAddress, payload: [UInt8]
+        _ total: Int, client: InternodeMessenger, verb: InternodeVerb, peer: NodeAddress, payload: [UInt8]
     ) async throws -> LatencyHistogram {
         let issued = IssuedCount()
         return try await withThrowingTaskGroup(of: LatencyHistogram.self) { group in

@@ -1,5 +1,7 @@
 import ArgumentParser
+import BasaltCore
 import BasaltQuery
+import BasaltReplication
 import BasaltServer
 import Foundation
 
@@ -24,18 +26,49 @@ struct Start: AsyncParsableCommand {
         overrides["cluster_name"] = clusterName
         overrides["seeds"] = seeds
         let configuration = try NodeConfiguration.load(path: config, overrides: overrides)
+        let cluster = try configuration.clusterNode()
+        let hintWindow = Int64(configuration.maxHintWindowMilliseconds / 1000)
         let runner = NodeRunner(configuration: configuration) { storage, events, logger in
-            let local = try LocalNodeIdentity.loadOrCreate(directory: configuration.dataDirectory,
-                                                           tokenCount: configuration.numTokens)
-            let node = NodeIdentity(clusterName: configuration.clusterName, hostID: local.hostID,
-                                    dataCenter: configuration.dataCenter, rack: configuration.rack, tokens: local.tokens,
-                                    listenAddress: configuration.listenAddress, rpcAddress: configuration.listenAddress,
-                                    nativePort: Int32(configuration.nativeTransportPort))
+            // Hints first: the commit-log replay (in the catalog's opening) must find their table open.
+            let hints = try HintStore(engine: storage, configuration: HintStore.Configuration(maximumWindowSeconds: hintWindow))
             let catalog = try SchemaCatalog.open(engine: storage)
             logger.info("schema loaded", metadata: ["keyspaces": "\(catalog.allKeyspaces.count)",
                                                     "schema_version": "\(catalog.schemaVersion)"])
-            return QueryProcessor(engine: storage, catalog: catalog, node: node, events: events)
+            let member = try await ClusterNode.start(configuration: cluster, engine: storage, catalog: catalog, hints: hints,
+                                                     events: events, logger: logger)
+            let node = NodeIdentity(clusterName: configuration.clusterName, hostID: member.identity.hostID,
+                                    dataCenter: configuration.dataCenter, rack: configuration.rack, tokens: member.identity.tokens,
+                                    listenAddress: configuration.listenAddress, rpcAddress: configuration.listenAddress,
+                                    nativePort: Int32(configuration.nativeTransportPort))
+            let processor = QueryProcessor(engine: storage, catalog: catalog, node: node, events: events,
+                                           proxy: member.proxy, peers: member.state)
+            return NodeServices(handler: processor, stop: { await member.stop() })
         }
         try await runner.run()
+    }
+}
+
+extension NodeConfiguration {
+    /// The cluster layer's settings: seeds are hosts reached on this node's storage port.
+    func clusterNode() throws -> ClusterNode.Configuration {
+        var initialTokens: [Int64]?
+        if let text = initialToken, !text.isEmpty {
+            let fields = text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+            let tokens = fields.compactMap { Int64($0) }
+            guard tokens.count == fields.count, !tokens.isEmpty else {
+                throw NodeConfigurationError.invalidValue(key: "initial_token", expected: "comma-separated 64-bit tokens")
+            }
+            initialTokens = tokens
+        }
+        var timeouts = ClusterStorageProxy.Timeouts()
+        timeouts.write = .milliseconds(writeRequestTimeoutMilliseconds)
+        timeouts.read = .milliseconds(readRequestTimeoutMilliseconds)
+        timeouts.range = .milliseconds(rangeRequestTimeoutMilliseconds)
+        return ClusterNode.Configuration(
+            clusterName: clusterName, listenAddress: NodeAddress(host: listenAddress, port: storagePort),
+            nativeHost: listenAddress, nativePort: nativeTransportPort, dataCenter: dataCenter, rack: rack,
+            seeds: seeds.map { NodeAddress(host: $0, port: storagePort) }, numTokens: numTokens, initialTokens: initialTokens,
+            phiConvictThreshold: phiConvictThreshold, hintedHandoffEnabled: hintedHandoffEnabled, timeouts: timeouts,
+            dataDirectory: dataDirectory, releaseVersion: NodeIdentity().releaseVersion)
     }
 }

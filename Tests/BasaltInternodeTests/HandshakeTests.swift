@@ -4,7 +4,7 @@ import Testing
 
 @Suite struct HandshakeTests {
     static let hello = InternodeHello(
-        supportedVersions: 1...1, clusterName: "test", listenAddress: InternodeAddress(host: "127.0.0.1", port: 7000),
+        supportedVersions: 1...1, clusterName: "test", listenAddress: NodeAddress(host: "127.0.0.1", port: 7000),
         hostID: testHostID)
     static let helloPayload = bytes("01 01  00112233445566778899aabbccddeeff  1b58  0009 '127.0.0.1'  0004 'test'")
     static let answer = InternodeHelloAnswer(

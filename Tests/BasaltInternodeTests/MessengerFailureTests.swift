@@ -1,3 +1,4 @@
+import BasaltCore
 import BasaltInternode
 import NIOCore
 import Testing
@@ -139,7 +140,7 @@ struct MessengerFailureTests {
             $0.maximumQueuedBytes = 65_536
             $0.connectTimeout = .seconds(10)
         })
-        let peer = InternodeAddress(host: "127.0.0.1", port: silent.localAddress!.port!)
+        let peer = NodeAddress(host: "127.0.0.1", port: silent.localAddress!.port!)
         // One-way sends from this task reach the connection's loop in order, before the request.
         a.send(.mutation, payload: Array(repeating: 1, count: 30_000), to: peer)
         a.send(.mutation, payload: Array(repeating: 2, count: 30_000), to: peer)

@@ -1,3 +1,4 @@
+import BasaltCore
 import BasaltInternode
 import NIOCore
 import NIOPosix
@@ -12,7 +13,7 @@ func startMessenger(
 ) async throws -> InternodeMessenger {
     var configuration = InternodeMessengerConfiguration(
         clusterName: cluster, hostID: InternodeHostID(high: 0xBA5A17, low: hostLow),
-        listenAddress: InternodeAddress(host: "127.0.0.1", port: port))
+        listenAddress: NodeAddress(host: "127.0.0.1", port: port))
     configuration.eventLoopThreads = 1
     configuration.connectTimeout = .seconds(2)
     configuration.initialReconnectBackoff = .milliseconds(20)
@@ -27,7 +28,7 @@ func startMessenger(
 
 extension InternodeMessenger {
     /// The listen address, which exists once started.
-    var address: InternodeAddress { listenAddress! }
+    var address: NodeAddress { listenAddress! }
 }
 
 /// Handlers wait on it until the test opens it; a cancelled waiter throws `CancellationError`.

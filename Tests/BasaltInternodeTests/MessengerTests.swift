@@ -1,3 +1,4 @@
+import BasaltCore
 import BasaltInternode
 import NIOCore
 import Testing
@@ -8,7 +9,7 @@ import Testing
 @Suite(.timeLimit(.minutes(1)))
 struct MessengerTests {
     @Test func requestAndResponseInBothDirections() async throws {
-        let senders = Recorder<InternodeAddress>()
+        let senders = Recorder<NodeAddress>()
         let reverse: InternodeHandler = { request in
             senders.append(request.sender)
             #expect(request.expectsResponse && request.verb == .readData)

@@ -21,6 +21,10 @@ struct NodeConfigurationTests {
             memtable_flush_size_mib: 8
             seeds: [127.0.0.1, 127.0.0.2]
             initial_token: "-9223372036854775808"
+            storage_port: 7001
+            phi_convict_threshold: 10.5
+            hinted_handoff_enabled: false
+            write_request_timeout_ms: 500
             """
         let configuration = try NodeConfiguration(
             yaml: yaml, overrides: ["native_transport_port": "9242", "cluster_name": "Flag Cluster", "seeds": "10.0.0.1, 10.0.0.2"])
@@ -28,6 +32,8 @@ struct NodeConfigurationTests {
         #expect(configuration.listenAddress == "127.0.0.2")
         #expect(configuration.nativeTransportPort == 9242)
         #expect(configuration.seeds == ["10.0.0.1", "10.0.0.2"])
+        #expect(configuration.storagePort == 7001 && configuration.phiConvictThreshold == 10.5)
+        #expect(!configuration.hintedHandoffEnabled && configuration.writeRequestTimeoutMilliseconds == 500)
         #expect(configuration.initialToken == "-9223372036854775808")
         #expect(configuration.server.port == 9242)
         #expect(configuration.storage.directory == "/tmp/basalt-node2")

@@ -23,7 +23,7 @@ struct NodeRunnerTests {
             configuration: configuration,
             makeHandler: { storage, _, _ in
                 storageSeen.withLock { $0 = storage.configuration.directory }
-                return handler
+                return NodeServices(handler: handler)
             },
             logSink: { line in lines.withLock { $0.append(line) } },
             readyLine: { line in readyLines.withLock { $0.append(line) } })

@@ -1,3 +1,4 @@
+import BasaltCore
 /// Constants of the node-to-node protocol that both ends must agree on. The byte layout is in
 /// `docs/formats/internode.md`; change nothing here without a new protocol version.
 public enum InternodeProtocol {
@@ -17,7 +18,7 @@ public enum InternodeProtocol {
     public static let handshakeFrameVersion: UInt8 = 1
 
     /// Cassandra's storage port, kept so that firewall rules and habits carry over.
-    public static let defaultPort = 7000
+    public static let defaultPort = NodeAddress.defaultPort
 
     /// The default largest payload a node accepts (and sends). Large enough for a big mutation
     /// batch or a read response page; bounding it caps what one frame can make a node allocate.

@@ -18,11 +18,11 @@ public struct InternodeHello: Hashable, Sendable {
     public var supportedVersions: ClosedRange<UInt8>
     public var clusterName: String
     /// Where the sender accepts connections: the name its requests are known by on this connection.
-    public var listenAddress: InternodeAddress
+    public var listenAddress: NodeAddress
     public var hostID: InternodeHostID
 
     public init(
-        supportedVersions: ClosedRange<UInt8>, clusterName: String, listenAddress: InternodeAddress,
+        supportedVersions: ClosedRange<UInt8>, clusterName: String, listenAddress: NodeAddress,
         hostID: InternodeHostID
     ) {
         self.supportedVersions = supportedVersions
@@ -64,6 +64,6 @@ public struct InternodeHello: Hashable, Sendable {
         try reader.expectEnd("HELLO")
         self.init(
             supportedVersions: minimum...maximum, clusterName: name,
-            listenAddress: InternodeAddress(host: host, port: Int(port)), hostID: hostID)
+            listenAddress: NodeAddress(host: host, port: Int(port)), hostID: hostID)
     }
 }

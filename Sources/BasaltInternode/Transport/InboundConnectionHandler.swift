@@ -1,3 +1,4 @@
+import BasaltCore
 import Logging
 import NIOCore
 
@@ -24,7 +25,7 @@ final class InboundConnectionHandler: ChannelInboundHandler {
 
     private enum State {
         case awaitingHello
-        case established(peer: InternodeAddress, version: UInt8, counters: PeerCounters)
+        case established(peer: NodeAddress, version: UInt8, counters: PeerCounters)
         /// HELLO was refused or broke the protocol; the close is on its way.
         case closing
     }
@@ -175,7 +176,7 @@ final class InboundConnectionHandler: ChannelInboundHandler {
     }
 
     private func dispatch(
-        _ frame: InternodeFrame, peer: InternodeAddress, counters: PeerCounters, context: ChannelHandlerContext
+        _ frame: InternodeFrame, peer: NodeAddress, counters: PeerCounters, context: ChannelHandlerContext
     ) {
         let expectsResponse = frame.kind == .request
         guard let verb = frame.verb, verb != .handshake, let handler = handler(for: verb) else {

@@ -1,3 +1,4 @@
+import BasaltCore
 import Logging
 import NIOCore
 import NIOPosix
@@ -27,7 +28,7 @@ public final class InternodeMessenger: Sendable {
     }
 
     private struct OutboundKey: Hashable {
-        var peer: InternodeAddress
+        var peer: NodeAddress
         var trafficClass: TrafficClass
     }
 
@@ -94,7 +95,7 @@ public final class InternodeMessenger: Sendable {
             throw error
         }
         let listen = configuration.listenAddress
-        let address = InternodeAddress(host: listen.host, port: channel.localAddress?.port ?? listen.port)
+        let address = NodeAddress(host: listen.host, port: channel.localAddress?.port ?? listen.port)
         let hello = InternodeHello(
             supportedVersions: configuration.supportedVersions, clusterName: configuration.clusterName,
             listenAddress: address, hostID: configuration.hostID)
@@ -110,7 +111,7 @@ public final class InternodeMessenger: Sendable {
 
     /// The address peers reach this node at (with the bound port when the configuration asked for
     /// port 0); nil before `start`.
-    public var listenAddress: InternodeAddress? {
+    public var listenAddress: NodeAddress? {
         state.withLock { $0.hello?.listenAddress }
     }
 
@@ -121,7 +122,7 @@ public final class InternodeMessenger: Sendable {
     /// `.remote` when the peer answers with an error, `.connectionLost`, `.overloaded`, ...), or
     /// `CancellationError` when the calling task is cancelled.
     public func request(
-        _ verb: InternodeVerb, payload: [UInt8], to peer: InternodeAddress, timeout: Duration
+        _ verb: InternodeVerb, payload: [UInt8], to peer: NodeAddress, timeout: Duration
     ) async throws -> [UInt8] {
         precondition(verb != .handshake, "HANDSHAKE belongs to the transport")
         let connection = try connection(to: peer, verb: verb, payloadBytes: payload.count)
@@ -131,7 +132,7 @@ public final class InternodeMessenger: Sendable {
     /// Sends a one-way message (gossip): no answer, no error. When it cannot be sent (peer
     /// unreachable, queue full, connection lost before the write, messenger not running) it is
     /// dropped and counted in `statistics()`: the gossip protocol repairs a lost round by itself.
-    public func send(_ verb: InternodeVerb, payload: [UInt8], to peer: InternodeAddress) {
+    public func send(_ verb: InternodeVerb, payload: [UInt8], to peer: NodeAddress) {
         precondition(verb != .handshake, "HANDSHAKE belongs to the transport")
         do {
             guard try connection(to: peer, verb: verb, payloadBytes: payload.count).send(verb, payload: payload) else {
@@ -184,7 +185,7 @@ public final class InternodeMessenger: Sendable {
 
     /// The connection for `verb` traffic to `peer`, created (unconnected) on first use.
     private func connection(
-        to peer: InternodeAddress, verb: InternodeVerb, payloadBytes: Int
+        to peer: NodeAddress, verb: InternodeVerb, payloadBytes: Int
     ) throws(InternodeError) -> OutboundConnection {
         let limit = configuration.maximumPayloadBytes
         guard payloadBytes <= limit else { throw .payloadTooLarge(length: payloadBytes, limit: limit) }
@@ -202,7 +203,7 @@ public final class InternodeMessenger: Sendable {
     }
 
     /// Open outbound connection objects to `peer` (urgent and bulk), for tests of the split.
-    func outboundConnectionCount(to peer: InternodeAddress) -> Int {
+    func outboundConnectionCount(to peer: NodeAddress) -> Int {
         state.withLock { state in state.outbound.keys.filter { $0.peer == peer }.count }
     }
 }

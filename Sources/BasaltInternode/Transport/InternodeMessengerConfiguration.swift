@@ -1,3 +1,4 @@
+import BasaltCore
 import NIOCore
 
 /// Settings of one node's messenger. Values come from the node's configuration file, so they are
@@ -8,7 +9,7 @@ public struct InternodeMessengerConfiguration: Sendable {
     public var hostID: InternodeHostID
     /// Bound at start, and announced in HELLO as this node's name: must be an address peers can
     /// dial. Port 0 binds an ephemeral port (tests); the bound one is announced.
-    public var listenAddress: InternodeAddress
+    public var listenAddress: NodeAddress
     /// Offered in HELLO. Only narrowed in tests of version negotiation.
     public var supportedVersions: ClosedRange<UInt8> = InternodeProtocol.supportedVersions
     /// The largest payload this node sends or accepts; a larger incoming frame closes the connection.
@@ -30,7 +31,7 @@ public struct InternodeMessengerConfiguration: Sendable {
     public var shutdownGracePeriod: Duration = .seconds(5)
     public var eventLoopThreads = System.coreCount
 
-    public init(clusterName: String, hostID: InternodeHostID, listenAddress: InternodeAddress) {
+    public init(clusterName: String, hostID: InternodeHostID, listenAddress: NodeAddress) {
         self.clusterName = clusterName
         self.hostID = hostID
         self.listenAddress = listenAddress

@@ -1,14 +1,15 @@
+import BasaltCore
 /// What a verb handler receives.
 public struct InternodeRequest: Sendable {
     public var verb: InternodeVerb
     public var payload: [UInt8]
     /// The sender's listen address from its HELLO: the address to send it requests, not the
     /// ephemeral port its connection came from.
-    public var sender: InternodeAddress
+    public var sender: NodeAddress
     /// False for one-way messages (gossip): whatever the handler returns is discarded.
     public var expectsResponse: Bool
 
-    public init(verb: InternodeVerb, payload: [UInt8], sender: InternodeAddress, expectsResponse: Bool) {
+    public init(verb: InternodeVerb, payload: [UInt8], sender: NodeAddress, expectsResponse: Bool) {
         self.verb = verb
         self.payload = payload
         self.sender = sender

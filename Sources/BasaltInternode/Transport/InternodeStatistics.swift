@@ -1,13 +1,14 @@
+import BasaltCore
 /// Counters of one messenger, per peer listen address, taken at one moment.
 public struct InternodeStatistics: Hashable, Sendable {
-    public var peers: [InternodeAddress: InternodePeerStatistics]
+    public var peers: [NodeAddress: InternodePeerStatistics]
 
-    public init(peers: [InternodeAddress: InternodePeerStatistics]) {
+    public init(peers: [NodeAddress: InternodePeerStatistics]) {
         self.peers = peers
     }
 
     /// The counters of `peer`, zero if it was never in contact.
-    public subscript(peer: InternodeAddress) -> InternodePeerStatistics {
+    public subscript(peer: NodeAddress) -> InternodePeerStatistics {
         peers[peer] ?? InternodePeerStatistics()
     }
 }

@@ -1,3 +1,4 @@
+import BasaltCore
 import Logging
 import NIOCore
 import NIOPosix
@@ -46,7 +47,7 @@ final class OutboundConnection: @unchecked Sendable {
         var timer: Scheduled<Void>
     }
 
-    let peer: InternodeAddress
+    let peer: NodeAddress
     let eventLoop: any EventLoop
     private let shared: MessengerContext
     private let hello: InternodeHello
@@ -69,7 +70,7 @@ final class OutboundConnection: @unchecked Sendable {
     private var flushScheduled = false
     private var nextBackoff: Duration
 
-    init(peer: InternodeAddress, eventLoop: any EventLoop, shared: MessengerContext, hello: InternodeHello) {
+    init(peer: NodeAddress, eventLoop: any EventLoop, shared: MessengerContext, hello: InternodeHello) {
         self.peer = peer
         self.eventLoop = eventLoop
         self.shared = shared

@@ -1,3 +1,4 @@
+import BasaltCore
 import Synchronization
 
 /// The live counters of one peer. Connections hold a reference and bump them with relaxed atomic
@@ -18,9 +19,9 @@ final class PeerCounters: Sendable {
 /// Every peer's counters, created on first contact. Only looked up when a connection is created or
 /// a handshake names its peer, so the lock is off the message path.
 final class PeerCounterRegistry: Sendable {
-    private let peers = Mutex<[InternodeAddress: PeerCounters]>([:])
+    private let peers = Mutex<[NodeAddress: PeerCounters]>([:])
 
-    func counters(for peer: InternodeAddress) -> PeerCounters {
+    func counters(for peer: NodeAddress) -> PeerCounters {
         peers.withLock { peers in
             if let counters = peers[peer] { return counters }
             let counters = PeerCounters()

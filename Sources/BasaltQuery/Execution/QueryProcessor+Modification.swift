@@ -5,7 +5,7 @@ import BasaltCQLProtocol
 extension QueryProcessor {
     /// The partition updates of one INSERT, UPDATE or DELETE.
     func mutations(for statement: ModificationStatement, bound: BoundValues, timestamp defaultTimestamp: Int64,
-                   session: CQLSession) throws -> [PartitionUpdate] {
+                   session: CQLSession, consistency: CQLConsistency) async throws -> [PartitionUpdate] {
         let evaluator = TermEvaluator(bound: bound, now: engine.configuration.clock())
         try refuseConditions(statement)
         switch statement {
@@ -22,19 +22,22 @@ extension QueryProcessor {
                 }
             }
             let write = try ModificationWrite(processor: self, table: table, evaluator: evaluator,
-                                              using: insert.using, defaultTimestamp: defaultTimestamp, isInsert: true)
-            return try write.apply(assignments, where: relations)
+                                              using: insert.using, defaultTimestamp: defaultTimestamp, isInsert: true,
+                                              consistency: consistency)
+            return try await write.apply(assignments, where: relations)
         case .update(let update):
             let table = try writableTable(update.table, session: session)
             let write = try ModificationWrite(processor: self, table: table, evaluator: evaluator,
-                                              using: update.using, defaultTimestamp: defaultTimestamp, isInsert: false)
-            return try write.apply(update.assignments, where: update.whereClause)
+                                              using: update.using, defaultTimestamp: defaultTimestamp, isInsert: false,
+                                              consistency: consistency)
+            return try await write.apply(update.assignments, where: update.whereClause)
         case .delete(let delete):
             let table = try writableTable(delete.table, session: session)
             let write = try ModificationWrite(processor: self, table: table, evaluator: evaluator,
                                               using: UsingClause(timestamp: delete.timestamp),
-                                              defaultTimestamp: defaultTimestamp, isInsert: false)
-            return try write.delete(delete.columns, where: delete.whereClause)
+                                              defaultTimestamp: defaultTimestamp, isInsert: false,
+                                              consistency: consistency)
+            return try await write.delete(delete.columns, where: delete.whereClause)
         }
     }
 
@@ -72,10 +75,13 @@ struct ModificationWrite {
     let ttl: Int32
     let now: Int32
     let isInsert: Bool
+    /// The statement's level, also used for the read-before-write of list operations by index.
+    let consistency: CQLConsistency
 
     init(processor: QueryProcessor, table: TableSchema, evaluator: TermEvaluator, using: UsingClause,
-         defaultTimestamp: Int64, isInsert: Bool) throws {
+         defaultTimestamp: Int64, isInsert: Bool, consistency: CQLConsistency) throws {
         self.processor = processor
+        self.consistency = consistency
         self.table = table
         self.evaluator = evaluator
         self.isInsert = isInsert
@@ -155,7 +161,7 @@ struct ModificationWrite {
 
     // MARK: INSERT / UPDATE
 
-    func apply(_ assignments: [Assignment], where relations: [Relation]) throws -> [PartitionUpdate] {
+    func apply(_ assignments: [Assignment], where relations: [Relation]) async throws -> [PartitionUpdate] {
         let values = try keyValues(relations)
         let keys = try partitionKeys(values)
         let onlyStatic = !assignments.isEmpty && !isInsert && assignments.allSatisfy {
@@ -179,9 +185,9 @@ struct ModificationWrite {
                         throw QueryError.invalid("PRIMARY KEY part \(column.name) found in SET part")
                     }
                     if column.kind == .static {
-                        try assign(assignment, column, into: &staticRow, key: key, clustering: .empty)
+                        try await assign(assignment, column, into: &staticRow, key: key, clustering: .empty)
                     } else {
-                        try assign(assignment, column, into: &row, key: key, clustering: clustering)
+                        try await assign(assignment, column, into: &row, key: key, clustering: clustering)
                     }
                 }
                 if !row.isEmpty { update.rows.append(row) }
@@ -189,7 +195,7 @@ struct ModificationWrite {
             if rowClusterings.isEmpty {
                 for assignment in assignments {
                     let column = table.column(named: assignmentColumn(assignment))!
-                    try assign(assignment, column, into: &staticRow, key: key, clustering: .empty)
+                    try await assign(assignment, column, into: &staticRow, key: key, clustering: .empty)
                 }
             }
             if !staticRow.isEmpty { update.staticRow = staticRow }
@@ -205,7 +211,7 @@ struct ModificationWrite {
     }
 
     private func assign(_ assignment: Assignment, _ column: ColumnSchema, into row: inout Row, key: PartitionKey,
-                        clustering: Clustering) throws {
+                        clustering: Clustering) async throws {
         let type = column.dataType
         switch assignment {
         case .set(_, let term):
@@ -245,7 +251,7 @@ struct ModificationWrite {
             case .list(let element):
                 guard case .value(.list(let items)) = try evaluator.evaluate(term, as: type, for: column.name) else { return }
                 let remove = Set(try items.map { try serialize($0, element) })
-                for cell in try currentElements(column, key: key, clustering: clustering) where remove.contains(cell.value ?? []) {
+                for cell in try await currentElements(column, key: key, clustering: clustering) where remove.contains(cell.value ?? []) {
                     row.cells.append(tombstone(column, path: cell.path))
                 }
             default: return
@@ -260,7 +266,7 @@ struct ModificationWrite {
                 else { row.cells.append(liveCell(column, path: path, try serialize(value, valueType))) }
             case .list(let element) where column.isMultiCell:
                 guard case .int(let index) = try evaluator.required(keyTerm, as: .int, for: column.name) else { return }
-                let elements = try currentElements(column, key: key, clustering: clustering)
+                let elements = try await currentElements(column, key: key, clustering: clustering)
                 guard index >= 0, Int(index) < elements.count else {
                     throw QueryError.invalid("List index \(index) out of bound, list has size \(elements.count)")
                 }
@@ -291,16 +297,16 @@ struct ModificationWrite {
     }
 
     /// List operations by index or value need the current elements (read-before-write, as in Cassandra).
-    private func currentElements(_ column: ColumnSchema, key: PartitionKey, clustering: Clustering) throws -> [Cell] {
-        guard let storage = processor.engine.table(table.id),
-              let partition = try storage.read(key, slice: .prefix(clustering.bytes)) else { return [] }
+    private func currentElements(_ column: ColumnSchema, key: PartitionKey, clustering: Clustering) async throws -> [Cell] {
+        guard let partition = try await processor.proxy.read(table, key: key, slice: .prefix(clustering.bytes),
+                                                             consistency: consistency) else { return [] }
         let row = column.kind == .static ? partition.staticRow : partition.rows.first { $0.clustering == clustering }
         return row?.cells.filter { $0.column == column.id } ?? []
     }
 
     // MARK: DELETE
 
-    func delete(_ targets: [DeleteTarget], where relations: [Relation]) throws -> [PartitionUpdate] {
+    func delete(_ targets: [DeleteTarget], where relations: [Relation]) async throws -> [PartitionUpdate] {
         let values = try keyValues(relations)
         let keys = try partitionKeys(values)
         let deletion = DeletionTime(markedForDeleteAt: timestamp, localDeletionTime: now)
@@ -340,7 +346,7 @@ struct ModificationWrite {
                         case .list:
                             guard case .int(let index) = try evaluator.required(elementKey, as: .int, for: name) else { continue }
                             let clustering = try clusterings(values, requireAll: true).first ?? .empty
-                            let elements = try currentElements(column, key: key, clustering: column.kind == .static ? .empty : clustering)
+                            let elements = try await currentElements(column, key: key, clustering: column.kind == .static ? .empty : clustering)
                             guard index >= 0, Int(index) < elements.count else {
                                 throw QueryError.invalid("List index \(index) out of bound, list has size \(elements.count)")
                             }

@@ -5,7 +5,7 @@ import Foundation
 extension QueryProcessor {
     /// CREATE/ALTER/DROP KEYSPACE/TABLE and TRUNCATE: change the catalog, answer Schema_change (or
     /// Void when IF [NOT] EXISTS made it a no-op) and publish the same change as an event.
-    func schemaChange(_ statement: Statement, session: CQLSession) throws -> CQLResult {
+    func schemaChange(_ statement: Statement, session: CQLSession) async throws -> CQLResult {
         let change: CQLSchemaChange
         switch statement {
         case .createKeyspace(let s):
@@ -67,11 +67,12 @@ extension QueryProcessor {
         case .truncate(let s):
             let table = try resolveTable(s.table, session: session)
             try rejectSystem(table.keyspace)
-            try engine.truncate(table.id)
+            try await proxy.truncate(table)
             return .void
         default:
             throw QueryError.invalid("Unsupported statement \(statement)")
         }
+        await proxy.announceSchemaChange()
         events?.publish(.schemaChange(change))
         return .schemaChange(change)
     }

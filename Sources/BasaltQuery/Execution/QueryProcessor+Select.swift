@@ -5,7 +5,7 @@ import BasaltStorage
 
 extension QueryProcessor {
     func select(_ select: SelectStatement, bound: BoundValues, parameters: CQLQueryParameters,
-                session: CQLSession) throws -> CQLResult {
+                session: CQLSession) async throws -> CQLResult {
         let table = try resolveTable(select.table, session: session)
         let selection = try ResultSelection(select.selection, table: table)
         let evaluator = TermEvaluator(bound: bound, now: engine.configuration.clock())
@@ -44,8 +44,9 @@ extension QueryProcessor {
                 if !visit(row, 0) { break }
             }
         } else {
-            try scan(table: table, restrictions: restrictions, reversed: reversed, resume: resume,
-                     perPartitionLimit: perPartition, distinct: select.isDistinct, visit: visit)
+            try await scan(table: table, restrictions: restrictions, reversed: reversed, resume: resume,
+                           perPartitionLimit: perPartition, distinct: select.isDistinct,
+                           consistency: parameters.consistency, visit: visit)
         }
         if selection.isAggregate {
             let metadata = CQLRowsMetadata(columns: selection.specs)
@@ -89,8 +90,8 @@ extension QueryProcessor {
     /// Walks partitions (by key list or token range) and their rows in result order, resuming after
     /// `resume`, calling `visit` with each matching row and its 1-based count in its partition.
     private func scan(table: TableSchema, restrictions: Restrictions, reversed: Bool, resume: PagingState?,
-                      perPartitionLimit: Int64, distinct: Bool, visit: (LogicalRow, Int64) -> Bool) throws {
-        guard let storage = engine.table(table.id) else { throw QueryError.tableMissing(table.name) }
+                      perPartitionLimit: Int64, distinct: Bool, consistency: CQLConsistency,
+                      visit: (LogicalRow, Int64) -> Bool) async throws {
         let decoder = RowDecoder(table: table, now: nowSeconds)
         // Emits a partition's rows; returns false when `visit` asked to stop.
         func emit(_ partition: ResolvedPartition, resumeHere: PagingState?) throws -> Bool {
@@ -118,7 +119,7 @@ extension QueryProcessor {
             }
             return true
         }
-        func read(_ key: PartitionKey, resumeHere: PagingState?) throws -> ResolvedPartition? {
+        func read(_ key: PartitionKey, resumeHere: PagingState?) async throws -> ResolvedPartition? {
             var merged: ResolvedPartition?
             for slice in restrictions.slices {
                 var slice = slice
@@ -126,7 +127,7 @@ extension QueryProcessor {
                     if !reversed, slice.isAfterStart(after) { slice.start = ClusteringBound(prefix: after.bytes, inclusive: false) }
                     if reversed, slice.isBeforeEnd(after) { slice.end = ClusteringBound(prefix: after.bytes, inclusive: false) }
                 }
-                guard let part = try storage.read(key, slice: slice) else { continue }
+                guard let part = try await proxy.read(table, key: key, slice: slice, consistency: consistency) else { continue }
                 if merged == nil { merged = part } else { merged!.rows += part.rows }
             }
             return merged
@@ -140,7 +141,7 @@ extension QueryProcessor {
                     started = true
                     resumeHere = resume
                 }
-                guard let partition = try read(key, resumeHere: resumeHere) else { continue }
+                guard let partition = try await read(key, resumeHere: resumeHere) else { continue }
                 if !(try emit(partition, resumeHere: resumeHere)) { return }
             }
             return
@@ -159,8 +160,9 @@ extension QueryProcessor {
             if !isInclusive && token == .min { return }
             endToken = isInclusive ? token : token - 1
         }
-        let scanner = try storage.scanner(from: startKey, inclusive: inclusive, endToken: endToken)
-        while let partition = try scanner.next() {
+        let stream = try await proxy.scan(table, from: startKey, inclusive: inclusive, endToken: endToken,
+                                          consistency: consistency)
+        while let partition = try await stream.next() {
             let resumeHere = resume.flatMap { $0.partitionKey == partition.key.bytes ? $0 : nil }
             var partition = partition
             if restrictions.slices != [.all] {

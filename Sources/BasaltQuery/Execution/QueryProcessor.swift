@@ -8,13 +8,20 @@ import Foundation
 /// Every failure becomes an ERROR response; client mistakes are `QueryError`s with Cassandra's codes.
 public final class QueryProcessor: CQLRequestHandler, @unchecked Sendable {
     let engine: StorageEngine
+    /// Where row reads and writes go: local storage on one node, the coordinator in a cluster.
+    let proxy: StorageProxy
     public let catalog: SchemaCatalog
     public let node: NodeIdentity
     let events: CQLEventSink?
+    /// The other nodes, for `system.peers`; nil on a single node.
+    let peers: PeerDirectory?
     let prepared = PreparedStatementCache()
 
-    public init(engine: StorageEngine, catalog: SchemaCatalog, node: NodeIdentity, events: CQLEventSink?) {
+    public init(engine: StorageEngine, catalog: SchemaCatalog, node: NodeIdentity, events: CQLEventSink?,
+                proxy: StorageProxy? = nil, peers: PeerDirectory? = nil) {
         self.engine = engine
+        self.peers = peers
+        self.proxy = proxy ?? LocalStorageProxy(engine: engine)
         self.catalog = catalog
         self.node = node
         self.events = events
@@ -60,7 +67,7 @@ public final class QueryProcessor: CQLRequestHandler, @unchecked Sendable {
         let timestamp = parameters.defaultTimestamp ?? engine.configuration.clock()
         switch statement {
         case .select(let select):
-            return try self.select(select, bound: bound, parameters: parameters, session: session)
+            return try await self.select(select, bound: bound, parameters: parameters, session: session)
         case .insert, .update, .delete:
             let modification: ModificationStatement = switch statement {
             case .insert(let s): .insert(s)
@@ -68,16 +75,19 @@ public final class QueryProcessor: CQLRequestHandler, @unchecked Sendable {
             case .delete(let s): .delete(s)
             default: preconditionFailure("unreachable: only modifications reach here")
             }
-            let updates = try mutations(for: modification, bound: bound, timestamp: timestamp, session: session)
-            try await write(updates)
+            let updates = try await mutations(for: modification, bound: bound, timestamp: timestamp, session: session,
+                                              consistency: parameters.consistency)
+            try await write(updates, consistency: parameters.consistency, writeType: .simple)
             return .void
         case .batch(let batch):
             var updates: [PartitionUpdate] = []
             let batchTimestamp = try batch.timestamp.map { try integer($0, bound: bound) } ?? timestamp
             for child in batch.statements {
-                updates += try mutations(for: child, bound: bound, timestamp: batchTimestamp, session: session)
+                updates += try await mutations(for: child, bound: bound, timestamp: batchTimestamp, session: session,
+                                               consistency: parameters.consistency)
             }
-            try await write(updates)
+            try await write(updates, consistency: parameters.consistency,
+                            writeType: batch.kind == .logged ? .batch : .unloggedBatch)
             return .void
         case .use(let use):
             guard catalog.keyspace(use.keyspace) != nil else { throw QueryError.keyspaceMissing(use.keyspace) }
@@ -86,7 +96,7 @@ public final class QueryProcessor: CQLRequestHandler, @unchecked Sendable {
         case .describe(let describe):
             return try self.describe(describe, session: session)
         default:
-            return try schemaChange(statement, session: session)
+            return try await schemaChange(statement, session: session)
         }
     }
 
@@ -109,19 +119,22 @@ public final class QueryProcessor: CQLRequestHandler, @unchecked Sendable {
                 scoped = CQLSession(keyspace: found.keyspace ?? session.keyspace)
             }
             let bound = BoundValues(values: .positional(entry.values))
+            let modification: ModificationStatement
             switch statement {
-            case .insert(let s): updates += try mutations(for: .insert(s), bound: bound, timestamp: timestamp, session: scoped)
-            case .update(let s): updates += try mutations(for: .update(s), bound: bound, timestamp: timestamp, session: scoped)
-            case .delete(let s): updates += try mutations(for: .delete(s), bound: bound, timestamp: timestamp, session: scoped)
+            case .insert(let s): modification = .insert(s)
+            case .update(let s): modification = .update(s)
+            case .delete(let s): modification = .delete(s)
             default: throw QueryError.invalid("Invalid statement in batch: only UPDATE, INSERT and DELETE statements are allowed.")
             }
+            updates += try await mutations(for: modification, bound: bound, timestamp: timestamp, session: scoped,
+                                           consistency: batch.consistency)
         }
-        try await write(updates)
+        try await write(updates, consistency: batch.consistency, writeType: batch.kind == .logged ? .batch : .unloggedBatch)
         return .void
     }
 
     /// Updates of one partition are merged so each partition appears once in the mutation.
-    func write(_ updates: [PartitionUpdate]) async throws {
+    func write(_ updates: [PartitionUpdate], consistency: CQLConsistency, writeType: CQLWriteType) async throws {
         var merged: [PartitionUpdate] = []
         for update in updates {
             if let index = merged.firstIndex(where: { $0.table == update.table && $0.key == update.key }) {
@@ -133,7 +146,7 @@ public final class QueryProcessor: CQLRequestHandler, @unchecked Sendable {
         for index in merged.indices { merged[index].normalize() }
         merged.removeAll { $0.isEmpty }
         guard !merged.isEmpty else { return }
-        try await engine.write(Mutation(merged))
+        try await proxy.write(merged, consistency: consistency, writeType: writeType)
     }
 
     func integer(_ value: IntegerValue, bound: BoundValues) throws(QueryError) -> Int64 {

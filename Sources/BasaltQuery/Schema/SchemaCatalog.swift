@@ -41,6 +41,15 @@ public final class SchemaCatalog: @unchecked Sendable {
     }
 
     private func load() throws {
+        (keyspaces, tables, lastTimestamp) = try Self.definitions(in: schemaTable)
+    }
+
+    /// The user schema as stored: keyspace and table definitions, and the newest timestamp seen.
+    private static func definitions(in schemaTable: Table) throws
+        -> ([String: KeyspaceSchema], [String: [String: TableSchema]], Int64) {
+        var keyspaces: [String: KeyspaceSchema] = [:]
+        var tables: [String: [String: TableSchema]] = [:]
+        var lastTimestamp: Int64 = 0
         let scanner = try schemaTable.scanner()
         while let partition = try scanner.next() {
             for row in partition.rows {
@@ -56,7 +65,62 @@ public final class SchemaCatalog: @unchecked Sendable {
             }
         }
         // A table row survives only with its keyspace row (a dropped keyspace deletes the partition).
-        tables = tables.filter { keyspaces[$0.key] != nil }
+        return (keyspaces, tables.filter { keyspaces[$0.key] != nil }, lastTimestamp)
+    }
+
+    // MARK: schema exchange between nodes
+
+    /// Every fact of the schema table (tombstones included), for a node that pulls the schema.
+    /// Definitions are last-write-wins cells, so merging two nodes' facts in any order converges.
+    public func schemaFacts() throws -> [PartitionUpdate] {
+        let scanner = try schemaTable.scanner()
+        var facts: [PartitionUpdate] = []
+        while let partition = try scanner.nextMerged() { facts.append(partition) }
+        return facts
+    }
+
+    /// Applies schema facts from another node, opens tables that appeared, drops those that
+    /// disappeared, and returns the changes (for SCHEMA_CHANGE events to this node's clients).
+    /// Updates for any other table are ignored: a peer cannot write user data through this path.
+    @discardableResult
+    public func mergeSchemaFacts(_ updates: [PartitionUpdate]) throws -> [CQLSchemaChange] {
+        let facts = updates.filter { $0.table == Self.schemaTableID }
+        guard !facts.isEmpty else { return [] }
+        let (dropped, changes): ([TableSchema], [CQLSchemaChange]) = try lock.withLock {
+            try engine.write(Mutation(facts))
+            try engine.flush(schemaTable)
+            cachedVersion = nil
+            let (newKeyspaces, newTables, newest) = try Self.definitions(in: schemaTable)
+            let before = tables.values.flatMap(\.values)
+            let after = newTables.values.flatMap(\.values)
+            let beforeIDs = Dictionary(before.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+            let afterIDs = Dictionary(after.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+            let opened = after.filter { beforeIDs[$0.id] == nil }
+            let dropped = before.filter { afterIDs[$0.id] == nil }
+            for table in opened {
+                try engine.openTable(table.id, options: table.options.storageOptions(name: table.qualifiedName))
+            }
+            var changes: [CQLSchemaChange] = []
+            for name in Set(newKeyspaces.keys).union(keyspaces.keys).sorted() {
+                switch (keyspaces[name], newKeyspaces[name]) {
+                case (nil, _?): changes.append(CQLSchemaChange(change: .created, target: .keyspace(name)))
+                case (_?, nil): changes.append(CQLSchemaChange(change: .dropped, target: .keyspace(name)))
+                case let (old?, new?) where old != new: changes.append(CQLSchemaChange(change: .updated, target: .keyspace(name)))
+                default: break
+                }
+            }
+            for table in opened { changes.append(CQLSchemaChange(change: .created, target: .table(keyspace: table.keyspace, name: table.name))) }
+            for table in dropped { changes.append(CQLSchemaChange(change: .dropped, target: .table(keyspace: table.keyspace, name: table.name))) }
+            for table in after where beforeIDs[table.id].map({ $0 != table }) ?? false {
+                changes.append(CQLSchemaChange(change: .updated, target: .table(keyspace: table.keyspace, name: table.name)))
+            }
+            keyspaces = newKeyspaces
+            tables = newTables
+            lastTimestamp = max(lastTimestamp, newest)
+            return (dropped, changes)
+        }
+        for table in dropped { engine.dropTable(table.id) }
+        return changes
     }
 
     // MARK: reads
@@ -69,6 +133,12 @@ public final class SchemaCatalog: @unchecked Sendable {
     public func table(keyspace: String, name: String) -> TableSchema? {
         if let system = SystemSchemaDefinitions.tables[keyspace]?[name] { return system }
         return lock.withLock { tables[keyspace]?[name] }
+    }
+
+    /// A user table by id: how the coordinator finds the keyspace (and so the replication) of a
+    /// partition update. A linear search over the tables is cheap next to a network round trip.
+    public func table(id: TableID) -> TableSchema? {
+        lock.withLock { tables.values.lazy.flatMap(\.values).first { $0.id == id } }
     }
 
     /// System keyspaces first, then user keyspaces by name.

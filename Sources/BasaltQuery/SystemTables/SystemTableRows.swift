@@ -2,7 +2,8 @@ import BasaltCQLProtocol
 import Foundation
 
 /// Rows of the read-only system tables, generated from the catalog and `NodeIdentity` on every
-/// query: `system.local` (exactly one row), empty `peers`/`peers_v2` for a single node, and the
+/// query: `system.local` (exactly one row), `peers`/`peers_v2` from the `PeerDirectory` (none on a
+/// single node; never the local node, which drivers would reject as a duplicate), and the
 /// `system_schema` tables describing user and system keyspaces alike (cqlsh needs both, notes §0.5).
 struct SystemTableRows {
     let processor: QueryProcessor
@@ -10,6 +11,8 @@ struct SystemTableRows {
     func rows(of table: TableSchema) throws -> [LogicalRow] {
         let named: [[String: CQLValue]] = switch (table.keyspace, table.name) {
         case ("system", "local"): [local()]
+        case ("system", "peers"): peers(v2: false)
+        case ("system", "peers_v2"): peers(v2: true)
         case ("system_schema", "keyspaces"): keyspaces()
         case ("system_schema", "tables"): tables()
         case ("system_schema", "columns"): columns()
@@ -39,6 +42,26 @@ struct SystemTableRows {
             "schema_version": .uuid(CQLUUID(catalog.schemaVersion)),
             "tokens": .set(node.tokens.sorted().map { .text(String($0)) }),
         ]
+    }
+
+    private func peers(v2: Bool) -> [[String: CQLValue]] {
+        (processor.peers?.peers ?? []).map { peer in
+            var row: [String: CQLValue] = [
+                "peer": CQLInet(peer.address).map(CQLValue.inet) ?? .null, "data_center": .text(peer.dataCenter),
+                "host_id": .uuid(CQLUUID(peer.hostID)), "rack": .text(peer.rack), "release_version": .text(peer.releaseVersion),
+                "schema_version": peer.schemaVersion.map { .uuid(CQLUUID($0)) } ?? .null,
+                "tokens": .set(peer.tokens.sorted().map { .text(String($0)) }),
+            ]
+            let native = CQLInet(peer.nativeAddress).map(CQLValue.inet) ?? .null
+            if v2 {
+                row["peer_port"] = .int(peer.port)
+                row["native_address"] = native
+                row["native_port"] = .int(peer.nativePort)
+            } else {
+                row["rpc_address"] = native
+            }
+            return row
+        }
     }
 
     private static func textMap(_ map: [String: String]) -> CQLValue {

@@ -1,0 +1,152 @@
+import BasaltCore
+/// Cluster membership by gossip, modelled on Cassandra's `gms/Gossiper`, as a pure value: no
+/// sockets, timers, clock or random source of its own. The shell calls `tick` once per gossip
+/// interval (1 s) and `receive` for every gossip message that arrives, passing the time (and for
+/// `tick` a random source), and carries out the returned outputs in order: messages to send and
+/// membership events to act on. One seed therefore replays a whole simulated cluster.
+///
+/// Every node knows an `EndpointState` per node: a heartbeat (generation = process start second,
+/// version) and versioned application states (STATUS, TOKENS, DC, RACK, ...). Each tick bumps the
+/// local heartbeat and starts a round (SYN → ACK → ACK2, see `GossipMessage`) with a random live
+/// peer; sometimes also with an unreachable one (to notice it is back) and with a seed (so that
+/// groups that only know each other still meet through the seeds). Remote states are merged by
+/// generation, then version. A newer heartbeat version of a node feeds the phi-accrual failure
+/// detector, which convicts nodes whose heartbeats stop; convicted nodes stay known (and gossiped)
+/// as unreachable until a newer heartbeat shows up. A node whose STATUS is LEFT is removed after
+/// `quarantineDelay`, and its generation is remembered so stale gossip does not bring it back.
+///
+/// Determinism: every iteration over nodes is in address order, so the same inputs and random
+/// source give the same outputs on every run.
+public struct Gossiper: Sendable {
+    public let local: NodeAddress
+    public let clusterName: String
+    /// The seeds other than this node, in address order.
+    public let seeds: [NodeAddress]
+    public let configuration: GossipConfiguration
+
+    /// Every known node's state, this one's included.
+    var endpointStates: [NodeAddress: EndpointState]
+    /// Remote nodes considered up. Known remote nodes not in here are unreachable.
+    var live: Set<NodeAddress> = []
+    var failureDetector: PhiAccrualFailureDetector
+    /// LEFT nodes and when they are to be removed.
+    var removalDeadlines: [NodeAddress: MonotonicTime] = [:]
+    /// Removed nodes: the generation removed and when to forget it.
+    var removedEndpoints: [NodeAddress: (generation: Int64, forgetAt: MonotonicTime)] = [:]
+    /// The last version handed out: one counter for the heartbeat and every local application
+    /// state, so a digest's maximum version covers both.
+    private var lastVersion: Int64 = 0
+
+    /// A gossiper for a node process that started at `generation` (seconds since the epoch, so that
+    /// a restarted process has a larger one).
+    public init(local: NodeAddress, generation: Int64, seeds: [NodeAddress], clusterName: String,
+                configuration: GossipConfiguration = GossipConfiguration()) {
+        precondition(clusterName.utf8.count <= GossipMessage.Limits.clusterNameBytes, "cluster name too long")
+        precondition(!local.host.isEmpty && local.host.utf8.count <= GossipMessage.Limits.hostBytes, "bad host \(local)")
+        self.local = local
+        self.clusterName = clusterName
+        self.seeds = Set(seeds).subtracting([local]).sorted()
+        self.configuration = configuration
+        failureDetector = PhiAccrualFailureDetector(configuration: configuration.failureDetector)
+        endpointStates = [local: EndpointState(heartbeat: HeartbeatState(generation: generation, version: 0))]
+    }
+
+    // MARK: queries
+
+    /// Remote nodes considered up, in address order.
+    public var liveMembers: [NodeAddress] { live.sorted() }
+
+    /// Known remote nodes considered down, in address order.
+    public var unreachableMembers: [NodeAddress] {
+        endpointStates.keys.filter { $0 != local && !live.contains($0) }.sorted()
+    }
+
+    /// Every known node, this one included, in address order.
+    public var knownEndpoints: [NodeAddress] { endpointStates.keys.sorted() }
+
+    public func state(of endpoint: NodeAddress) -> EndpointState? { endpointStates[endpoint] }
+
+    /// This node is always alive to itself.
+    public func isAlive(_ endpoint: NodeAddress) -> Bool { endpoint == local || live.contains(endpoint) }
+
+    /// The failure detector's current suspicion of `endpoint` (nil if never heard from).
+    public func phi(of endpoint: NodeAddress, now: MonotonicTime) -> Double? { failureDetector.phi(of: endpoint, at: now) }
+
+    // MARK: local state
+
+    /// Sets one of this node's application states; peers learn it in the next rounds.
+    /// REQUIRES: the value fits a gossip message (`GossipMessage.Limits.valueBytes`).
+    public mutating func setLocalState(_ key: ApplicationStateKey, _ value: String) {
+        precondition(value.utf8.count <= GossipMessage.Limits.valueBytes, "\(key) value of \(value.utf8.count) bytes too long")
+        lastVersion += 1
+        endpointStates[local]!.applicationStates[key] = VersionedValue(value, version: lastVersion)
+        precondition(endpointStates[local]!.applicationStates.count <= GossipMessage.Limits.applicationStates,
+                     "too many application states")
+    }
+
+    // MARK: the gossip round
+
+    /// One gossip interval: bump the heartbeat, start rounds, judge liveness, drop LEFT nodes whose
+    /// quarantine ended.
+    public mutating func tick(now: MonotonicTime, rng: inout some RandomNumberGenerator) -> [GossipOutput] {
+        var outputs: [GossipOutput] = []
+        lastVersion += 1
+        endpointStates[local]!.heartbeat.version = lastVersion
+        let syn = GossipMessage.syn(clusterName: clusterName, digests: digests())
+        let liveNow = liveMembers
+        let unreachableNow = unreachableMembers
+
+        var gossipedToSeed = false
+        if let target = liveNow.randomElement(using: &rng) {
+            outputs.append(.send(syn, to: target))
+            gossipedToSeed = seeds.contains(target)
+        }
+        // An unreachable node is tried with probability unreachable / (live + 1), so that a node
+        // that comes back is noticed even if it does not gossip to us first.
+        if !unreachableNow.isEmpty,
+           Double.random(in: 0..<1, using: &rng) < Double(unreachableNow.count) / Double(liveNow.count + 1),
+           let target = unreachableNow.randomElement(using: &rng) {
+            outputs.append(.send(syn, to: target))
+        }
+        // A seed too, if this round did not reach one or fewer nodes are live than there are seeds:
+        // either all live nodes are seeds, or some node eventually gossips to a non-seed and then to
+        // a seed, so partitions that each only know some of the seeds heal (Cassandra's CASSANDRA-150).
+        if !gossipedToSeed || liveNow.count < seeds.count, !seeds.isEmpty {
+            let probability = liveNow.isEmpty ? 1 : Double(seeds.count) / Double(liveNow.count + unreachableNow.count)
+            if Double.random(in: 0..<1, using: &rng) <= probability, let seed = seeds.randomElement(using: &rng) {
+                outputs.append(.send(syn, to: seed))
+            }
+        }
+
+        checkStatus(now: now, into: &outputs)
+        return outputs
+    }
+
+    /// One digest per known node, in address order.
+    func digests() -> [GossipDigest] {
+        endpointStates.sorted { $0.key < $1.key }.map {
+            GossipDigest(endpoint: $0.key, generation: $0.value.heartbeat.generation, maxVersion: $0.value.maxVersion)
+        }
+    }
+
+    private mutating func checkStatus(now: MonotonicTime, into outputs: inout [GossipOutput]) {
+        switch failureDetector.interpret(at: now) {
+        case let .localPause(gap):
+            outputs.append(.localPause(gap))
+        case let .assessed(convicted):
+            for endpoint in convicted where live.remove(endpoint) != nil {
+                outputs.append(.dead(endpoint))
+            }
+        }
+        for (endpoint, deadline) in removalDeadlines.sorted(by: { $0.key < $1.key }) where deadline <= now {
+            let generation = endpointStates[endpoint]?.heartbeat.generation ?? 0
+            endpointStates[endpoint] = nil
+            live.remove(endpoint)
+            failureDetector.remove(endpoint)
+            removalDeadlines[endpoint] = nil
+            removedEndpoints[endpoint] = (generation, now + configuration.removedEndpointRetention)
+            outputs.append(.removed(endpoint))
+        }
+        removedEndpoints = removedEndpoints.filter { $0.value.forgetAt > now }
+    }
+}

@@ -1,0 +1,343 @@
+import BasaltCluster
+import BasaltCore
+import BasaltCQLProtocol
+import BasaltInternode
+import BasaltQuery
+import BasaltStorage
+import Dispatch
+import Foundation
+import Logging
+
+/// A node's membership in the cluster, running: the internode messenger (replica requests and
+/// gossip), the gossip round every second, joining the ring with balanced tokens, pushing
+/// membership events to CQL clients, hint delivery, schema reconciliation and the status file
+/// `scripts/cluster status` reads. The decisions are made by the pure `Gossiper` (in
+/// `ClusterState`) and the coordinator's values; this type only schedules and carries them out.
+public final class ClusterNode: @unchecked Sendable {
+    public struct Configuration: Sendable {
+        public var clusterName: String
+        /// Internode listen address (host and storage port).
+        public var listenAddress: NodeAddress
+        /// Where clients reach this node's CQL server (gossiped as NATIVE_ADDRESS).
+        public var nativeHost: String
+        public var nativePort: Int
+        public var dataCenter: String
+        public var rack: String
+        public var seeds: [NodeAddress]
+        public var numTokens: Int
+        /// Explicit tokens (`initial_token`); nil = allocate.
+        public var initialTokens: [Int64]?
+        public var phiConvictThreshold: Double
+        public var hintedHandoffEnabled: Bool
+        public var timeouts: ClusterStorageProxy.Timeouts
+        public var dataDirectory: String
+        public var releaseVersion: String
+        /// The replication factor token allocation balances for (Cassandra's
+        /// allocate_tokens_for_local_replication_factor, default 3).
+        public var allocationReplicationFactor = 3
+        /// How long a joining node waits to hear from a seed before it allocates tokens alone.
+        public var ringDelay: Duration = .seconds(10)
+
+        public init(clusterName: String, listenAddress: NodeAddress, nativeHost: String, nativePort: Int, dataCenter: String,
+                    rack: String, seeds: [NodeAddress], numTokens: Int, initialTokens: [Int64]?, phiConvictThreshold: Double,
+                    hintedHandoffEnabled: Bool, timeouts: ClusterStorageProxy.Timeouts, dataDirectory: String,
+                    releaseVersion: String) {
+            self.clusterName = clusterName
+            self.listenAddress = listenAddress
+            self.nativeHost = nativeHost
+            self.nativePort = nativePort
+            self.dataCenter = dataCenter
+            self.rack = rack
+            self.seeds = seeds
+            self.numTokens = numTokens
+            self.initialTokens = initialTokens
+            self.phiConvictThreshold = phiConvictThreshold
+            self.hintedHandoffEnabled = hintedHandoffEnabled
+            self.timeouts = timeouts
+            self.dataDirectory = dataDirectory
+            self.releaseVersion = releaseVersion
+        }
+    }
+
+    public let configuration: Configuration
+    public let state: ClusterState
+    public let proxy: ClusterStorageProxy
+    public private(set) var identity: NodeIdentityFile
+    let messenger: InternodeMessenger
+    let engine: StorageEngine
+    let catalog: SchemaCatalog
+    let hints: HintStore
+    let service: ReplicaService
+    let schemaSync: SchemaSync
+    let dispatcher: HintDispatcher
+    let events: CQLEventSink?
+    let logger: Logger
+    private let lock = NSLock()
+    private var loop: Task<Void, Never>?
+    private var announcedSchema: UUID?
+
+    static func now() -> MonotonicTime { MonotonicTime(nanoseconds: Int64(DispatchTime.now().uptimeNanoseconds)) }
+
+    private init(configuration: Configuration, identity: NodeIdentityFile, engine: StorageEngine, catalog: SchemaCatalog,
+                 hints: HintStore, events: CQLEventSink?, logger: Logger) {
+        self.configuration = configuration
+        self.identity = identity
+        self.engine = engine
+        self.catalog = catalog
+        self.hints = hints
+        self.events = events
+        self.logger = logger
+        var detector = PhiAccrualFailureDetector.Configuration()
+        detector.phiConvictThreshold = configuration.phiConvictThreshold
+        let gossiper = Gossiper(local: configuration.listenAddress, generation: Int64(Date().timeIntervalSince1970),
+                                seeds: configuration.seeds, clusterName: configuration.clusterName,
+                                configuration: GossipConfiguration(failureDetector: detector))
+        state = ClusterState(gossiper: gossiper, dataCenter: configuration.dataCenter, clock: Self.now)
+        let hostID = withUnsafeBytes(of: identity.hostID.uuid) { bytes in
+            InternodeHostID(high: bytes.load(fromByteOffset: 0, as: UInt64.self).bigEndian,
+                            low: bytes.load(fromByteOffset: 8, as: UInt64.self).bigEndian)
+        }
+        messenger = InternodeMessenger(
+            configuration: InternodeMessengerConfiguration(clusterName: configuration.clusterName, hostID: hostID,
+                                                           listenAddress: configuration.listenAddress),
+            logger: logger)
+        let transport = InternodeReplicaTransport(messenger: messenger)
+        service = ReplicaService(engine: engine, catalog: catalog)
+        schemaSync = SchemaSync(catalog: catalog, view: state, transport: transport, events: events, logger: logger)
+        dispatcher = HintDispatcher(hints: hints, view: state, transport: transport, logger: logger)
+        proxy = ClusterStorageProxy(view: state, transport: transport, service: service, hints: hints, catalog: catalog,
+                                    engine: engine, timeouts: configuration.timeouts,
+                                    hintsEnabled: configuration.hintedHandoffEnabled, schemaSync: schemaSync)
+    }
+
+    /// Starts the messenger and gossip and joins the ring (choosing tokens on the first start).
+    /// Returns once this node is a NORMAL member of the ring.
+    public static func start(configuration: Configuration, engine: StorageEngine, catalog: SchemaCatalog, hints: HintStore,
+                             events: CQLEventSink?, logger: Logger) async throws -> ClusterNode {
+        let identity = try NodeIdentityFile.loadOrCreate(directory: configuration.dataDirectory)
+        let node = ClusterNode(configuration: configuration, identity: identity, engine: engine, catalog: catalog,
+                               hints: hints, events: events, logger: logger)
+        try hints.loadPendingSizes()
+        node.announceLocalStates()
+        node.registerHandlers()
+        try await node.messenger.start()
+        node.startLoop()
+        do {
+            try await node.join()
+        } catch {
+            await node.stop()
+            throw error
+        }
+        return node
+    }
+
+    private func announceLocalStates() {
+        state.setLocalState(.dataCenter, configuration.dataCenter)
+        state.setLocalState(.rack, configuration.rack)
+        state.setLocalState(.hostID, identity.hostID.uuidString.lowercased())
+        state.setLocalState(.nativeAddress, "\(configuration.nativeHost):\(configuration.nativePort)")
+        state.setLocalState(.releaseVersion, configuration.releaseVersion)
+        state.setLocalState(.load, String(localLoad))
+        announceSchemaVersion()
+    }
+
+    /// Gossips this node's schema version when it changed (a DDL here, or schema merged from a peer).
+    func announceSchemaVersion() {
+        let version = catalog.schemaVersion
+        let changed: Bool = lock.withLock {
+            defer { announcedSchema = version }
+            return announcedSchema != version
+        }
+        if changed { state.setLocalState(.schema, version.uuidString.lowercased()) }
+    }
+
+    private var localLoad: Int { engine.statistics.tables.reduce(0) { $0 + $1.liveBytes } }
+
+    // MARK: joining
+
+    private func join() async throws {
+        var tokens = identity.tokens
+        if tokens.isEmpty {
+            tokens = try await chooseTokens()
+            identity.tokens = tokens
+            try identity.save(directory: configuration.dataDirectory)
+        }
+        state.setLocalState(.tokens, NodeStatus.tokensValue(tokens))
+        state.setLocalState(.status, NodeStatus.normal(tokens: tokens).description)
+        logger.info("joined the ring", metadata: ["tokens": "\(tokens.count)", "address": "\(configuration.listenAddress)"])
+    }
+
+    /// `initial_token` if given; else, after hearing from a seed (or the ring delay), tokens that
+    /// keep ownership balanced given the ring this node sees.
+    private func chooseTokens() async throws -> [Int64] {
+        if let initial = configuration.initialTokens { return initial.sorted() }
+        let others = configuration.seeds.filter { $0 != configuration.listenAddress }
+        if !others.isEmpty {
+            state.setLocalState(.status, NodeStatus.bootstrapping(tokens: []).description)
+            let deadline = Self.now() + configuration.ringDelay
+            // Wait for a ring member, then one more gossip interval so the seed's ACK has brought
+            // every member it knows.
+            while state.tokenRing.isEmpty, Self.now() < deadline { try await Task.sleep(for: .milliseconds(100)) }
+            if !state.tokenRing.isEmpty { try await Task.sleep(for: .seconds(1)) }
+            if state.tokenRing.isEmpty {
+                logger.warning("no ring member heard of within the ring delay: allocating tokens alone",
+                               metadata: ["seeds": "\(others)"])
+            }
+        }
+        var random = SystemRandomNumberGenerator()
+        return TokenAllocator.allocateTokens(
+            count: configuration.numTokens, for: configuration.listenAddress,
+            location: NodeLocation(dataCenter: configuration.dataCenter, rack: configuration.rack),
+            in: state.tokenRing, replicationFactor: configuration.allocationReplicationFactor, using: &random)
+    }
+
+    // MARK: the gossip loop
+
+    private func startLoop() {
+        let task = Task { [weak self] in
+            var round = 0
+            while !Task.isCancelled {
+                guard let self else { return }
+                self.gossipRound()
+                if round % 10 == 0 {
+                    self.state.setLocalState(.load, String(self.localLoad))
+                    if self.configuration.hintedHandoffEnabled { Task { await self.dispatcher.deliverPending() } }
+                }
+                Task { await self.schemaSync.reconcile() }
+                self.writeStatusFile()
+                round += 1
+                try? await Task.sleep(for: .seconds(1))
+            }
+        }
+        lock.withLock { loop = task }
+    }
+
+    private func gossipRound() {
+        announceSchemaVersion()
+        var random = SystemRandomNumberGenerator()
+        let outputs = state.withGossiper { gossiper in gossiper.tick(now: Self.now(), rng: &random) }
+        carryOut(outputs)
+    }
+
+    private func carryOut(_ outputs: [GossipOutput]) {
+        for output in outputs {
+            switch output {
+            case .send(let message, let peer):
+                let verb: InternodeVerb = switch message {
+                case .syn: .gossipSyn
+                case .ack: .gossipAck
+                case .ack2: .gossipAck2
+                }
+                messenger.send(verb, payload: message.encoded(), to: peer)
+            case .joined(let node, _):
+                logger.info("node joined", metadata: ["node": "\(node)"])
+                publishTopology(.newNode, node)
+            case .restarted(let node, _):
+                logger.info("node restarted", metadata: ["node": "\(node)"])
+            case .alive(let node):
+                logger.info("node is up", metadata: ["node": "\(node)"])
+                publishStatus(.up, node)
+                if configuration.hintedHandoffEnabled { Task { await dispatcher.deliverPending() } }
+            case .dead(let node):
+                logger.warning("node is down", metadata: ["node": "\(node)"])
+                publishStatus(.down, node)
+            case .changed(let node, let key, let value):
+                if key == .status, value.hasPrefix("NORMAL") { publishTopology(.newNode, node) }
+                if key == .schema { Task { await schemaSync.reconcile() } }
+            case .removed(let node):
+                logger.info("node removed", metadata: ["node": "\(node)"])
+                publishTopology(.removedNode, node)
+            case .ignored(let from, let reason):
+                logger.warning("gossip ignored", metadata: ["from": "\(from)", "reason": "\(reason)"])
+            case .localPause(let pause):
+                logger.warning("this process was paused; no peer convicted this round", metadata: ["pause": "\(pause)"])
+            }
+        }
+    }
+
+    private func nativeEndpoint(_ node: NodeAddress) -> CQLInetSocketAddress? {
+        let native = ClusterState.nativeEndpoint(state.state(of: node)?[.nativeAddress], fallbackHost: node.host)
+        return CQLInet(native.host).map { CQLInetSocketAddress(address: $0, port: Int32(native.port)) }
+    }
+
+    private func publishStatus(_ change: CQLEvent.StatusChange, _ node: NodeAddress) {
+        if let endpoint = nativeEndpoint(node) { events?.publish(.statusChange(change, endpoint)) }
+    }
+
+    private func publishTopology(_ change: CQLEvent.TopologyChange, _ node: NodeAddress) {
+        // Only ring members are news to drivers: a node still choosing tokens is not routable.
+        guard change == .removedNode || state.tokenRing.location(of: node) != nil, node != configuration.listenAddress
+        else { return }
+        if let endpoint = nativeEndpoint(node) { events?.publish(.topologyChange(change, endpoint)) }
+    }
+
+    // MARK: handlers
+
+    private func registerHandlers() {
+        for verb in [InternodeVerb.gossipSyn, .gossipAck, .gossipAck2] {
+            messenger.register(verb) { [weak self] request in
+                guard let self else { return [] }
+                let message = try GossipMessage(decoding: request.payload)
+                let outputs = self.state.withGossiper { $0.receive(message, from: request.sender, now: Self.now()) }
+                self.carryOut(outputs)
+                return []
+            }
+        }
+        let service = self.service
+        messenger.register(.mutation) { try await service.applyMutation($0.payload) }
+        messenger.register(.hint) { try await service.applyMutation($0.payload) }
+        messenger.register(.readData) { try service.readData($0.payload) }
+        messenger.register(.readDigest) { try service.readDigest($0.payload) }
+        messenger.register(.rangeRead) { try service.rangeRead($0.payload) }
+        messenger.register(.truncate) { try service.truncate($0.payload) }
+        messenger.register(.schemaPull) { _ in try service.schemaPull() }
+        messenger.register(.schemaPush) { [weak self] request in
+            guard let self else { return [] }
+            try self.schemaSync.apply(DataCodec.decodeMutation(request.payload).updates)
+            self.announceSchemaVersion()
+            return withUnsafeBytes(of: self.catalog.schemaVersion.uuid) { Array($0) }
+        }
+    }
+
+    // MARK: status file
+
+    /// `<data>/cluster-status.json`: this node's view (like `nodetool status`), rewritten each
+    /// round for `scripts/cluster status` and its waits.
+    private func writeStatusFile() {
+        let ring = state.tokenRing
+        let ownership = ring.primaryOwnership()
+        let members: [[String: Any]] = state.knownNodes.compactMap { node in
+            guard let endpoint = state.state(of: node) else { return nil }
+            let status = endpoint[.status].flatMap(NodeStatus.init)
+            let statusName = switch status {
+            case .normal?: "NORMAL"
+            case .bootstrapping?: "BOOT"
+            case .leaving?: "LEAVING"
+            case .left?: "LEFT"
+            case nil: "UNKNOWN"
+            }
+            return [
+                "address": node.host, "port": node.port, "state": state.isAlive(node) ? "UP" : "DOWN", "status": statusName,
+                "load": Int(endpoint[.load] ?? "0") ?? 0, "tokens": ring.tokens(of: node).count,
+                "owns": ownership[node] ?? 0, "host_id": endpoint[.hostID] ?? "",
+                "data_center": endpoint[.dataCenter] ?? "", "rack": endpoint[.rack] ?? "",
+                "schema_version": endpoint[.schema] ?? "",
+            ]
+        }
+        let view: [String: Any] = ["local": configuration.listenAddress.host, "members": members,
+                                   "hints": ["stored": hints.statistics.stored, "delivered": hints.statistics.delivered,
+                                             "dropped": hints.statistics.droppedOutsideWindow + hints.statistics.droppedOverSize]]
+        guard let data = try? JSONSerialization.data(withJSONObject: view, options: [.sortedKeys]) else { return }
+        let path = configuration.dataDirectory + "/cluster-status.json"
+        try? data.write(to: URL(fileURLWithPath: path), options: .atomic)
+    }
+
+    // MARK: stopping
+
+    /// Stops gossip and the messenger; peers convict this node within a few seconds.
+    public func stop() async {
+        let task = lock.withLock { defer { loop = nil }; return loop }
+        task?.cancel()
+        await messenger.shutdown()
+    }
+}

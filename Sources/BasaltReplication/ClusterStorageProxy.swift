@@ -1,0 +1,400 @@
+import BasaltCoordination
+import BasaltCore
+import BasaltCQLProtocol
+import BasaltQuery
+import BasaltStorage
+import Foundation
+
+/// The coordinator: the `StorageProxy` of a node in a cluster. Writes go to every live replica of
+/// a partition (hints for the others) and are acknowledged when the consistency level is met;
+/// reads ask one replica for data and the others for digests, and on a mismatch read everything,
+/// repair the stale replicas (blocking read repair) and answer the merged result. The decisions
+/// are the pure values of `BasaltCoordination`; this type only sends and waits.
+public final class ClusterStorageProxy: StorageProxy, @unchecked Sendable {
+    /// Cassandra's defaults: write_request_timeout 2 s, read_request_timeout 5 s,
+    /// range_request_timeout 10 s, truncate_request_timeout 60 s.
+    public struct Timeouts: Sendable {
+        public var write: Duration = .seconds(2)
+        public var read: Duration = .seconds(5)
+        public var range: Duration = .seconds(10)
+        public var truncate: Duration = .seconds(60)
+
+        public init() {}
+    }
+
+    /// Partitions asked of a replica per range-read round trip.
+    static let rangeBatch = 256
+
+    let view: ClusterView
+    let transport: ReplicaTransport
+    let service: ReplicaService
+    let hints: HintStore
+    let catalog: SchemaCatalog
+    let engine: StorageEngine
+    let timeouts: Timeouts
+    let hintsEnabled: Bool
+    let schemaSync: SchemaSync?
+
+    public init(view: ClusterView, transport: ReplicaTransport, service: ReplicaService, hints: HintStore,
+                catalog: SchemaCatalog, engine: StorageEngine, timeouts: Timeouts = Timeouts(), hintsEnabled: Bool = true,
+                schemaSync: SchemaSync? = nil) {
+        self.hintsEnabled = hintsEnabled
+        self.schemaSync = schemaSync
+        self.view = view
+        self.transport = transport
+        self.service = service
+        self.hints = hints
+        self.catalog = catalog
+        self.engine = engine
+        self.timeouts = timeouts
+    }
+
+    // MARK: writes
+
+    public func write(_ updates: [PartitionUpdate], consistency: CQLConsistency, writeType: CQLWriteType) async throws {
+        // Every partition is planned before anything is sent, so Unavailable means nothing was written.
+        var plans: [(PartitionUpdate, WritePlan<NodeAddress>)] = []
+        for update in updates {
+            guard let table = catalog.table(id: update.table), let keyspace = catalog.keyspace(table.keyspace) else {
+                throw QueryError(.invalid, "unknown table \(update.table)")
+            }
+            let requirement = try requirement(consistency, isWrite: true, keyspace: keyspace)
+            let replicas = view.replicas(of: update.key.token, keyspace: keyspace)
+            plans.append((update, try rejecting { () throws(ConsistencyRejection) in
+                try WritePlan(requirement: requirement, replicas: replicas)
+            }))
+        }
+        if plans.count == 1 { return try await write(plans[0].0, plan: plans[0].1, writeType: writeType) }
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for (update, plan) in plans {
+                group.addTask { try await self.write(update, plan: plan, writeType: writeType) }
+            }
+            try await group.waitForAll()
+        }
+    }
+
+    private func write(_ update: PartitionUpdate, plan: WritePlan<NodeAddress>, writeType: CQLWriteType) async throws {
+        let mutation = Mutation([update])
+        // This node alone holds the partition: no messages, no bookkeeping.
+        if plan.hinted.isEmpty, plan.targets.count == 1, plan.targets[0].isLocal {
+            return try await engine.write(mutation)
+        }
+        let consistency = plan.requirement.consistency
+        let collector = ResponseCollector<Void>(requirement: plan.requirement, replicas: plan.targets + plan.hinted)
+        let payload = DataCodec.encode(mutation)
+        for target in plan.targets {
+            Task {
+                do {
+                    if target.isLocal {
+                        try await engine.write(mutation)
+                    } else {
+                        _ = try await transport.request(.mutation, payload: payload, to: target.replica, timeout: timeouts.write)
+                    }
+                    collector.succeeded(target.replica, ())
+                } catch {
+                    if error as? ReplicaRequestError != .timedOut { collector.failed(target.replica) }
+                    // A replica that did not acknowledge gets a hint, like one that was down.
+                    if !target.isLocal { await storeHint(mutation, for: target.replica) }
+                }
+            }
+        }
+        for down in plan.hinted {
+            Task {
+                // Only ANY counts a stored hint as an acknowledgement.
+                if await storeHint(mutation, for: down.replica), consistency == .any {
+                    collector.succeeded(down.replica, ())
+                }
+            }
+        }
+        switch await collector.wait(timeout: timeouts.write) {
+        case .met: return
+        case .failed:
+            throw QueryError(.writeFailure(consistency: consistency, received: Int32(collector.received),
+                                           blockFor: Int32(plan.requirement.blockFor), failures: Int32(collector.failures),
+                                           writeType: writeType),
+                             "Operation failed - received \(collector.received) responses and \(collector.failures) failures")
+        case .timedOut:
+            throw QueryError(.writeTimeout(consistency: consistency, received: Int32(collector.received),
+                                           blockFor: Int32(plan.requirement.blockFor), writeType: writeType),
+                             "Operation timed out - received only \(collector.received) responses.")
+        }
+    }
+
+    @discardableResult
+    private func storeHint(_ mutation: Mutation, for replica: NodeAddress) async -> Bool {
+        guard hintsEnabled, let host = view.hostID(of: replica) else { return false }
+        return (try? await hints.store(mutation, for: host, downSeconds: view.downSeconds(of: replica))) ?? false
+    }
+
+    // MARK: single-partition reads
+
+    private enum ReadAnswer: Sendable {
+        case data(PartitionUpdate?)
+        case digest(PartitionDigest)
+
+        var digest: PartitionDigest {
+            switch self {
+            case .data(let update): PartitionDigest(of: update)
+            case .digest(let digest): digest
+            }
+        }
+    }
+
+    public func read(_ table: TableSchema, key: PartitionKey, slice: ClusteringSlice,
+                     consistency: CQLConsistency) async throws -> ResolvedPartition? {
+        guard let keyspace = catalog.keyspace(table.keyspace) else { throw QueryError(.invalid, "Keyspace '\(table.keyspace)' does not exist") }
+        let requirement = try requirement(consistency, isWrite: false, keyspace: keyspace)
+        let replicas = view.replicas(of: key.token, keyspace: keyspace)
+        let plan = try rejecting { () throws(ConsistencyRejection) in
+            try ReadPlan(requirement: requirement, replicas: replicas, localDataCenter: view.localDataCenter)
+        }
+        let command = ReadCommand(table: table.id, key: key, slice: slice)
+        if plan.contacts.count == 1, plan.contacts[0].isLocal {
+            return resolve(try service.read(command))
+        }
+        let collector = ResponseCollector<ReadAnswer>(requirement: requirement, replicas: plan.contacts + plan.spares)
+        let spares = SpareQueue(plan.spares)
+        let payload = command.encoded()
+        for (index, contact) in plan.contacts.enumerated() {
+            ask(contact, data: index == 0, command: command, payload: payload, collector: collector, spares: spares)
+        }
+        let outcome = await collector.wait(timeout: timeouts.read)
+        let answers = collector.answers
+        let dataPresent = answers.contains { if case .data = $0.1 { true } else { false } }
+        switch outcome {
+        case .met: break
+        case .failed:
+            throw QueryError(.readFailure(consistency: consistency, received: Int32(collector.received),
+                                          blockFor: Int32(requirement.blockFor), failures: Int32(collector.failures),
+                                          dataPresent: dataPresent),
+                             "Operation failed - received \(collector.received) responses and \(collector.failures) failures")
+        case .timedOut:
+            throw QueryError(.readTimeout(consistency: consistency, received: Int32(collector.received),
+                                          blockFor: Int32(requirement.blockFor), dataPresent: dataPresent),
+                             "Operation timed out - received only \(collector.received) responses.")
+        }
+        let digests = Set(answers.map(\.1.digest))
+        if digests.count == 1, case .data(let update)? = answers.first(where: { if case .data = $0.1 { true } else { false } })?.1 {
+            return resolve(update)
+        }
+        // Replicas disagree (or only digests came back): read everything from those that answered.
+        return resolve(try await reconcile(command, from: answers.map(\.0), consistency: consistency,
+                                           blockFor: requirement.blockFor))
+    }
+
+    /// Sends one read to `contact`; on failure, the next spare replica is asked for data instead.
+    private func ask(_ contact: ReplicaCandidate<NodeAddress>, data: Bool, command: ReadCommand, payload: [UInt8],
+                     collector: ResponseCollector<ReadAnswer>, spares: SpareQueue) {
+        Task {
+            do {
+                let answer: ReadAnswer
+                if contact.isLocal {
+                    let update = try service.read(command)
+                    answer = data ? .data(update) : .digest(PartitionDigest(of: update))
+                } else if data {
+                    answer = .data(try ReadDataResponse.decode(
+                        try await transport.request(.readData, payload: payload, to: contact.replica, timeout: timeouts.read)))
+                } else {
+                    answer = .digest(try PartitionDigest(decoding:
+                        try await transport.request(.readDigest, payload: payload, to: contact.replica, timeout: timeouts.read)))
+                }
+                collector.succeeded(contact.replica, answer)
+            } catch ReplicaRequestError.timedOut {
+                // The read as a whole times out at the same moment; a spare could not answer sooner.
+            } catch {
+                collector.failed(contact.replica)
+                if let spare = spares.next() {
+                    ask(spare, data: true, command: command, payload: payload, collector: collector, spares: spares)
+                }
+            }
+        }
+    }
+
+    /// Full data from `replicas`, merged; stale replicas are repaired before the answer is given,
+    /// so a later read at the same level cannot see older data (monotonic quorum reads).
+    private func reconcile(_ command: ReadCommand, from replicas: [NodeAddress], consistency: CQLConsistency,
+                           blockFor: Int) async throws -> PartitionUpdate? {
+        let payload = command.encoded()
+        let answers = try await withThrowingTaskGroup(of: (NodeAddress, PartitionUpdate?).self) { group in
+            for replica in replicas {
+                group.addTask {
+                    if replica == self.view.localAddress { return (replica, try self.service.read(command)) }
+                    let bytes = try await self.transport.request(.readData, payload: payload, to: replica, timeout: self.timeouts.read)
+                    return (replica, try ReadDataResponse.decode(bytes))
+                }
+            }
+            var answers: [(replica: NodeAddress, data: PartitionUpdate?)] = []
+            do {
+                for try await answer in group { answers.append(answer) }
+            } catch {
+                throw QueryError(.readTimeout(consistency: consistency, received: Int32(answers.count), blockFor: Int32(blockFor),
+                                              dataPresent: !answers.isEmpty),
+                                 "Operation timed out while reconciling replicas - received only \(answers.count) responses.")
+            }
+            return answers
+        }
+        let merged = ReadResolution.merge(answers.map(\.data))
+        try await repair(ReadResolution.repairs(answers, merged: merged), consistency: consistency, blockFor: blockFor)
+        return merged
+    }
+
+    private func repair(_ repairs: [(replica: NodeAddress, update: PartitionUpdate)], consistency: CQLConsistency,
+                        blockFor: Int) async throws {
+        guard !repairs.isEmpty else { return }
+        do {
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for repair in repairs {
+                    group.addTask {
+                        let mutation = Mutation([repair.update])
+                        if repair.replica == self.view.localAddress { return try await self.engine.write(mutation) }
+                        _ = try await self.transport.request(.mutation, payload: DataCodec.encode(mutation), to: repair.replica,
+                                                             timeout: self.timeouts.write)
+                    }
+                }
+                try await group.waitForAll()
+            }
+        } catch {
+            throw QueryError(.readTimeout(consistency: consistency, received: Int32(blockFor - 1), blockFor: Int32(blockFor),
+                                          dataPresent: true),
+                             "Operation timed out while repairing a replica: \(error)")
+        }
+    }
+
+    private func resolve(_ update: PartitionUpdate?) -> ResolvedPartition? {
+        guard let update else { return nil }
+        let resolved = PartitionResolver(now: Int32(clamping: engine.configuration.clock() / 1_000_000)).resolve(update)
+        return resolved.isEmpty ? nil : resolved
+    }
+
+    // MARK: range scans
+
+    public func scan(_ table: TableSchema, from start: PartitionKey?, inclusive: Bool, endToken: Int64?,
+                     consistency: CQLConsistency) async throws -> any PartitionStream {
+        guard let keyspace = catalog.keyspace(table.keyspace) else { throw QueryError(.invalid, "Keyspace '\(table.keyspace)' does not exist") }
+        let requirement = try requirement(consistency, isWrite: false, keyspace: keyspace)
+        let ranges = view.ranges(of: keyspace).filter { range in
+            if let endToken, let rangeStart = range.start, rangeStart >= endToken { return false }
+            if let start, let rangeEnd = range.end, rangeEnd < start.token { return false }
+            return true
+        }
+        return ClusterPartitionStream(proxy: self, table: table, requirement: requirement, ranges: ranges,
+                                      start: start, inclusive: inclusive, endToken: endToken)
+    }
+
+    /// One round of a range read: `command` to the contacts of `range`, merged and repaired.
+    /// Returns the resolved partitions in token order and where to continue (nil = range done).
+    func readRange(_ command: RangeReadCommand, range: ScanRange,
+                   requirement: ConsistencyRequirement) async throws -> (partitions: [ResolvedPartition], resume: PartitionKey?) {
+        let plan = try rejecting { () throws(ConsistencyRejection) in
+            try ReadPlan(requirement: requirement, replicas: range.replicas, localDataCenter: view.localDataCenter)
+        }
+        let consistency = requirement.consistency
+        let payload = command.encoded()
+        let answers: [(replica: NodeAddress, response: RangeReadResponse)]
+        do {
+            answers = try await withThrowingTaskGroup(of: (NodeAddress, RangeReadResponse).self) { group in
+                for contact in plan.contacts {
+                    group.addTask {
+                        if contact.isLocal { return (contact.replica, try self.service.rangeRead(command)) }
+                        let bytes = try await self.transport.request(.rangeRead, payload: payload, to: contact.replica,
+                                                                     timeout: self.timeouts.range)
+                        return (contact.replica, try RangeReadResponse(decoding: bytes))
+                    }
+                }
+                var answers: [(replica: NodeAddress, response: RangeReadResponse)] = []
+                for try await answer in group { answers.append(answer) }
+                return answers
+            }
+        } catch {
+            throw QueryError(.readTimeout(consistency: consistency, received: 0, blockFor: Int32(requirement.blockFor), dataPresent: false),
+                             "Range read failed: \(error)")
+        }
+        // Replicas that stopped at the limit cover keys only up to their last one: everything past
+        // the smallest such key waits for the next round, when every replica covers it.
+        let cutoff = answers.filter { !$0.response.exhausted }.compactMap { $0.response.partitions.last?.key }.min()
+        var byKey: [PartitionKey: [(replica: NodeAddress, data: PartitionUpdate?)]] = [:]
+        for answer in answers {
+            for partition in answer.response.partitions where cutoff.map({ partition.key <= $0 }) ?? true {
+                byKey[partition.key, default: []].append((answer.replica, partition))
+            }
+        }
+        var partitions: [ResolvedPartition] = []
+        var repairs: [(replica: NodeAddress, update: PartitionUpdate)] = []
+        for key in byKey.keys.sorted() {
+            var held = byKey[key]!
+            for answer in answers where !held.contains(where: { $0.replica == answer.replica }) { held.append((answer.replica, nil)) }
+            let merged = ReadResolution.merge(held.map(\.data))
+            if answers.count > 1 { repairs += ReadResolution.repairs(held, merged: merged) }
+            if let resolved = resolve(merged) { partitions.append(resolved) }
+        }
+        try await repair(repairs, consistency: consistency, blockFor: requirement.blockFor)
+        return (partitions, cutoff)
+    }
+
+    // MARK: truncate
+
+    /// Truncation needs every node (Cassandra: ALL, or Unavailable), since a node that missed it
+    /// would bring the rows back.
+    public func truncate(_ table: TableSchema) async throws {
+        let members = view.members
+        let alive = members.filter(\.isAlive)
+        guard alive.count == members.count else {
+            throw QueryError(.unavailable(consistency: .all, required: Int32(members.count), alive: Int32(alive.count)),
+                             "Cannot achieve consistency level ALL")
+        }
+        var writer = ByteWriter()
+        DataCodec.writeTableID(table.id, to: &writer)
+        let payload = writer.bytes
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for member in members {
+                group.addTask {
+                    if member.address == self.view.localAddress { return try self.engine.truncate(table.id) }
+                    _ = try await self.transport.request(.truncate, payload: payload, to: member.address,
+                                                         timeout: self.timeouts.truncate)
+                }
+            }
+            try await group.waitForAll()
+        }
+    }
+
+    // MARK: schema
+
+    public func announceSchemaChange() async {
+        guard let schemaSync, let facts = try? catalog.schemaFacts() else { return }
+        await schemaSync.push(facts)
+    }
+
+    // MARK: helpers
+
+    private func requirement(_ consistency: CQLConsistency, isWrite: Bool, keyspace: KeyspaceSchema) throws -> ConsistencyRequirement {
+        let factors = view.replicationFactors(of: keyspace)
+        return try rejecting { () throws(ConsistencyRejection) in
+            try ConsistencyRequirement.forLevel(consistency, isWrite: isWrite, replicationFactors: factors,
+                                                localDataCenter: view.localDataCenter)
+        }
+    }
+
+    /// Turns a planning rejection into the client's error.
+    private func rejecting<T>(_ body: () throws(ConsistencyRejection) -> T) throws(QueryError) -> T {
+        do {
+            return try body()
+        } catch {
+            switch error {
+            case .invalid(let message): throw QueryError(.invalid, message)
+            case let .unavailable(consistency, required, alive):
+                throw QueryError(.unavailable(consistency: consistency, required: Int32(required), alive: Int32(alive)),
+                                 "Cannot achieve consistency level \(consistency)")
+            }
+        }
+    }
+}
+
+/// Live replicas not yet asked, handed out one at a time when a contacted replica fails.
+private final class SpareQueue: @unchecked Sendable {
+    private let lock = NSLock()
+    private var spares: [ReplicaCandidate<NodeAddress>]
+
+    init(_ spares: [ReplicaCandidate<NodeAddress>]) { self.spares = spares }
+
+    func next() -> ReplicaCandidate<NodeAddress>? { lock.withLock { spares.isEmpty ? nil : spares.removeFirst() } }
+}

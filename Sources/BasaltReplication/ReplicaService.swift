@@ -1,0 +1,107 @@
+import BasaltCoordination
+import BasaltCore
+import BasaltCQLProtocol
+import BasaltQuery
+import BasaltStorage
+
+/// What a node does as a replica when a coordinator asks: apply a mutation, answer a read with
+/// data or a digest, read a token range, truncate, and exchange schema. Each handler takes and
+/// returns message payloads (`BasaltCoordination/Messages`); the transport carries them.
+public final class ReplicaService: Sendable {
+    /// A range read stops adding partitions once its answer passes this size, so one answer stays
+    /// a bounded frame even for wide partitions (at least one partition is always sent).
+    public static let rangeReadByteBudget = 4 << 20
+
+    let engine: StorageEngine
+    let catalog: SchemaCatalog
+
+    public init(engine: StorageEngine, catalog: SchemaCatalog) {
+        self.engine = engine
+        self.catalog = catalog
+    }
+
+    /// Applies a mutation and answers once it is durable (the commit log's group commit). A
+    /// mutation for a table this node does not know is refused whole, so the coordinator counts a
+    /// failure instead of an acknowledgement for data that was not stored.
+    public func applyMutation(_ payload: [UInt8]) async throws -> [UInt8] {
+        let mutation = try DataCodec.decodeMutation(payload)
+        for update in mutation.updates where engine.table(update.table) == nil {
+            throw ReplicaError.unknownTable(update.table)
+        }
+        try await engine.write(mutation)
+        return []
+    }
+
+    public func readData(_ payload: [UInt8]) throws -> [UInt8] {
+        ReadDataResponse.encode(try read(ReadCommand(decoding: payload)))
+    }
+
+    public func readDigest(_ payload: [UInt8]) throws -> [UInt8] {
+        PartitionDigest(of: try read(ReadCommand(decoding: payload))).encoded()
+    }
+
+    /// The replica's merged, unresolved facts for a read (also used directly when the
+    /// coordinator is itself a replica).
+    public func read(_ command: ReadCommand) throws -> PartitionUpdate? {
+        try storage(command.table).readMerged(command.key, slice: command.slice)
+    }
+
+    public func rangeRead(_ payload: [UInt8]) throws -> [UInt8] {
+        try rangeRead(RangeReadCommand(decoding: payload)).encoded()
+    }
+
+    public func rangeRead(_ command: RangeReadCommand) throws -> RangeReadResponse {
+        let scanner = try storage(command.table).scanner(from: command.start, inclusive: command.inclusive,
+                                                         endToken: command.endToken)
+        var partitions: [PartitionUpdate] = []
+        var bytes = 0
+        while partitions.count < command.limit, bytes < Self.rangeReadByteBudget {
+            guard let partition = try scanner.nextMerged() else {
+                return RangeReadResponse(partitions: partitions, exhausted: true)
+            }
+            var w = ByteWriter()
+            DataCodec.write(partition, to: &w)
+            bytes += w.bytes.count
+            partitions.append(partition)
+        }
+        return RangeReadResponse(partitions: partitions, exhausted: false)
+    }
+
+    /// TRUNCATE payload: the table id (16 bytes).
+    public func truncate(_ payload: [UInt8]) throws -> [UInt8] {
+        var reader = ByteReader(payload)
+        let table = try DataCodec.readTableID(&reader)
+        try reader.expectEnd("truncate")
+        try engine.truncate(table)
+        return []
+    }
+
+    /// SCHEMA_PULL: every schema fact this node holds, as one mutation.
+    public func schemaPull() throws -> [UInt8] {
+        DataCodec.encode(Mutation(try catalog.schemaFacts()))
+    }
+
+    /// SCHEMA_PUSH: schema facts from another node, merged; the answer is this node's schema
+    /// version afterwards (16 bytes), so the sender knows whether the two now agree. The changes
+    /// are returned too, for SCHEMA_CHANGE events to this node's clients.
+    public func schemaPush(_ payload: [UInt8]) throws -> (answer: [UInt8], changes: [CQLSchemaChange]) {
+        let changes = try catalog.mergeSchemaFacts(try DataCodec.decodeMutation(payload).updates)
+        return (withUnsafeBytes(of: catalog.schemaVersion.uuid) { Array($0) }, changes)
+    }
+
+    private func storage(_ id: TableID) throws -> Table {
+        guard let table = engine.table(id) else { throw ReplicaError.unknownTable(id) }
+        return table
+    }
+}
+
+/// A replica's refusal, carried back to the coordinator as an error response.
+public enum ReplicaError: Error, Hashable, Sendable, CustomStringConvertible {
+    case unknownTable(TableID)
+
+    public var description: String {
+        switch self {
+        case .unknownTable(let id): "unknown table \(id)"
+        }
+    }
+}
