@@ -26,7 +26,8 @@ struct InternodeBench: AsyncParsableCommand {
             (1...64).contains(loopThreads)
         else {
             throw ValidationError(
-                "--requests must be positive, --concurrency in 1...100000, --payload-bytes in 0...1048576, --loop-threads in 1...64")
+                "--requests must be positive, --concurrency in 1...100000, --payload-bytes in 0...1048576, "
+                    + "--loop-threads in 1...64")
         }
     }
 
@@ -64,7 +65,8 @@ struct InternodeBench: AsyncParsableCommand {
         let p99 = histogram.percentileMicroseconds(0.99)
         print("command: basalt " + CommandLine.arguments.dropFirst().joined(separator: " "))
         print(String(
-            format: "internode %@: %d round trips in %.2f s = %.0f req/s, %d in flight, %d-byte payloads, p50 %.1f us, p99 %.1f us",
+            format: "internode %@: %d round trips in %.2f s = %.0f req/s, %d in flight, %d-byte payloads, "
+                + "p50 %.1f us, p99 %.1f us",
             verb.description, requests, seconds, perSecond, concurrency, payloadBytes, p50, p99))
         if json {
             let fields: [(String, String)] = [

@@ -140,7 +140,8 @@ import Testing
 
         wire = good
         wire[25] ^= 0xFF
-        #expect(throws: InternodeFrameError.payloadChecksumMismatch(expected: 0xF130_F21E, actual: CRC32C.checksum([1, 0xFD, 3]))) {
+        let damaged = CRC32C.checksum([1, 0xFD, 3])
+        #expect(throws: InternodeFrameError.payloadChecksumMismatch(expected: 0xF130_F21E, actual: damaged)) {
             try decode(wire)
         }
     }
@@ -148,7 +149,9 @@ import Testing
     @Test func errorDescriptionsNameTheProblem() {
         #expect("\(InternodeFrameError.badMagic(seen: [0x04, 0x00]))".contains("04 00"))
         #expect("\(InternodeFrameError.payloadTooLarge(length: 100, limit: 10))".contains("100"))
-        #expect("\(InternodeFrameError.headerChecksumMismatch(expected: 1, actual: 0xAB))" == "header checksum mismatch: frame says 0x00000001, bytes give 0x000000ab")
+        #expect(
+            "\(InternodeFrameError.headerChecksumMismatch(expected: 1, actual: 0xAB))"
+                == "header checksum mismatch: frame says 0x00000001, bytes give 0x000000ab")
     }
 
     /// Verb numbers are on the wire: pin them, and keep them out of the reserved ranges.
@@ -186,7 +189,7 @@ func withHeader(_ wire: [UInt8], _ change: (inout [UInt8]) -> Void) -> [UInt8] {
     var changed = wire
     change(&changed)
     let checksum = headerChecksum(of: changed)
-    changed[20...23] = [UInt8(checksum >> 24), UInt8(truncatingIfNeeded: checksum >> 16), UInt8(truncatingIfNeeded: checksum >> 8), UInt8(truncatingIfNeeded: checksum)]
+    changed[20...23] = ArraySlice([24, 16, 8, 0].map { UInt8(truncatingIfNeeded: checksum >> $0) })
     return changed
 }
 

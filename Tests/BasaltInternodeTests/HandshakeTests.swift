@@ -90,8 +90,10 @@ import Testing
     }
 
     @Test func malformedAnswersAreRefused() {
-        #expect(throws: DecodeError.self) { try InternodeHelloAnswer(decoding: bytes("03 01 01 01 ffeeddccbbaa99887766554433221100 0000")) }
-        #expect(throws: DecodeError.self) { try InternodeHelloAnswer(decoding: bytes("00 01 02 01 ffeeddccbbaa99887766554433221100 0000")) }
+        let unknownOutcome = bytes("03 01 01 01 ffeeddccbbaa99887766554433221100 0000")
+        let emptyRange = bytes("00 01 02 01 ffeeddccbbaa99887766554433221100 0000")
+        #expect(throws: DecodeError.self) { try InternodeHelloAnswer(decoding: unknownOutcome) }
+        #expect(throws: DecodeError.self) { try InternodeHelloAnswer(decoding: emptyRange) }
         #expect(throws: DecodeError.self) { try InternodeHelloAnswer(decoding: Array(Self.answerPayload.dropLast())) }
     }
 }

@@ -81,9 +81,14 @@ struct MessengerFailureTests {
         let b = try await startMessenger(cluster: "beta")
         // A back-off long enough that the second request certainly falls inside it.
         let a = try await startMessenger(
-            cluster: "alpha", configure: { $0.initialReconnectBackoff = .seconds(10); $0.maximumReconnectBackoff = .seconds(10) })
+            cluster: "alpha",
+            configure: {
+                $0.initialReconnectBackoff = .seconds(10)
+                $0.maximumReconnectBackoff = .seconds(10)
+            })
         let peer = b.address
-        await #expect(throws: InternodeError.handshakeRefused(peer: peer, .clusterNameMismatch(offered: "alpha", accepted: "beta"))) {
+        let refusal = InternodeHandshakeRefusal.clusterNameMismatch(offered: "alpha", accepted: "beta")
+        await #expect(throws: InternodeError.handshakeRefused(peer: peer, refusal)) {
             try await a.request(.echo, payload: [], to: peer, timeout: .seconds(5))
         }
         // Backing off: the next attempt fails at once, naming the refusal.

@@ -78,6 +78,9 @@ final class Gate: Sendable {
         }
     }
 
+    /// How many waits have begun.
+    var arrivalCount: Int { state.withLock { Int($0.nextID) } }
+
     func open() {
         let waiters = state.withLock { state in
             state.isOpen = true

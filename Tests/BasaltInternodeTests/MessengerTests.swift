@@ -65,6 +65,32 @@ struct MessengerTests {
         await b.shutdown()
     }
 
+    @Test func handlersRunningPerConnectionAreBounded() async throws {
+        let gate = Gate()
+        let b = try await startMessenger(
+            configure: { $0.maximumInFlightRequestsPerConnection = 2 },
+            handlers: [.readData: { request in try await gate.wait(); return request.payload }])
+        let a = try await startMessenger()
+        let peer = b.address
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for index in 0..<6 {
+                group.addTask {
+                    let payload = [UInt8(index)]
+                    let response = try await a.request(.readData, payload: payload, to: peer, timeout: .seconds(10))
+                    #expect(response == payload)
+                }
+            }
+            await gate.arrivals.take(2)
+            // A negative check needs time to go wrong: no third handler may start while two run.
+            try await Task.sleep(for: .milliseconds(200))
+            #expect(gate.arrivalCount == 2)
+            gate.open()
+            try await group.waitForAll()
+        }
+        await a.shutdown()
+        await b.shutdown()
+    }
+
     @Test func handlerErrorsAndUnknownVerbsBecomeErrorResponses() async throws {
         struct DiskFull: Error, CustomStringConvertible {
             var description: String { "disk full" }
@@ -75,13 +101,16 @@ struct MessengerTests {
         ])
         let a = try await startMessenger()
         let peer = b.address
-        await #expect(throws: InternodeError.remote(peer: peer, verb: .mutation, InternodeErrorResponse(code: .handlerFailure, message: "disk full"))) {
+        func remote(_ verb: InternodeVerb, _ code: InternodeErrorCode, _ message: String) -> InternodeError {
+            .remote(peer: peer, verb: verb, InternodeErrorResponse(code: code, message: message))
+        }
+        await #expect(throws: remote(.mutation, .handlerFailure, "disk full")) {
             try await a.request(.mutation, payload: [], to: peer, timeout: .seconds(5))
         }
-        await #expect(throws: InternodeError.remote(peer: peer, verb: .hint, InternodeErrorResponse(code: .unavailable, message: "bootstrapping"))) {
+        await #expect(throws: remote(.hint, .unavailable, "bootstrapping")) {
             try await a.request(.hint, payload: [], to: peer, timeout: .seconds(5))
         }
-        await #expect(throws: InternodeError.remote(peer: peer, verb: .truncate, InternodeErrorResponse(code: .unknownVerb, message: "no handler for verb 0x60"))) {
+        await #expect(throws: remote(.truncate, .unknownVerb, "no handler for verb 0x60")) {
             try await a.request(.truncate, payload: [], to: peer, timeout: .seconds(5))
         }
         // The connection survives all three.

@@ -36,11 +36,15 @@ public struct InternodeFrameDecoder: ByteToMessageDecoder, Sendable {
         let start = buffer.readerIndex
         let available = buffer.readableBytes
         let magic = InternodeProtocol.magic
-        for position in 0..<min(available, magic.count) where buffer.getInteger(at: start + position, as: UInt8.self) != magic[position] {
-            throw .badMagic(seen: buffer.getBytes(at: start, length: min(available, magic.count)) ?? [])
+        let magicBytesSeen = min(available, magic.count)
+        for position in 0..<magicBytesSeen
+        where buffer.getInteger(at: start + position, as: UInt8.self) != magic[position] {
+            throw .badMagic(seen: buffer.getBytes(at: start, length: magicBytesSeen) ?? [])
         }
         guard available > 4, let version = buffer.getInteger(at: start + 4, as: UInt8.self) else { return nil }
-        guard supportedVersions.contains(version) else { throw .unsupportedVersion(version, supported: supportedVersions) }
+        guard supportedVersions.contains(version) else {
+            throw .unsupportedVersion(version, supported: supportedVersions)
+        }
         guard available >= InternodeFrame.headerLength,
             let flags = buffer.getInteger(at: start + 5, as: UInt8.self),
             let verbCode = buffer.getInteger(at: start + 6, as: UInt16.self),
@@ -77,7 +81,9 @@ public struct InternodeFrameDecoder: ByteToMessageDecoder, Sendable {
         return .continue
     }
 
-    public mutating func decodeLast(context: ChannelHandlerContext, buffer: inout ByteBuffer, seenEOF: Bool) throws -> DecodingState {
+    public mutating func decodeLast(
+        context: ChannelHandlerContext, buffer: inout ByteBuffer, seenEOF: Bool
+    ) throws -> DecodingState {
         // Frames that arrived whole before the close are still delivered (a response written just
         // before the peer shut down); a partial frame at the end is dropped with the connection.
         while let frame = try readFrame(from: &buffer) {

@@ -21,7 +21,8 @@ public enum InternodeFrameError: Error, Hashable, Sendable, CustomStringConverti
         case .badMagic(let seen):
             "bad magic \(hexBytes(seen)) (expected \(hexBytes(InternodeProtocol.magic))): not a Basalt node"
         case .unsupportedVersion(let version, let supported):
-            "unsupported internode protocol version \(version) (supported \(supported.lowerBound)...\(supported.upperBound))"
+            "unsupported internode protocol version \(version) "
+                + "(supported \(supported.lowerBound)...\(supported.upperBound))"
         case .headerChecksumMismatch(let expected, let actual):
             "header checksum mismatch: frame says \(hexWord(expected)), bytes give \(hexWord(actual))"
         case .invalidFlags(let flags):

@@ -16,7 +16,9 @@ extension ByteReader {
     mutating func readShortString(limit: Int, _ what: StaticString) throws(DecodeError) -> String {
         let start = offset
         let length = Int(try read(UInt16.self, what))
-        guard length <= limit else { throw .tooLong(what: "\(what)", offset: start, length: UInt64(length), limit: limit) }
+        guard length <= limit else {
+            throw .tooLong(what: "\(what)", offset: start, length: UInt64(length), limit: limit)
+        }
         return try readUTF8(count: length, what)
     }
 

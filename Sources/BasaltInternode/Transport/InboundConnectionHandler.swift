@@ -14,9 +14,11 @@ import NIOCore
 /// `channelReadComplete`); responses completing outside a read burst schedule one flush for the
 /// current loop tick, which covers every completion of that tick.
 ///
-/// Limits: a peer has `connectTimeout` to send HELLO; at most `maximumInFlightRequestsPerConnection`
-/// handlers run at once, and reading pauses while the socket cannot take our responses, so a peer
-/// that floods requests or stops reading is slowed by TCP instead of growing our memory.
+/// Limits: a peer has `connectTimeout` to send HELLO. At most `maximumInFlightRequestsPerConnection`
+/// handlers run at once; requests beyond that which arrived in the same read wait in `backlog`, and
+/// reading pauses until there is room again, as it does while the socket cannot take our
+/// responses. A peer that floods requests or stops reading is slowed by TCP instead of growing our
+/// memory.
 final class InboundConnectionHandler: ChannelInboundHandler {
     typealias InboundIn = InternodeFrame
     typealias OutboundOut = ByteBuffer
@@ -35,6 +37,8 @@ final class InboundConnectionHandler: ChannelInboundHandler {
     private var helloDeadline: Scheduled<Void>?
     /// `HandlerTasks` ids of this connection's running handlers.
     private var running: Set<UInt64> = []
+    /// Requests received while `running` was full, in arrival order.
+    private var backlog = CircularBuffer<InternodeFrame>()
     private var output = ByteBuffer()
     private var inReadBurst = false
     private var flushScheduled = false
@@ -69,6 +73,7 @@ final class InboundConnectionHandler: ChannelInboundHandler {
         shared.inbound.remove(context.channel)
         // Nobody is left to read these answers: let the handlers stop early.
         for id in running { shared.handlerTasks.cancel(id) }
+        backlog.removeAll()
         logger.debug("inbound connection closed", metadata: ["running": "\(running.count)"])
         context.fireChannelInactive()
     }
@@ -87,7 +92,12 @@ final class InboundConnectionHandler: ChannelInboundHandler {
                     context: context)
                 return
             }
-            dispatch(frame, peer: peer, counters: counters, context: context)
+            if running.count < shared.configuration.maximumInFlightRequestsPerConnection {
+                dispatch(frame, peer: peer, counters: counters, context: context)
+            } else {
+                backlog.append(frame)
+                updateReading(context: context)
+            }
         case .closing:
             break
         }
@@ -129,7 +139,8 @@ final class InboundConnectionHandler: ChannelInboundHandler {
         guard frame.kind == .request, frame.verb == .handshake,
             frame.version == InternodeProtocol.handshakeFrameVersion
         else {
-            protocolViolation("expected HELLO, got a \(frame.kind) frame for verb 0x\(String(frame.verbCode, radix: 16))", context: context)
+            let detail = "expected HELLO, got a \(frame.kind) frame for verb 0x\(String(frame.verbCode, radix: 16))"
+            protocolViolation(detail, context: context)
             return
         }
         let hello: InternodeHello
@@ -160,11 +171,13 @@ final class InboundConnectionHandler: ChannelInboundHandler {
             return
         }
         logger.debug("handshake accepted", metadata: ["version": "\(answer.version)"])
-        state = .established(
-            peer: hello.listenAddress, version: answer.version, counters: shared.counters.counters(for: hello.listenAddress))
+        let counters = shared.counters.counters(for: hello.listenAddress)
+        state = .established(peer: hello.listenAddress, version: answer.version, counters: counters)
     }
 
-    private func dispatch(_ frame: InternodeFrame, peer: NodeAddress, counters: PeerCounters, context: ChannelHandlerContext) {
+    private func dispatch(
+        _ frame: InternodeFrame, peer: NodeAddress, counters: PeerCounters, context: ChannelHandlerContext
+    ) {
         let expectsResponse = frame.kind == .request
         guard let verb = frame.verb, verb != .handshake, let handler = handler(for: verb) else {
             if expectsResponse {
@@ -178,7 +191,8 @@ final class InboundConnectionHandler: ChannelInboundHandler {
             }
             return
         }
-        let request = InternodeRequest(verb: verb, payload: frame.payload, sender: peer, expectsResponse: expectsResponse)
+        let request = InternodeRequest(
+            verb: verb, payload: frame.payload, sender: peer, expectsResponse: expectsResponse)
         let id = shared.handlerTasks.makeID()
         running.insert(id)
         updateReading(context: context)
@@ -240,7 +254,10 @@ final class InboundConnectionHandler: ChannelInboundHandler {
         if let answer {
             writeAnswer(answer.kind, answer.payload, verbCode: verb.rawValue, requestID: requestID, counters: counters)
         }
-        if draining && running.isEmpty {
+        if case .established(let peer, _, _) = state, !backlog.isEmpty {
+            dispatch(backlog.removeFirst(), peer: peer, counters: counters, context: context)
+        }
+        if draining && running.isEmpty && backlog.isEmpty {
             closeAfterFlush(context: context)
         } else {
             updateReading(context: context)
@@ -278,8 +295,8 @@ final class InboundConnectionHandler: ChannelInboundHandler {
     /// Reads only while handlers have room and the socket takes our answers: the two ways a peer
     /// could otherwise make this node hold unbounded work.
     private func updateReading(context: ChannelHandlerContext) {
-        let wanted = !draining && running.count < shared.configuration.maximumInFlightRequestsPerConnection
-            && context.channel.isWritable
+        let wanted = !draining && backlog.isEmpty
+            && running.count < shared.configuration.maximumInFlightRequestsPerConnection && context.channel.isWritable
         guard wanted == readingPaused else { return }
         readingPaused = !wanted
         // Fails only on a channel that is already closing, which stops reading anyway.
@@ -289,7 +306,7 @@ final class InboundConnectionHandler: ChannelInboundHandler {
     private func drain(context: ChannelHandlerContext) {
         draining = true
         updateReading(context: context)
-        if running.isEmpty { closeAfterFlush(context: context) }
+        if running.isEmpty && backlog.isEmpty { closeAfterFlush(context: context) }
     }
 
     private func protocolViolation(_ detail: String, context: ChannelHandlerContext) {

@@ -88,13 +88,14 @@ public final class InternodeMessenger: Sendable {
             }
         let channel: any Channel
         do {
-            channel = try await bootstrap.bind(host: configuration.listenAddress.host, port: configuration.listenAddress.port).get()
+            let listen = configuration.listenAddress
+            channel = try await bootstrap.bind(host: listen.host, port: listen.port).get()
         } catch {
             try? await group.shutdownGracefully()
             throw error
         }
-        let address = NodeAddress(
-            host: configuration.listenAddress.host, port: channel.localAddress?.port ?? configuration.listenAddress.port)
+        let listen = configuration.listenAddress
+        let address = NodeAddress(host: listen.host, port: channel.localAddress?.port ?? listen.port)
         let hello = InternodeHello(
             supportedVersions: configuration.supportedVersions, clusterName: configuration.clusterName,
             listenAddress: address, hostID: configuration.hostID)
@@ -104,7 +105,8 @@ public final class InternodeMessenger: Sendable {
             state.serverChannel = channel
             state.hello = hello
         }
-        shared.logger.info("internode listening", metadata: ["address": "\(address)", "cluster": "\(configuration.clusterName)"])
+        shared.logger.info(
+            "internode listening", metadata: ["address": "\(address)", "cluster": "\(configuration.clusterName)"])
     }
 
     /// The address peers reach this node at (with the bound port when the configuration asked for
@@ -137,7 +139,8 @@ public final class InternodeMessenger: Sendable {
                 throw InternodeError.notRunning
             }
         } catch {
-            shared.logger.debug("dropped one-way message", metadata: ["peer": "\(peer)", "verb": "\(verb)", "reason": "\(error)"])
+            shared.logger.debug(
+                "dropped one-way message", metadata: ["peer": "\(peer)", "verb": "\(verb)", "reason": "\(error)"])
             shared.counters.counters(for: peer).dropped.increment()
         }
     }
@@ -189,7 +192,9 @@ public final class InternodeMessenger: Sendable {
         let key = OutboundKey(peer: peer, trafficClass: verb.isUrgent ? .urgent : .bulk)
         let shared = self.shared
         return try state.withLock { (state: inout State) throws(InternodeError) -> OutboundConnection in
-            guard case .running = state.phase, let group = state.group, let hello = state.hello else { throw .notRunning }
+            guard case .running = state.phase, let group = state.group, let hello = state.hello else {
+                throw .notRunning
+            }
             if let connection = state.outbound[key] { return connection }
             let connection = OutboundConnection(peer: peer, eventLoop: group.next(), shared: shared, hello: hello)
             state.outbound[key] = connection

@@ -31,7 +31,9 @@ import Synchronization
 final class OutboundConnection: @unchecked Sendable {
     private enum State {
         case idle
-        case connecting
+        /// The attempt's future: shutdown waits for it, because name resolution completes on
+        /// another thread and then hops to this loop, which must still be running.
+        case connecting(EventLoopFuture<any Channel>)
         case handshaking(any Channel, deadline: Scheduled<Void>)
         case ready(any Channel, version: UInt8)
         case backingOff(until: NIODeadline, lastError: String)
@@ -95,7 +97,8 @@ final class OutboundConnection: @unchecked Sendable {
                     return
                 }
                 eventLoop.execute {
-                    self.enqueueRequest(id: id, verb: verb, payload: payload, timeout: timeout, continuation: continuation)
+                    self.enqueueRequest(
+                        id: id, verb: verb, payload: payload, timeout: timeout, continuation: continuation)
                 }
                 entryGate.leave()
             }
@@ -120,21 +123,23 @@ final class OutboundConnection: @unchecked Sendable {
     func shutDown() async {
         await entryGate.close()
         try? await eventLoop.flatSubmit {
-            let channel: (any Channel)?
+            let closed: EventLoopFuture<Void>
             switch self.state {
-            case .handshaking(let handshaking, let deadline):
+            case .handshaking(let channel, let deadline):
                 deadline.cancel()
-                channel = handshaking
-            case .ready(let ready, _):
+                closed = channel.close()
+            case .ready(let channel, _):
                 self.flushOutput()
-                channel = ready
-            case .idle, .connecting, .backingOff, .closed:
-                channel = nil
+                closed = channel.close()
+            case .connecting(let attempt):
+                // `connected` closes the channel when it finds the connection closed.
+                closed = attempt.flatMap { $0.closeFuture }
+            case .idle, .backingOff, .closed:
+                closed = self.eventLoop.makeSucceededVoidFuture()
             }
             self.state = .closed
             self.failAll(.notRunning)
-            guard let channel else { return self.eventLoop.makeSucceededVoidFuture() }
-            return channel.close().recover { _ in }
+            return closed.recover { _ in }
         }.get()
     }
 
@@ -157,7 +162,8 @@ final class OutboundConnection: @unchecked Sendable {
     private func enqueueOneWay(_ verb: InternodeVerb, payload: [UInt8]) {
         let frame = InternodeFrame(version: 0, kind: .oneWay, verb: verb, requestID: 0, payload: payload)
         if let refusal = admit(frame) {
-            shared.logger.trace("dropped one-way message", metadata: ["peer": "\(peer)", "verb": "\(verb)", "reason": "\(refusal)"])
+            shared.logger.trace(
+                "dropped one-way message", metadata: ["peer": "\(peer)", "verb": "\(verb)", "reason": "\(refusal)"])
             counters.dropped.increment()
             return
         }
@@ -226,9 +232,8 @@ final class OutboundConnection: @unchecked Sendable {
     }
 
     private func connect() {
-        state = .connecting
         let shared = self.shared
-        ClientBootstrap(group: eventLoop)
+        let attempt = ClientBootstrap(group: eventLoop)
             .connectTimeout(TimeAmount(shared.configuration.connectTimeout))
             // Frames are coalesced per loop tick by us; Nagle would only add delay on top.
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
@@ -240,12 +245,13 @@ final class OutboundConnection: @unchecked Sendable {
                 }
             }
             .connect(host: peer.host, port: peer.port)
-            .whenComplete { result in
-                switch result {
-                case .success(let channel): self.connected(channel)
-                case .failure(let error): self.connectionFailed(.connectFailed(peer: self.peer, reason: "\(error)"))
-                }
+        state = .connecting(attempt)
+        attempt.whenComplete { result in
+            switch result {
+            case .success(let channel): self.connected(channel)
+            case .failure(let error): self.connectionFailed(.connectFailed(peer: self.peer, reason: "\(error)"))
             }
+        }
     }
 
     private func connected(_ channel: any Channel) {
@@ -261,7 +267,8 @@ final class OutboundConnection: @unchecked Sendable {
         buffer.writeInternodeFrame(frame)
         channel.writeAndFlush(buffer, promise: nil)
         let deadline = eventLoop.scheduleTask(in: TimeAmount(shared.configuration.connectTimeout)) {
-            self.connectionFailed(.connectFailed(peer: self.peer, reason: "no handshake answer within the connect timeout"))
+            let reason = "no handshake answer within the connect timeout"
+            self.connectionFailed(.connectFailed(peer: self.peer, reason: reason))
             channel.close(promise: nil)
         }
         state = .handshaking(channel, deadline: deadline)
@@ -282,7 +289,8 @@ final class OutboundConnection: @unchecked Sendable {
     }
 
     private func receiveHelloAnswer(_ frame: InternodeFrame, channel: any Channel) {
-        guard frame.kind == .response, frame.verb == .handshake, let answer = try? InternodeHelloAnswer(decoding: frame.payload)
+        guard frame.kind == .response, frame.verb == .handshake,
+            let answer = try? InternodeHelloAnswer(decoding: frame.payload)
         else {
             connectionFailed(.connectFailed(peer: peer, reason: "malformed handshake answer"))
             channel.close(promise: nil)
@@ -290,7 +298,8 @@ final class OutboundConnection: @unchecked Sendable {
         }
         switch InternodeHandshake.version(accepting: answer, offered: hello) {
         case .success(let version):
-            shared.logger.debug("connected", metadata: ["peer": "\(peer)", "version": "\(version)", "peer_host_id": "\(answer.hostID)"])
+            shared.logger.debug(
+                "connected", metadata: ["peer": "\(peer)", "version": "\(version)", "peer_host_id": "\(answer.hostID)"])
             state = .ready(channel, version: version)
             nextBackoff = shared.configuration.initialReconnectBackoff
             let frames = waiting
@@ -308,7 +317,9 @@ final class OutboundConnection: @unchecked Sendable {
         guard frame.kind.isAnswer, frame.version == version else {
             shared.logger.warning(
                 "closing connection on a protocol violation",
-                metadata: ["peer": "\(peer)", "detail": "\(frame.kind) frame of version \(frame.version) from the acceptor"])
+                metadata: [
+                    "peer": "\(peer)", "detail": "\(frame.kind) frame of version \(frame.version) from the acceptor",
+                ])
             channel.close(promise: nil)
             return
         }
@@ -386,7 +397,8 @@ final class OutboundConnection: @unchecked Sendable {
     private func expire(_ id: UInt64) {
         guard let request = pending.removeValue(forKey: id) else { return }
         counters.timeouts.increment()
-        request.continuation.resume(throwing: InternodeError.timeout(peer: peer, verb: request.verb, after: request.timeout))
+        let error = InternodeError.timeout(peer: peer, verb: request.verb, after: request.timeout)
+        request.continuation.resume(throwing: error)
     }
 
     private func cancelRequest(_ id: UInt64) {
