@@ -10,19 +10,24 @@ import PackageDescription
 //   BasaltCQLProtocol CQL native protocol v4: frames, messages, CQL types and values (on NIOCore)
 //   BasaltQuery      the query layer: schema catalog, value encodings, statement execution, system tables
 //   BasaltServer     the CQL native-protocol server on SwiftNIO (connections, frames, prepared ids, events)
-//   basalt           the executable (`basalt bench storage`, later `basalt start`, `basalt stress`)
+//   BasaltClient     the Swift client library: async/await, token-aware routing, pools, retries, paging
+//   BasaltStress     the load generator behind `basalt stress`: workloads, rate, HDR latencies, --verify
+//   basalt           the executable (`basalt start`, `basalt stress`, `basalt bench storage`, `basalt debug`)
 let package = Package(
     name: "Basalt",
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "basalt", targets: ["basalt"]),
         .library(name: "BasaltStorage", targets: ["BasaltStorage"]),
+        .library(name: "BasaltClient", targets: ["BasaltClient"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
+        .package(url: "https://github.com/apple/swift-collections", from: "1.1.0"),
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
     ],
     targets: [
         .systemLibrary(
@@ -38,7 +43,7 @@ let package = Package(
         .executableTarget(
             name: "basalt",
             dependencies: [
-                "BasaltStorage", "BasaltQuery", "BasaltServer",
+                "BasaltStorage", "BasaltQuery", "BasaltServer", "BasaltClient", "BasaltStress",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -69,5 +74,20 @@ let package = Package(
             ]
         ),
         .testTarget(name: "BasaltServerTests", dependencies: ["BasaltServer", "BasaltCore"]),
+        .target(
+            name: "BasaltClient",
+            dependencies: [
+                "BasaltCore", "BasaltCQLProtocol",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "DequeModule", package: "swift-collections"),
+            ]
+        ),
+        .testTarget(name: "BasaltClientTests", dependencies: ["BasaltClient", "BasaltStress", "BasaltCore"]),
+        .target(
+            name: "BasaltStress",
+            dependencies: ["BasaltClient", "BasaltCore", .product(name: "Histogram", package: "hdrhistogram-swift")]
+        ),
     ]
 )

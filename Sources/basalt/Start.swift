@@ -24,7 +24,14 @@ struct Start: AsyncParsableCommand {
         overrides["cluster_name"] = clusterName
         overrides["seeds"] = seeds
         let configuration = try NodeConfiguration.load(path: config, overrides: overrides)
-        let runner = NodeRunner(configuration: configuration) { storage, events, logger in
+        let runner = NodeRunner(configuration: configuration, makeHandler: Self.queryLayer(configuration))
+        try await runner.run()
+    }
+
+    /// The real query layer over the node's storage, with the node's identity (kept in its data
+    /// directory across restarts).
+    static func queryLayer(_ configuration: NodeConfiguration) -> NodeRunner.HandlerFactory {
+        { storage, events, logger in
             let local = try LocalNodeIdentity.loadOrCreate(directory: configuration.dataDirectory,
                                                            tokenCount: configuration.numTokens)
             let node = NodeIdentity(clusterName: configuration.clusterName, hostID: local.hostID,
@@ -36,6 +43,5 @@ struct Start: AsyncParsableCommand {
                                                     "schema_version": "\(catalog.schemaVersion)"])
             return QueryProcessor(engine: storage, catalog: catalog, node: node, events: events)
         }
-        try await runner.run()
     }
 }
