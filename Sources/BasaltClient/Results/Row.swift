@@ -30,7 +30,7 @@ public struct Row: Sendable {
     }
 
     /// The value at `index` as a `T`, e.g. `row.get(Int32.self, at: 0)`.
-    public func get<T: CQLDecodable>(_ type: T.Type = T.self, at index: Int) throws -> T {
+    public func get<T: CQLDecodable>(_ type: T.Type, at index: Int) throws -> T {
         let value = try value(at: index)
         do {
             return try T(cqlValue: value)
@@ -39,10 +39,19 @@ public struct Row: Sendable {
         }
     }
 
-    /// The column named `name` as a `T`, e.g. `row.get(String.self, "name")` or, with the type
-    /// inferred, `let name: String? = try row.get("name")`.
-    public func get<T: CQLDecodable>(_ type: T.Type = T.self, _ name: String) throws -> T {
+    /// The value at `index` as the type the context asks for: `let id: Int32 = try row.get(at: 0)`.
+    public func get<T: CQLDecodable>(at index: Int) throws -> T {
+        try get(T.self, at: index)
+    }
+
+    /// The column named `name` as a `T`, e.g. `row.get(String.self, "name")`.
+    public func get<T: CQLDecodable>(_ type: T.Type, _ name: String) throws -> T {
         try get(type, at: try index(of: name))
+    }
+
+    /// The column named `name` as the type the context asks for: `let name: String? = try row.get("name")`.
+    public func get<T: CQLDecodable>(_ name: String) throws -> T {
+        try get(T.self, at: try index(of: name))
     }
 
     /// Whether the column named `name` is null (or empty).
