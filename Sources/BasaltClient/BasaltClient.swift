@@ -22,6 +22,8 @@ public final class BasaltClient: Sendable {
 
     public let configuration: Configuration
     let group: MultiThreadedEventLoopGroup
+    /// One per event loop, for `withEventLoopAffinity`.
+    let executors: [EventLoopTaskExecutor]
     let control: ControlConnection
     let timestamps = TimestampGenerator()
     private let topology = Mutex(Topology.empty)
@@ -41,6 +43,7 @@ public final class BasaltClient: Sendable {
         self.contactPoints = contactPoints
         currentKeyspace = Mutex(configuration.keyspace)
         group = MultiThreadedEventLoopGroup(numberOfThreads: max(1, configuration.eventLoopThreads))
+        executors = group.makeIterator().map(EventLoopTaskExecutor.init)
         control = ControlConnection(group: group, configuration: configuration, contactPoints: contactPoints)
     }
 

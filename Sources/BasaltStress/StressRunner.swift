@@ -76,10 +76,14 @@ public struct StressRunner: Sendable {
         let reporter = Task { await report(run, start: start) }
         await withTaskGroup(of: Void.self) { group in
             for worker in 0..<configuration.concurrency {
+                // Workers spread over the client's event loops and stay on theirs, so a request
+                // and its answer never cross threads.
                 group.addTask {
-                    await work(
-                        worker: worker, run: run, client: client, insert: insert, select: select, selector: selector,
-                        values: values, timestampBase: timestampBase, start: start)
+                    await client.withEventLoopAffinity(worker) {
+                        await work(
+                            worker: worker, run: run, client: client, insert: insert, select: select,
+                            selector: selector, values: values, timestampBase: timestampBase, start: start)
+                    }
                 }
             }
         }
@@ -199,26 +203,12 @@ public struct StressRunner: Sendable {
         let start = ContinuousClock.now
         var total = StressResult.Verification()
         await withTaskGroup(of: StressResult.Verification.self) { group in
-            for _ in 0..<configuration.concurrency {
+            for worker in 0..<configuration.concurrency {
                 group.addTask {
-                    var counts = StressResult.Verification()
-                    while true {
-                        let first = run.verifyNext.wrappingAdd(1, ordering: .relaxed).oldValue
-                        guard first < rows else { return counts }
-                        let history = run.ledger.history(first: first, stride: selector.population, issued: issued)
-                        guard history.acknowledged != nil || !history.unknownAfter.isEmpty else { continue }
-                        do {
-                            let result = try await client.execute(try bind(select, row: selector.writeRow(first)))
-                            let observed: [UInt8]? = try result.first.map { row in
-                                guard case .blob(let bytes) = try row.value(at: 0) else { return [] }
-                                return bytes
-                            }
-                            counts.count(VerifyLedger.verdict(
-                                observed: observed, acknowledged: history.acknowledged, unknownAfter: history.unknownAfter,
-                                value: values.value))
-                        } catch {
-                            counts.readErrors += 1
-                        }
+                    await client.withEventLoopAffinity(worker) {
+                        await verifyRows(
+                            client: client, select: select, selector: selector, values: values, run: run, rows: rows,
+                            issued: issued)
                     }
                 }
             }
@@ -226,6 +216,32 @@ public struct StressRunner: Sendable {
         }
         total.seconds = start.duration(to: .now).seconds
         return total
+    }
+
+    /// One verify worker: reads rows until none is left.
+    private func verifyRows(
+        client: BasaltClient, select: PreparedStatement, selector: RowSelector, values: ValueGenerator, run: Run,
+        rows: UInt64, issued: UInt64
+    ) async -> StressResult.Verification {
+        var counts = StressResult.Verification()
+        while true {
+            let first = run.verifyNext.wrappingAdd(1, ordering: .relaxed).oldValue
+            guard first < rows else { return counts }
+            let history = run.ledger.history(first: first, stride: selector.population, issued: issued)
+            guard history.acknowledged != nil || !history.unknownAfter.isEmpty else { continue }
+            do {
+                let result = try await client.execute(try bind(select, row: selector.writeRow(first)))
+                let observed: [UInt8]? = try result.first.map { row in
+                    guard case .blob(let bytes) = try row.value(at: 0) else { return [] }
+                    return bytes
+                }
+                counts.count(VerifyLedger.verdict(
+                    observed: observed, acknowledged: history.acknowledged, unknownAfter: history.unknownAfter,
+                    value: values.value))
+            } catch {
+                counts.readErrors += 1
+            }
+        }
     }
 }
 

@@ -22,7 +22,7 @@ struct NullServer: AsyncParsableCommand {
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let configuration = try NodeConfiguration.load(path: nil, overrides: [
             "listen_address": listenAddress, "native_transport_port": "\(port)", "data_directory": directory,
-            "cluster_name": "null", "commitlog_sync": "periodic",
+            "cluster_name": "null-server", "commitlog_sync": "periodic",
         ])
         let runner = NodeRunner(configuration: configuration) { storage, events, logger in
             NullRequestHandler(queryLayer: try await Start.queryLayer(configuration)(storage, events, logger))

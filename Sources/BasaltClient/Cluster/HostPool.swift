@@ -43,13 +43,16 @@ final class HostPool: Sendable {
 
     var openConnectionCount: Int { state.withLock { $0.connections.count } }
 
-    /// The open connection with the fewest pending requests, nil when none is open.
+    /// The open connection of the caller's event loop if there is one (no thread hand-off, see
+    /// `BasaltClient.withEventLoopAffinity`), else the one with the fewest pending requests; nil
+    /// when none is open.
     func borrow() -> Connection? {
         state.withLock { state in
             guard state.isUp else { return nil }
             var best = state.connections[0]
-            for connection in state.connections.dropFirst() where connection.pendingCount < best.pendingCount {
-                best = connection
+            for connection in state.connections {
+                if connection.channel.eventLoop.inEventLoop { return connection }
+                if connection.pendingCount < best.pendingCount { best = connection }
             }
             return best
         }

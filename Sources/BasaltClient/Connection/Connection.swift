@@ -121,7 +121,8 @@ final class Connection: Sendable {
     /// Sends `request` and waits for its answer, or until `deadline`.
     func send(_ request: CQLRequest, deadline: NIODeadline) async throws -> CQLResponse {
         // The stream id is patched in later; encoding happens here, on the caller's thread.
-        var frame = channel.allocator.buffer(capacity: 128)
+        // Room for a typical small write, so the buffer is not grown while encoding.
+        var frame = channel.allocator.buffer(capacity: 256)
         encoder.encode(CQLRequestFrame(stream: 0, request: request), into: &frame)
         return try await withUnsafeThrowingContinuation { continuation in
             enqueue(Pending(frame: frame, continuation: continuation), deadline: deadline)
