@@ -126,8 +126,21 @@ extension BasaltClient {
             request: request, routingToken: statement.routingToken,
             isIdempotent: statement.isIdempotent ?? configuration.defaultIdempotence, prepared: prepared,
             deadline: deadline())
-        let (result, _) = try await execution.run(on: self)
-        let cachedColumns = statement.prepared?.cachedResultColumns
+        var (result, _) = try await execution.run(on: self)
+        var cachedColumns = statement.prepared?.cachedResultColumns
+        if case .rows(let rows) = result, rows.metadata.columns == nil, rows.metadata.columnCount != cachedColumns?.count,
+            let prepared = statement.prepared, case .execute(var execute) = request
+        {
+            // The table changed after the columns were cached (`SELECT *` gained a column) and the
+            // schema event has not arrived yet: ask again, with the metadata this time. Only a
+            // statement that returns rows gets here, and reading twice changes nothing.
+            prepared.invalidateResultColumns()
+            execute.parameters.skipMetadata = false
+            var again = execution
+            again.request = .execute(execute)
+            (result, _) = try await again.run(on: self)
+            cachedColumns = nil
+        }
         let resultSet = try ResultSet(result, cachedColumns: cachedColumns)
         if let prepared = statement.prepared, cachedColumns == nil, !resultSet.columns.specs.isEmpty {
             prepared.adoptResultColumns(resultSet.columns)

@@ -32,6 +32,12 @@ public struct StressRunner: Sendable {
         let errorSamples = Mutex<[String]>([])
         let latencies = LatencyRecorder()
         let ledger = VerifyLedger()
+        /// When the last progress line was printed: the final line covers only the time since.
+        let lastReport: Mutex<ContinuousClock.Instant>
+
+        init(start: ContinuousClock.Instant) {
+            lastReport = Mutex(start)
+        }
 
         func failed(_ error: any Error) {
             errors.add(1, ordering: .relaxed)
@@ -67,12 +73,12 @@ public struct StressRunner: Sendable {
         let select = try await client.prepare("SELECT v FROM \(table) WHERE pk = ? AND ck = ?")
         let selector = RowSelector(population: configuration.population, distribution: configuration.distribution, seed: configuration.seed)
         let values = ValueGenerator(size: configuration.valueSize, seed: configuration.seed)
-        let run = Run()
+        let start = ContinuousClock.now
+        let run = Run(start: start)
         // Write s carries timestamp base + s: later writes of a row win, whatever order they land in.
         let timestampBase = Int64(Date().timeIntervalSince1970 * 1_000_000)
 
         output("\(configuration.mode.rawValue) against \(configuration.hosts.joined(separator: ",")), \(configuration.concurrency) in flight, \(configuration.consistency.name)")
-        let start = ContinuousClock.now
         let reporter = Task { await report(run, start: start) }
         await withTaskGroup(of: Void.self) { group in
             for worker in 0..<configuration.concurrency {
@@ -92,7 +98,8 @@ public struct StressRunner: Sendable {
         _ = await reporter.value
         let lastInterval = run.latencies.takeInterval()
         output(StressResult.progressLine(
-            elapsed: elapsed.seconds, interval: lastInterval, intervalSeconds: elapsed.seconds.truncatingRemainder(dividingBy: 1),
+            elapsed: elapsed.seconds, interval: lastInterval,
+            intervalSeconds: run.lastReport.withLock { $0 }.duration(to: start + elapsed).seconds,
             total: run.completed.load(ordering: .relaxed), errors: run.errors.load(ordering: .relaxed),
             timeouts: run.timeouts.load(ordering: .relaxed)))
 
@@ -182,6 +189,7 @@ public struct StressRunner: Sendable {
     private func report(_ run: Run, start: ContinuousClock.Instant) async {
         var previous = start
         while true {
+            run.lastReport.withLock { $0 = previous }
             guard (try? await Task.sleep(until: previous + .seconds(1), clock: .continuous)) != nil else { return }
             let now = ContinuousClock.now
             output(StressResult.progressLine(

@@ -191,4 +191,28 @@ import Testing
         let count = try await client.execute("SELECT count(*) FROM shop.lines WHERE cart = 1")
         #expect(try count.first?.get(Int64.self, at: 0) == 5000)
     }
+
+    /// A SCHEMA_CHANGE event from another client's DDL reaches the control connection, which
+    /// stops trusting the cached result columns of prepared statements on that table.
+    @Test func schemaChangesByAnotherClientReachPreparedStatements() async throws {
+        try await Self.withClient { client, node in
+            try await client.execute("CREATE KEYSPACE events WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 1}")
+            try await client.execute("CREATE TABLE events.t (k int PRIMARY KEY, a int)")
+            try await client.execute("INSERT INTO events.t (k, a) VALUES (1, 2)")
+            let select = try await client.prepare("SELECT * FROM events.t WHERE k = ?")
+            #expect(try await client.execute(select, 1).columns.names == ["k", "a"])
+            #expect(select.cachedResultColumns?.count == 2)
+
+            let other = try await BasaltClient.connect(contactPoints: [node.contactPoint], configuration: Self.configuration())
+            try await other.execute("ALTER TABLE events.t ADD b text")
+            await other.close()
+            let deadline = ContinuousClock.now + .seconds(5)
+            while select.cachedResultColumns != nil && ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(20))
+            }
+            #expect(select.cachedResultColumns == nil, "no SCHEMA_CHANGE event arrived")
+            #expect(try await client.execute(select, 1).columns.names == ["k", "a", "b"])
+            #expect(select.cachedResultColumns?.count == 3)
+        }
+    }
 }
