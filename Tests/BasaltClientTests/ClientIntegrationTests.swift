@@ -215,4 +215,22 @@ import Testing
             #expect(select.cachedResultColumns?.count == 3)
         }
     }
+
+    /// With speculative executions racing (a 1 ms delay makes nearly every request race), each
+    /// call still gets exactly one answer.
+    @Test func speculativeExecutionsAnswerOnce() async throws {
+        var configuration = Self.configuration()
+        configuration.speculativeExecution = .init(delay: .milliseconds(1), maximumExecutions: 3)
+        configuration.defaultIdempotence = true
+        try await Self.withClient(configuration) { client, _ in
+            try await client.execute("CREATE KEYSPACE spec WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 1}")
+            try await client.execute("CREATE TABLE spec.t (k int PRIMARY KEY, v int)")
+            let insert = try await client.prepare("INSERT INTO spec.t (k, v) VALUES (?, ?)")
+            let select = try await client.prepare("SELECT v FROM spec.t WHERE k = ?")
+            for key in 0..<200 {
+                try await client.execute(insert, key, key * 2)
+                #expect(try await client.execute(select, key).first?.get(Int32.self, "v") == Int32(key * 2))
+            }
+        }
+    }
 }
