@@ -20,6 +20,7 @@ public final class BasaltClient: Sendable {
     static let driverName = "Basalt Swift client"
     static let driverVersion = "0.1.0"
 
+    /// The settings the client was connected with.
     public let configuration: Configuration
     let group: MultiThreadedEventLoopGroup
     /// One per event loop, for `withEventLoopAffinity`.

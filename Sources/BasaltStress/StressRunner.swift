@@ -49,6 +49,7 @@ public struct StressRunner: Sendable {
         }
     }
 
+    /// Connects, runs the workload (and `--verify`), closes the client and returns the figures.
     public func run() async throws -> StressResult {
         var clientConfiguration = configuration.client
         clientConfiguration.defaultConsistency = configuration.consistency

@@ -3,9 +3,11 @@ import BasaltCQLProtocol
 /// The columns of a result: their names and types, and a name lookup built once and shared by
 /// every row of the result (and, for a prepared statement, by every execution).
 public final class ColumnDefinitions: Sendable {
+    /// Each column's keyspace, table, name and type, in result order.
     public let specs: [CQLColumnSpec]
     private let indexByName: [String: Int]
 
+    /// Builds the lookup once for `specs`.
     public init(_ specs: [CQLColumnSpec]) {
         self.specs = specs
         var indexByName: [String: Int] = [:]

@@ -3,10 +3,13 @@ import BasaltCQLProtocol
 /// What one execution returned: for a SELECT one page of rows (iterate with `rows(...)` to get
 /// them all), for DDL the schema change, for `USE` the keyspace; otherwise nothing.
 public struct ResultSet: Sendable, RandomAccessCollection {
+    /// The columns of `rows` (empty for results without rows).
     public let columns: ColumnDefinitions
+    /// This page's rows.
     public let rows: [Row]
     /// Present when more pages follow; pass it back in `Statement.pagingState` to fetch the next.
     public let pagingState: [UInt8]?
+    /// Set by DDL: what changed.
     public let schemaChange: CQLSchemaChange?
     /// Set by `USE`.
     public let keyspace: String?

@@ -3,6 +3,7 @@ import BasaltCQLProtocol
 /// One row of a result. Cells stay in their wire form until read, so rows that are only counted or
 /// forwarded cost no decoding.
 public struct Row: Sendable {
+    /// The result's columns, shared by all its rows.
     public let columns: ColumnDefinitions
     let cells: [[UInt8]?]
 

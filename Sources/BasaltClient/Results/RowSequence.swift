@@ -14,6 +14,7 @@ public struct RowSequence: AsyncSequence, Sendable {
         AsyncIterator(client: client, statement: statement)
     }
 
+    /// Holds one page and the paging state of the next.
     public struct AsyncIterator: AsyncIteratorProtocol {
         let client: BasaltClient
         var statement: Statement

@@ -25,8 +25,11 @@ public struct Batch: Sendable {
     }
 
     public var kind: Kind
+    /// The children, in order; each may be simple or bound.
     public var statements: [Statement]
+    /// nil uses the client's `defaultConsistency`.
     public var consistency: CQLConsistency?
+    /// SERIAL or LOCAL_SERIAL, for conditional statements.
     public var serialConsistency: CQLConsistency?
     /// Microseconds; nil lets the client assign one.
     public var timestamp: Int64?

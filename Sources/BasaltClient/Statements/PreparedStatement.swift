@@ -10,6 +10,7 @@ import Synchronization
 /// be checked and converted on the client, and its partition-key positions let each execution go
 /// straight to a replica of its partition.
 public final class PreparedStatement: Sendable {
+    /// The CQL text, as prepared.
     public let query: String
     /// The keyspace the statement was prepared in: part of its id (Cassandra hashes the keyspace
     /// prefix with the text), so it is re-prepared in the same one.
