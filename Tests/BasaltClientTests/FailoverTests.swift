@@ -41,7 +41,10 @@ import Testing
         let workload = Task {
             await withTaskGroup(of: Void.self) { group in
                 for writer in 0..<writers {
-                    group.addTask {
+                    // On the client's event loops rather than the shared cooperative pool, which
+                    // other suites running in parallel may keep busy with blocking waits: the
+                    // writes must be in flight when the node dies.
+                    group.addTask { await client.withEventLoopAffinity(writer) {
                         // Even writers mark their statements idempotent, odd ones do not.
                         let idempotent = writer % 2 == 0
                         var key = Int32(writer)
@@ -59,26 +62,39 @@ import Testing
                             shared.outcomes.withLock { $0.append(outcome) }
                             key += Int32(writers)
                         }
-                    }
+                    } }
                 }
             }
         }
-        try await Task.sleep(for: .milliseconds(700))
-        let killed = ContinuousClock.now
-        node.kill()
-        try await Task.sleep(for: .seconds(1))
-        #expect(!client.hosts[0].isUp)
-        try await node.start()
-        let restarted = ContinuousClock.now
-        // Let the retried writes finish and a few more run against the restarted node.
-        try await Task.sleep(for: .seconds(2))
+        // A kill only tests something if writes are on their way to the node at that instant. On
+        // a machine busy with other suites the client can fall behind a node that has already
+        // answered everything it was sent; then the round is repeated (at most three times).
+        var kills: [(killed: ContinuousClock.Instant, restarted: ContinuousClock.Instant)] = []
+        var failures: [Outcome] = []
+        var carried: [Outcome] = []
+        while kills.count < 3 && (failures.isEmpty || carried.isEmpty) {
+            try await Task.sleep(for: .milliseconds(700))
+            let killed = ContinuousClock.now
+            node.kill()
+            try await Task.sleep(for: .seconds(1))
+            #expect(!client.hosts[0].isUp)
+            try await node.start()
+            let restarted = ContinuousClock.now
+            kills.append((killed, restarted))
+            // Let the retried writes finish and a few more run against the restarted node.
+            try await Task.sleep(for: .seconds(1))
+            let all = shared.outcomes.withLock { $0 }
+            failures = all.filter { $0.error != nil }
+            carried = all.filter { outcome in
+                outcome.idempotent && kills.contains { outcome.started < $0.killed && outcome.ended > $0.restarted }
+            }
+        }
         shared.stop.store(true, ordering: .relaxed)
         await workload.value
         let all = shared.outcomes.withLock { $0 }
         #expect(client.hosts[0].isUp)
 
-        let failures = all.filter { $0.error != nil }
-        // Non-idempotent writes in flight at the kill fail, with a connection error, at once.
+        // Non-idempotent writes in flight at a kill fail, with a connection error, at once.
         #expect(failures.contains { !$0.idempotent })
         for failure in failures {
             #expect(!failure.idempotent, "an idempotent write failed: \(failure.error!)")
@@ -86,10 +102,10 @@ import Testing
                 Issue.record("expected a connection error, got \(failure.error!)")
                 continue
             }
-            #expect(failure.ended - killed < .seconds(1), "failed \(failure.ended - killed) after the kill")
+            let sinceKill = kills.map { failure.ended - $0.killed }.filter { $0 >= .zero }.min()
+            #expect(sinceKill.map { $0 < .seconds(2) } == true, "failed \(String(describing: sinceKill)) after a kill")
         }
-        // Idempotent writes in flight across the outage were retried and succeeded after it.
-        let carried = all.filter { $0.idempotent && $0.started < killed && $0.ended > restarted }
+        // Idempotent writes in flight across an outage were retried and succeeded after it.
         #expect(!carried.isEmpty)
         #expect(carried.allSatisfy { $0.error == nil })
 
@@ -98,13 +114,24 @@ import Testing
         let acknowledged = all.filter { $0.error == nil }.map(\.key)
         #expect(acknowledged.count > writers)
         let select = try await client.prepare("SELECT value FROM failover.writes WHERE key = ?")
-        var missing: [Int32] = []
-        for key in acknowledged where try await client.execute(select, key).first?.get(Int32.self, "value") != key {
-            missing.append(key)
+        let missing = try await withThrowingTaskGroup(of: [Int32].self) { group in
+            for reader in 0..<16 {
+                group.addTask {
+                    try await client.withEventLoopAffinity(reader) {
+                        var missing: [Int32] = []
+                        for key in acknowledged.dropFirst(reader).enumerated().filter({ $0.offset % 16 == 0 }).map(\.element)
+                        where try await client.execute(select, key).first?.get(Int32.self, "value") != key {
+                            missing.append(key)
+                        }
+                        return missing
+                    }
+                }
+            }
+            return try await group.reduce(into: []) { $0 += $1 }
         }
         #expect(missing.isEmpty, "acknowledged writes lost: \(missing.prefix(10))")
-        print("failover: \(all.count) writes, \(failures.count) failed at the kill, \(carried.count) retried across the restart; "
-              + "started \(start.duration(to: killed)) before the kill")
+        print("failover: \(all.count) writes, \(kills.count) kills, \(failures.count) failed at a kill, "
+              + "\(carried.count) retried across a restart, \(start.duration(to: .now)) in all")
         await client.close()
     }
 }
