@@ -51,7 +51,7 @@ extension BasaltClient {
         guard case .prepared(let prepared) = result else {
             throw BasaltClientError.unexpectedResponse(message: "PREPARE was not answered with PREPARED")
         }
-        let fresh = PreparedStatement(query: cql, keyspace: key.keyspace, prepared: prepared)
+        let fresh = PreparedStatement(query: cql, prepared: prepared)
         let statement = preparedStatements.withLock { cache in
             if let raced = cache[key] { return raced }
             cache[key] = fresh

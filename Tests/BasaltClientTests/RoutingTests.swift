@@ -11,7 +11,7 @@ import Testing
         let metadata = CQLPrepared(
             id: [1, 2, 3], bindMarkers: specs, partitionKeyIndexes: keyIndexes,
             resultMetadata: CQLRowsMetadata(noMetadataColumnCount: 0))
-        return PreparedStatement(query: "INSERT ...", keyspace: "ks", prepared: metadata)
+        return PreparedStatement(query: "INSERT ...", prepared: metadata)
     }
 
     @Test func singleColumnKeysHashTheirValue() throws {

@@ -41,8 +41,6 @@ final class HostPool: Sendable {
 
     var isUp: Bool { up.load(ordering: .relaxed) }
 
-    var openConnectionCount: Int { state.withLock { $0.connections.count } }
-
     /// The open connection of the caller's event loop if there is one (no thread hand-off, see
     /// `BasaltClient.withEventLoopAffinity`), else the one with the fewest pending requests; nil
     /// when none is open.

@@ -20,8 +20,6 @@ struct ReplicaRouter: Sendable {
         self.ring = ring
     }
 
-    var isEmpty: Bool { ring.isEmpty }
-
     /// The hosts holding `token`, the owner first.
     func replicas(for token: Int64) -> [Int] {
         guard !ring.isEmpty else { return [] }

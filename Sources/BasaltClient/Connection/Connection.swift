@@ -106,8 +106,6 @@ final class Connection: Sendable {
     /// Requests on the wire or waiting for a stream id.
     var pendingCount: Int { load.load(ordering: .relaxed) }
 
-    var isClosed: Bool { state.withLock { $0.closedError != nil } }
-
     /// Called once, after the connection closed and every pending request was failed.
     func setCloseHandler(_ handler: @escaping @Sendable (Connection) -> Void) {
         let alreadyClosed = state.withLock { $0.closedError != nil }

@@ -16,7 +16,7 @@ struct RequestExecution: Sendable {
     private enum Attempt {
         case answered(CQLResult)
         /// The request never reached the node: trying elsewhere is not a retry.
-        case notSent(BasaltClientError)
+        case notSent
         case failed(BasaltClientError)
     }
 
@@ -37,11 +37,12 @@ struct RequestExecution: Sendable {
         while !client.closed {
             for pool in client.plan(routingToken: routingToken).dropFirst(skip) {
                 guard let connection = pool.borrow() else { continue }
-                switch await attempt(on: connection, client: client) {
+                switch await attempt(on: connection) {
                 case .answered(let result):
                     return (result, connection.endpoint)
-                case .notSent(let error):
-                    lastError = error
+                case .notSent:
+                    // Nothing happened on the node; the next host (or the wait below) takes it.
+                    break
                 case .failed(let error):
                     lastError = error
                     switch client.configuration.retryPolicy.decision(for: error, retries: retries, isIdempotent: isIdempotent) {
@@ -62,14 +63,14 @@ struct RequestExecution: Sendable {
         .noHostAvailable(message: "no host was up before the request's deadline (\(client.configuration.requestTimeout))")
     }
 
-    private func attempt(on connection: Connection, client: BasaltClient) async -> Attempt {
+    private func attempt(on connection: Connection) async -> Attempt {
         var reprepared = false
         while true {
             let response: CQLResponse
             do {
                 response = try await connection.send(request, deadline: deadline)
-            } catch let error as Connection.NotSent {
-                return .notSent(error.error)
+            } catch is Connection.NotSent {
+                return .notSent
             } catch let error as BasaltClientError {
                 return .failed(error)
             } catch {

@@ -12,9 +12,6 @@ import Synchronization
 public final class PreparedStatement: Sendable {
     /// The CQL text, as prepared.
     public let query: String
-    /// The keyspace the statement was prepared in: part of its id (Cassandra hashes the keyspace
-    /// prefix with the text), so it is re-prepared in the same one.
-    let keyspace: String?
     let id: [UInt8]
     private let metadata: Mutex<Metadata>
 
@@ -27,9 +24,8 @@ public final class PreparedStatement: Sendable {
         var resultColumnsAreCurrent: Bool
     }
 
-    init(query: String, keyspace: String?, prepared: CQLPrepared) {
+    init(query: String, prepared: CQLPrepared) {
         self.query = query
-        self.keyspace = keyspace
         id = prepared.id
         metadata = Mutex(Self.metadata(of: prepared))
     }
