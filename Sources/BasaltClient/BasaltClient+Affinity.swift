@@ -6,7 +6,8 @@ extension BasaltClient {
     /// caller's resumption all happen on one thread, with no hand-off between threads.
     ///
     /// For tight request loops such as load generators, which spread their workers over the
-    /// loops; ordinary callers need not care. `body` must not block the thread.
+    /// loops; ordinary callers need not care. `body` must not block the thread, and must finish
+    /// before `close()`, which stops the loops it runs on.
     public func withEventLoopAffinity<T: Sendable>(
         _ index: Int, _ body: @Sendable () async throws -> T
     ) async rethrows -> T {
