@@ -2,7 +2,7 @@ import Logging
 import NIOCore
 import Synchronization
 
-/// The connections to one host: up to `connectionsPerHost`, each on the next event loop, re-opened
+/// The connections to one host: up to `connectionsPerHost`, spread over the event loops, re-opened
 /// with exponential backoff when they close. Requests borrow the least busy one.
 ///
 /// The host is up while at least one connection is open (and no DOWN event suspended it). A pool
@@ -24,6 +24,9 @@ final class HostPool: Sendable {
         var generation = 0
         /// Consecutive failed attempts, for the backoff.
         var failures = 0
+        /// Attempts so far: attempt `n` uses event loop `n` modulo their number, so the pool's
+        /// connections sit on different loops (see `borrow`).
+        var attempts = 0
         var isShutdown = false
         /// A DOWN event for this host: it is left out of query plans until it is seen up again.
         var suspended = false
@@ -127,9 +130,14 @@ final class HostPool: Sendable {
     /// One attempt to open a connection. On success it joins the pool.
     @discardableResult
     private func openOne() async throws -> Connection {
+        let loops = Array(group.makeIterator())
+        let loop = loops[state.withLock { state in
+            defer { state.attempts += 1 }
+            return state.attempts % loops.count
+        }]
         do {
             let connection = try await Connection.open(
-                to: endpoint, on: group.next(), configuration: configuration, keyspace: keyspace())
+                to: endpoint, on: loop, configuration: configuration, keyspace: keyspace())
             let accepted = state.withLock { state -> Bool in
                 // A filler replaced by `reconnectNow` may finish its attempt late: never exceed
                 // the configured count.
