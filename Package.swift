@@ -84,7 +84,14 @@ let package = Package(
                 .product(name: "DequeModule", package: "swift-collections"),
             ]
         ),
-        .testTarget(name: "BasaltClientTests", dependencies: ["BasaltClient", "BasaltStress", "BasaltCore"]),
+        .testTarget(
+            name: "BasaltClientTests",
+            dependencies: [
+                "BasaltClient", "BasaltStress", "BasaltCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
+        ),
         .target(
             name: "BasaltStress",
             dependencies: ["BasaltClient", "BasaltCore", .product(name: "Histogram", package: "hdrhistogram-swift")]
