@@ -6,21 +6,20 @@ import Synchronization
 
 /// One TCP connection to one node, carrying many requests at once.
 ///
-/// Threading: callers on any thread encode their request into its own buffer (so encoding runs in
-/// parallel, on the callers' threads), then, under the lock, take a stream id from the
-/// `StreamTable`, patch it into the frame header and append the frame to `outbound`. The first
-/// caller of an event-loop tick schedules one flush for that tick; everyone after it in the same
-/// tick only appends. So a burst of requests costs one `write` system call and one wake-up of the
-/// event loop, not one each: a cross-core hand-off is ~95 µs on the target machines, far more than
-/// encoding a request.
+/// Threading: a caller on any thread takes a stream id from the `StreamTable` under the lock and
+/// encodes its frame straight onto the end of `outbound`, the bytes the next flush writes (no
+/// buffer of its own, no copy). The first caller of an event-loop tick schedules one flush for
+/// that tick; everyone after it in the same tick only appends. So a burst of requests costs one
+/// `write` system call and one wake-up of the event loop, not one each: a cross-core hand-off is
+/// ~95 µs on the target machines, far more than encoding a request. A request that finds no free
+/// id waits, unencoded, and is encoded when an answer frees one.
 ///
 /// Answers are decoded on the event loop, many per read, and each is handed to its caller's
 /// continuation; a freed stream id goes straight to the longest-waiting request, if any.
 final class Connection: Sendable {
-    /// A request on its way: the encoded frame (stream id patched when one is assigned) and the
-    /// caller awaiting the answer.
+    /// A request on its way, and the caller awaiting the answer.
     struct Pending {
-        var frame: ByteBuffer
+        let request: CQLRequest
         let continuation: UnsafeContinuation<CQLResponse, any Error>
     }
 
@@ -34,6 +33,10 @@ final class Connection: Sendable {
         var lastReadUptime: UInt64
         var heartbeatInFlight = false
     }
+
+    /// Bytes reserved for each batch of outgoing frames: some twenty small requests; a bigger
+    /// burst grows it.
+    private static let outboundCapacity = 4096
 
     let endpoint: Endpoint
     let channel: any Channel
@@ -118,12 +121,8 @@ final class Connection: Sendable {
 
     /// Sends `request` and waits for its answer, or until `deadline`.
     func send(_ request: CQLRequest, deadline: NIODeadline) async throws -> CQLResponse {
-        // The stream id is patched in later; encoding happens here, on the caller's thread.
-        // Room for a typical small write, so the buffer is not grown while encoding.
-        var frame = channel.allocator.buffer(capacity: 256)
-        encoder.encode(CQLRequestFrame(stream: 0, request: request), into: &frame)
-        return try await withUnsafeThrowingContinuation { continuation in
-            enqueue(Pending(frame: frame, continuation: continuation), deadline: deadline)
+        try await withUnsafeThrowingContinuation { continuation in
+            enqueue(Pending(request: request, continuation: continuation), deadline: deadline)
         }
     }
 
@@ -133,7 +132,7 @@ final class Connection: Sendable {
             if let error = state.closedError { return .closed(error) }
             defer { load.store(state.streams.pendingCount, ordering: .relaxed) }
             guard let stream = state.streams.acquire(pending, deadline: deadline.uptimeNanoseconds) else { return .queued }
-            Self.append(pending.frame, stream: stream, to: &state.outbound)
+            encoder.encode(CQLRequestFrame(stream: stream, request: pending.request), into: &state.outbound)
             if state.flushScheduled { return .queued }
             state.flushScheduled = true
             return .flush
@@ -145,19 +144,14 @@ final class Connection: Sendable {
         }
     }
 
-    private static func append(_ frame: ByteBuffer, stream: Int16, to outbound: inout ByteBuffer) {
-        var frame = frame
-        // Bytes 2-3 of a v4 header are the stream id (spec §2.3).
-        frame.setInteger(stream, at: frame.readerIndex + 2)
-        outbound.writeImmutableBuffer(frame)
-    }
-
     /// Writes everything appended since the last flush in one go. Runs on the event loop.
     private func flush() {
         let outbound = state.withLock { state -> ByteBuffer? in
             state.flushScheduled = false
             guard state.outbound.readableBytes > 0 else { return nil }
-            defer { state.outbound = ByteBuffer() }
+            // The written buffer belongs to the channel now; the next requests start a new one,
+            // sized for a burst so that appending rarely grows it.
+            defer { state.outbound = channel.allocator.buffer(capacity: Self.outboundCapacity) }
             return state.outbound
         }
         if let outbound { channel.writeAndFlush(outbound, promise: nil) }
@@ -179,7 +173,7 @@ final class Connection: Sendable {
                 let (pending, next) = state.streams.complete(frame.stream)
                 if let pending { answered.append((pending, frame)) }
                 if let next {
-                    Self.append(next.request.frame, stream: next.stream, to: &state.outbound)
+                    encoder.encode(CQLRequestFrame(stream: next.stream, request: next.request.request), into: &state.outbound)
                     promoted = true
                 }
             }
