@@ -14,19 +14,24 @@ import PackageDescription
 //   BasaltServer     the CQL native-protocol server on SwiftNIO (connections, frames, prepared ids, events)
 //   BasaltInternode  the node-to-node protocol on TCP: frames, versioned handshake, the messenger transport
 //   BasaltCluster    pure cluster logic, no I/O: token ring, replica placement, token allocation, gossip, phi-accrual failure detector
-//   basalt           the executable (`basalt start`, `basalt bench storage|internode`, later `basalt stress`)
+//   BasaltClient     the Swift client library: async/await, token-aware routing, pools, retries, paging
+//   BasaltStress     the load generator behind `basalt stress`: workloads, rate, HDR latencies, --verify
+//   basalt           the executable (`basalt start`, `basalt stress`, `basalt bench storage|internode`, `basalt debug`)
 let package = Package(
     name: "Basalt",
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "basalt", targets: ["basalt"]),
         .library(name: "BasaltStorage", targets: ["BasaltStorage"]),
+        .library(name: "BasaltClient", targets: ["BasaltClient"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
+        .package(url: "https://github.com/apple/swift-collections", from: "1.1.0"),
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
     ],
     targets: [
         .systemLibrary(
@@ -43,6 +48,7 @@ let package = Package(
             name: "basalt",
             dependencies: [
                 "BasaltStorage", "BasaltQuery", "BasaltServer", "BasaltInternode", "BasaltReplication", "BasaltCore",
+                "BasaltClient", "BasaltStress",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -101,11 +107,33 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
+        .target(
+            name: "BasaltClient",
+            dependencies: [
+                "BasaltCore", "BasaltCQLProtocol", "BasaltCluster",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "DequeModule", package: "swift-collections"),
+            ]
+        ),
+        .testTarget(
+            name: "BasaltClientTests",
+            dependencies: [
+                "BasaltClient", "BasaltStress", "BasaltCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
+        ),
         .target(name: "BasaltCluster", dependencies: ["BasaltCore"]),
         .testTarget(
             name: "BasaltClusterTests",
             dependencies: ["BasaltCluster", "BasaltCore"],
             exclude: ["generate_placement_vectors.py"]
+        ),
+        .target(
+            name: "BasaltStress",
+            dependencies: ["BasaltClient", "BasaltCore", .product(name: "Histogram", package: "hdrhistogram-swift")]
         ),
     ]
 )

@@ -1,13 +1,13 @@
 import ArgumentParser
 
-/// `basalt`: the one binary: `start` runs a node, `bench` measures, `debug` holds test tools
-/// (`stress` comes with the client).
+/// `basalt`: the one binary: `start` runs a node, `stress` loads a cluster through the client
+/// library, `bench` measures, `debug` holds test tools.
 @main
 struct Basalt: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "basalt",
         abstract: "Basalt, a distributed wide-column store.",
-        subcommands: [Start.self, Bench.self, Debug.self])
+        subcommands: [Start.self, Stress.self, Bench.self, Debug.self])
 }
 
 struct Bench: ParsableCommand {
@@ -20,5 +20,5 @@ struct Bench: ParsableCommand {
 struct Debug: ParsableCommand {
     static let configuration = CommandConfiguration(
         shouldDisplay: false,
-        subcommands: [CrashWriter.self])
+        subcommands: [CrashWriter.self, NullServer.self])
 }

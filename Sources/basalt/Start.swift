@@ -28,9 +28,16 @@ struct Start: AsyncParsableCommand {
         overrides["seeds"] = seeds
         overrides["storage_port"] = storagePort.map(String.init)
         let configuration = try NodeConfiguration.load(path: config, overrides: overrides)
+        let runner = NodeRunner(configuration: configuration, makeHandler: try Self.node(configuration))
+        try await runner.run()
+    }
+
+    /// The node over its storage: the cluster layer (gossip, the coordinator, hints), then the query
+    /// layer on top of it, with the node's identity (kept in its data directory across restarts).
+    static func node(_ configuration: NodeConfiguration) throws -> NodeRunner.HandlerFactory {
         let cluster = try configuration.clusterNode()
         let hintWindow = Int64(configuration.maxHintWindowMilliseconds / 1000)
-        let runner = NodeRunner(configuration: configuration) { storage, events, logger in
+        return { storage, events, logger in
             // Hints first: the commit-log replay (in the catalog's opening) must find their table open.
             let hints = try HintStore(engine: storage, configuration: HintStore.Configuration(maximumWindowSeconds: hintWindow))
             let catalog = try SchemaCatalog.open(engine: storage)
@@ -46,7 +53,6 @@ struct Start: AsyncParsableCommand {
                                            proxy: member.proxy, peers: member.state)
             return NodeServices(handler: processor, stop: { await member.stop() })
         }
-        try await runner.run()
     }
 }
 

@@ -175,4 +175,23 @@ import Testing
         let long = try decodeSingleFrame(bytes("04 00 0000 07 00000009 00000001 'x' 0001 00 ee"), direction: .request)
         #expect(try CQLRequestFrame(decoding: long).request == .query(CQLQuery(query: "x", parameters: .init(consistency: .one))))
     }
+
+    /// The encoder writes uncompressed frames in place (body straight after the header); the
+    /// bytes must be exactly those of building the frame first.
+    @Test func inPlaceEncodingMatchesBuiltFrames() {
+        for request in FuzzTests.seedRequests {
+            var inPlace = ByteBuffer(bytes: [0xAA])  // something already in the buffer
+            CQLFrameEncoder().encode(request, into: &inPlace)
+            var built = ByteBuffer(bytes: [0xAA])
+            built.writeCQLFrame(request.frame, compression: nil)
+            #expect(inPlace == built, "\(request.request.opcode)")
+        }
+        for response in FuzzTests.seedResponses {
+            var inPlace = ByteBuffer()
+            CQLFrameEncoder().encode(response, into: &inPlace)
+            var built = ByteBuffer()
+            built.writeCQLFrame(response.frame, compression: nil)
+            #expect(inPlace == built, "\(response.response.opcode)")
+        }
+    }
 }

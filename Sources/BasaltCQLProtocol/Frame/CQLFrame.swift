@@ -89,8 +89,34 @@ extension ByteBuffer {
             flags.insert(.compression)
         }
         precondition(body.readableBytes <= Int(Int32.max), "frame body of \(body.readableBytes) bytes")
-        return writeInteger(frame.direction.versionBit | CQLFrame.version) + writeInteger(flags.rawValue)
-            + writeInteger(frame.stream) + writeInteger(frame.opcode.rawValue)
-            + writeInteger(Int32(body.readableBytes)) + writeImmutableBuffer(body)
+        return writeCQLFrameHeader(
+            direction: frame.direction, flags: flags, stream: frame.stream, opcode: frame.opcode,
+            bodyLength: Int32(body.readableBytes)) + writeImmutableBuffer(body)
+    }
+
+    /// Writes an uncompressed frame whose body `writeBody` appends right behind the header
+    /// (returning the flags it implies); flags and length are patched in afterwards. This spares
+    /// the body a buffer of its own and a copy, on the path every request and response takes.
+    @discardableResult
+    mutating func writeCQLFrame(
+        direction: CQLFrameDirection, stream: Int16, opcode: CQLOpcode, body writeBody: (inout ByteBuffer) -> CQLFrameFlags
+    ) -> Int {
+        let start = writerIndex
+        writeCQLFrameHeader(direction: direction, flags: [], stream: stream, opcode: opcode, bodyLength: 0)
+        let flags = writeBody(&self).subtracting(.compression)
+        let bodyLength = writerIndex - start - CQLFrame.headerLength
+        precondition(bodyLength <= Int(Int32.max), "frame body of \(bodyLength) bytes")
+        // Header layout (spec §2): version, flags at +1, stream at +2, opcode at +4, length at +5.
+        setInteger(flags.rawValue, at: start + 1)
+        setInteger(Int32(bodyLength), at: start + 5)
+        return writerIndex - start
+    }
+
+    @discardableResult
+    private mutating func writeCQLFrameHeader(
+        direction: CQLFrameDirection, flags: CQLFrameFlags, stream: Int16, opcode: CQLOpcode, bodyLength: Int32
+    ) -> Int {
+        writeInteger(direction.versionBit | CQLFrame.version) + writeInteger(flags.rawValue) + writeInteger(stream)
+            + writeInteger(opcode.rawValue) + writeInteger(bodyLength)
     }
 }

@@ -9,14 +9,25 @@ public struct CQLFrameEncoder: Hashable, Sendable {
         self.compression = compression
     }
 
+    /// Uncompressed frames are written straight into `buffer`; compression needs the whole body
+    /// first, so a compressed frame is built apart and then compressed into it.
     @discardableResult
     public func encode(_ response: CQLResponseFrame, into buffer: inout ByteBuffer) -> Int {
-        buffer.writeCQLFrame(response.frame, compression: compression)
+        guard compression == nil else { return buffer.writeCQLFrame(response.frame, compression: compression) }
+        return buffer.writeCQLFrame(direction: .response, stream: response.stream, opcode: response.response.opcode) {
+            response.writeBody(into: &$0)
+        }
     }
 
+    /// As for responses; STARTUP is never compressed (it negotiates compression).
     @discardableResult
     public func encode(_ request: CQLRequestFrame, into buffer: inout ByteBuffer) -> Int {
-        buffer.writeCQLFrame(request.frame, compression: compression)
+        guard compression == nil || request.request.opcode == .startup else {
+            return buffer.writeCQLFrame(request.frame, compression: compression)
+        }
+        return buffer.writeCQLFrame(direction: .request, stream: request.stream, opcode: request.request.opcode) {
+            request.writeBody(into: &$0)
+        }
     }
 
     /// The reply to a frame-level protocol error, to be sent just before closing the connection:

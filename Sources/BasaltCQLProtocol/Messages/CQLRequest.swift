@@ -67,6 +67,12 @@ public struct CQLRequestFrame: Hashable, Sendable {
     /// The frame carrying this request, with an uncompressed body.
     public var frame: CQLFrame {
         var body = ByteBuffer()
+        let flags = writeBody(into: &body)
+        return CQLFrame(direction: .request, flags: flags, stream: stream, opcode: request.opcode, body: body)
+    }
+
+    /// Appends the body (custom payload, then the message) to `body`; returns the flags it implies.
+    func writeBody(into body: inout ByteBuffer) -> CQLFrameFlags {
         var flags: CQLFrameFlags = []
         if tracing { flags.insert(.tracing) }
         if let customPayload {
@@ -83,7 +89,7 @@ public struct CQLRequestFrame: Hashable, Sendable {
         case .register(let message): body.writeCQLRegister(message)
         case .authResponse(let message): body.writeCQLAuthToken(message)
         }
-        return CQLFrame(direction: .request, flags: flags, stream: stream, opcode: request.opcode, body: body)
+        return flags
     }
 }
 

@@ -75,6 +75,12 @@ public struct CQLResponseFrame: Hashable, Sendable {
     /// The frame carrying this response, with an uncompressed body.
     public var frame: CQLFrame {
         var body = ByteBuffer()
+        let flags = writeBody(into: &body)
+        return CQLFrame(direction: .response, flags: flags, stream: stream, opcode: response.opcode, body: body)
+    }
+
+    /// Appends the body (prefixes, then the message) to `body`; returns the flags it implies.
+    func writeBody(into body: inout ByteBuffer) -> CQLFrameFlags {
         var flags: CQLFrameFlags = []
         if let tracingID {
             flags.insert(.tracing)
@@ -97,6 +103,6 @@ public struct CQLResponseFrame: Hashable, Sendable {
         case .event(let event): body.writeCQLEvent(event)
         case .authChallenge(let token), .authSuccess(let token): body.writeCQLAuthToken(token)
         }
-        return CQLFrame(direction: .response, flags: flags, stream: stream, opcode: response.opcode, body: body)
+        return flags
     }
 }

@@ -1,11 +1,13 @@
-import BasaltCore
-import BasaltCQLProtocol
-
 /// Partition key bytes exactly as Cassandra builds them, because the Murmur3 token of these bytes is
 /// what drivers compute for token-aware routing (notes §3): a single-column key is the column's
 /// serialized value; a composite key is CompositeType, `[u16 length][bytes][0x00]` per component.
-enum PartitionKeyEncoding {
-    static func encode(_ components: [[UInt8]]) -> [UInt8] {
+///
+/// Shared by the query layer (which stores partitions under these bytes) and the client (which
+/// hashes the same bytes to pick a replica), so the two can never disagree.
+public enum PartitionKeyEncoding {
+    /// A component longer than 65535 bytes does not fit its length prefix (Cassandra limits a key
+    /// to 64 KiB, `PartitionKey.maximumLength`).
+    public static func encode(_ components: [[UInt8]]) -> [UInt8] {
         if components.count == 1 { return components[0] }
         var out: [UInt8] = []
         for component in components {
@@ -19,7 +21,7 @@ enum PartitionKeyEncoding {
 
     /// Splits key bytes back into the serialized components; nil when the bytes are not a key of
     /// `count` components (never for keys this layer wrote).
-    static func decode(_ bytes: [UInt8], count: Int) -> [[UInt8]]? {
+    public static func decode(_ bytes: [UInt8], count: Int) -> [[UInt8]]? {
         if count == 1 { return [bytes] }
         var components: [[UInt8]] = []
         var offset = 0
