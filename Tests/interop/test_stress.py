@@ -1,6 +1,6 @@
-"""`basalt stress` end to end: ingestion into a real node with --verify (every acknowledged row read
-back, none missing), and the native-protocol ceiling tool (`basalt debug null-server`) serving
-both `basalt stress` and the Python driver."""
+"""`basalt stress` end to end: ingestion into a real 3-node cluster (scripts/cluster) at QUORUM with
+--verify (every acknowledged row read back, none missing), and the native-protocol ceiling tool
+(`basalt debug null-server`) serving both `basalt stress` and the Python driver."""
 import json
 import os
 import subprocess
@@ -11,6 +11,7 @@ import time
 import pytest
 
 from conftest import BASALT, ROOT, Node, free_port
+from local_cluster import LocalCluster
 
 
 def last_json_line(output):
@@ -18,23 +19,26 @@ def last_json_line(output):
 
 
 @pytest.fixture
-def fresh_node():
+def three_nodes():
     with tempfile.TemporaryDirectory(prefix="basalt-stress-") as directory:
-        node = Node(directory, free_port())
-        node.start()
-        yield node
-        node.stop()
+        cluster = LocalCluster(directory)
+        cluster.start()
+        try:
+            yield cluster
+        finally:
+            cluster.clear()
 
 
-def test_ingestion_loses_no_acknowledged_row(fresh_node):
+def test_quorum_ingestion_into_three_nodes_loses_no_acknowledged_row(three_nodes):
     started = time.time()
     result = subprocess.run(
-        [BASALT, "stress", "write", "--hosts", fresh_node.host, "--port", str(fresh_node.port), "--n", "200000",
-         "--concurrency", "128", "--cl", "ONE", "--verify", "--json"],
-        capture_output=True, text=True, timeout=300)
+        [BASALT, "stress", "write", "--hosts", "127.0.0.1,127.0.0.2,127.0.0.3", "--n", "200000",
+         "--concurrency", "128", "--cl", "QUORUM", "--replication-factor", "3", "--verify", "--json"],
+        capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     summary = last_json_line(result.stdout)
-    print("stress write 200000 --verify: %.0f ops/s, %.0f s in all" % (summary["ops_per_sec"], time.time() - started))
+    print("stress write 200000 QUORUM RF=3 on 3 nodes --verify: %.0f ops/s, %.0f s in all"
+          % (summary["ops_per_sec"], time.time() - started))
     assert summary["ops"] == 200000
     assert summary["errors"] == 0
     assert summary["missing"] == 0
