@@ -4,6 +4,9 @@ import BasaltCQLProtocol
 
 extension QueryProcessor {
     /// The partition updates of one INSERT, UPDATE or DELETE.
+    // Not optimized: Swift 6.3.1 crashes (signal 11, LLVM coroutine splitting) compiling this async
+    // dispatch with -O. It only chooses the path; the work it calls is optimized as usual.
+    @_optimize(none)
     func mutations(for statement: ModificationStatement, bound: BoundValues, timestamp defaultTimestamp: Int64,
                    session: CQLSession, consistency: CQLConsistency) async throws -> [PartitionUpdate] {
         let evaluator = TermEvaluator(bound: bound, now: engine.configuration.clock())
