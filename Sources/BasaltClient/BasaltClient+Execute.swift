@@ -16,11 +16,7 @@ extension BasaltClient {
         _ cql: String, _ values: any CQLEncodable..., consistency: CQLConsistency? = nil, timestamp: Int64? = nil,
         idempotent: Bool? = nil
     ) async throws -> ResultSet {
-        var statement = Statement(cql, values: values)
-        statement.consistency = consistency
-        statement.timestamp = timestamp
-        statement.isIdempotent = idempotent
-        return try await execute(statement)
+        try await execute(Statement(cql, values: values), consistency: consistency, timestamp: timestamp, idempotent: idempotent)
     }
 
     /// Executes CQL text with values for its `:name` markers.
@@ -29,11 +25,7 @@ extension BasaltClient {
         _ cql: String, named values: [String: any CQLEncodable], consistency: CQLConsistency? = nil,
         timestamp: Int64? = nil, idempotent: Bool? = nil
     ) async throws -> ResultSet {
-        var statement = Statement(cql, named: values)
-        statement.consistency = consistency
-        statement.timestamp = timestamp
-        statement.isIdempotent = idempotent
-        return try await execute(statement)
+        try await execute(Statement(cql, named: values), consistency: consistency, timestamp: timestamp, idempotent: idempotent)
     }
 
     // MARK: Prepared statements
@@ -81,11 +73,7 @@ extension BasaltClient {
         _ prepared: PreparedStatement, _ values: any CQLEncodable..., consistency: CQLConsistency? = nil,
         timestamp: Int64? = nil, idempotent: Bool? = nil
     ) async throws -> ResultSet {
-        var statement = try prepared.bind(values: values)
-        statement.consistency = consistency
-        statement.timestamp = timestamp
-        statement.isIdempotent = idempotent
-        return try await execute(statement)
+        try await execute(try prepared.bind(values: values), consistency: consistency, timestamp: timestamp, idempotent: idempotent)
     }
 
     /// Executes a prepared statement with values by marker name.
@@ -94,7 +82,13 @@ extension BasaltClient {
         _ prepared: PreparedStatement, named values: [String: any CQLEncodable], consistency: CQLConsistency? = nil,
         timestamp: Int64? = nil, idempotent: Bool? = nil
     ) async throws -> ResultSet {
-        var statement = try prepared.bind(named: values)
+        try await execute(try prepared.bind(named: values), consistency: consistency, timestamp: timestamp, idempotent: idempotent)
+    }
+
+    /// The convenience overloads' options applied to `statement`, then run.
+    private func execute(_ statement: Statement, consistency: CQLConsistency?, timestamp: Int64?,
+                         idempotent: Bool?) async throws -> ResultSet {
+        var statement = statement
         statement.consistency = consistency
         statement.timestamp = timestamp
         statement.isIdempotent = idempotent

@@ -97,7 +97,9 @@ import Testing
                 _ = try await connection.send(Self.query, deadline: .now() + .milliseconds(200))
             }
             let waited = start.duration(to: .now)
-            #expect(waited >= .milliseconds(200) && waited < .milliseconds(1000), "timed out after \(waited)")
+            // The bound only tells "the request's own deadline fired" from "something else ended it"
+            // (the 12 s default): wide, because a loaded machine delays the timer.
+            #expect(waited >= .milliseconds(200) && waited < .seconds(5), "timed out after \(waited)")
             guard case .supported = try await connection.send(.options, deadline: .now() + .seconds(5)) else {
                 Issue.record("OPTIONS was not answered after the timeout")
                 return
