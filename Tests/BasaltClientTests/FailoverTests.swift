@@ -103,7 +103,8 @@ import Testing
                 continue
             }
             let sinceKill = kills.map { failure.ended - $0.killed }.filter { $0 >= .zero }.min()
-            #expect(sinceKill.map { $0 < .seconds(2) } == true, "failed \(String(describing: sinceKill)) after a kill")
+            // Promptly, not by the 12 s request timeout; wide because a loaded machine is slow to notice.
+            #expect(sinceKill.map { $0 < .seconds(6) } == true, "failed \(String(describing: sinceKill)) after a kill")
         }
         // Idempotent writes in flight across an outage were retried and succeeded after it.
         #expect(!carried.isEmpty)

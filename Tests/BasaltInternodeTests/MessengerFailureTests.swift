@@ -148,7 +148,8 @@ struct MessengerFailureTests {
         await #expect(throws: InternodeError.overloaded(peer: peer, queuedBytes: 60_056, limit: 65_536)) {
             try await a.request(.mutation, payload: Array(repeating: 3, count: 30_000), to: peer, timeout: .seconds(10))
         }
-        #expect(ContinuousClock.now - started < .seconds(1))
+        // Fail fast means well before the 10 s timeout, whatever the machine's load.
+        #expect(ContinuousClock.now - started < .seconds(5))
         // Urgent traffic has its own allowance on its own connection.
         a.send(.gossipSyn, payload: Array(repeating: 4, count: 30_000), to: peer)
         await a.shutdown()
