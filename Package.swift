@@ -11,6 +11,7 @@ import PackageDescription
 //   BasaltQuery      the query layer: schema catalog, value encodings, statement execution, system tables
 //   BasaltCoordination pure coordinator logic: consistency requirements, replica choice, response counting, read resolution
 //   BasaltReplication the node's cluster runtime: replica handlers, hints, the coordinator (StorageProxy for a cluster)
+//   BasaltNIOSupport small SwiftNIO helpers shared by the servers and the client (loop executor, drainable connections)
 //   BasaltServer     the CQL native-protocol server on SwiftNIO (connections, frames, prepared ids, events)
 //   BasaltInternode  the node-to-node protocol on TCP: frames, versioned handshake, the messenger transport
 //   BasaltCluster    pure cluster logic, no I/O: token ring, replica placement, token allocation, gossip, phi-accrual failure detector
@@ -58,6 +59,7 @@ let package = Package(
         .testTarget(name: "BasaltSSTableTests", dependencies: ["BasaltSSTable"]),
         .testTarget(name: "BasaltStorageTests", dependencies: ["BasaltStorage"]),
         .target(name: "BasaltCQL"),
+        .target(name: "BasaltNIOSupport", dependencies: [.product(name: "NIOCore", package: "swift-nio")]),
         .testTarget(name: "BasaltCQLTests", dependencies: ["BasaltCQL", "BasaltCore"]),
         .target(
             name: "BasaltCQLProtocol",
@@ -72,7 +74,7 @@ let package = Package(
         .target(
             name: "BasaltServer",
             dependencies: [
-                "BasaltQuery", "BasaltCQLProtocol", "BasaltStorage",
+                "BasaltQuery", "BasaltCQLProtocol", "BasaltStorage", "BasaltNIOSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -93,7 +95,7 @@ let package = Package(
         .target(
             name: "BasaltInternode",
             dependencies: [
-                "BasaltCore",
+                "BasaltCore", "BasaltNIOSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -110,7 +112,7 @@ let package = Package(
         .target(
             name: "BasaltClient",
             dependencies: [
-                "BasaltCore", "BasaltCQLProtocol", "BasaltCluster",
+                "BasaltCore", "BasaltCQLProtocol", "BasaltCluster", "BasaltNIOSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),

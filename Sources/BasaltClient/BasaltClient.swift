@@ -1,3 +1,4 @@
+import BasaltNIOSupport
 import BasaltCQLProtocol
 import NIOCore
 import NIOPosix

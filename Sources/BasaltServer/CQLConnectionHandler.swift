@@ -1,3 +1,4 @@
+import BasaltNIOSupport
 import BasaltCQLProtocol
 import BasaltQuery
 import Logging
@@ -45,13 +46,13 @@ final class CQLConnectionHandler: ChannelInboundHandler {
     func channelActive(context: ChannelHandlerContext) {
         isActive = true
         logger.debug("connection opened")
-        if !registry.add(context.channel) { drain(context: context) }
+        if !registry.connections.add(context.channel) { drain(context: context) }
         context.fireChannelActive()
     }
 
     func channelInactive(context: ChannelHandlerContext) {
         isActive = false
-        registry.remove(context.channel)
+        registry.connections.remove(context.channel)
         logger.debug("connection closed", metadata: ["in_flight": "\(state.inFlight)"])
         context.fireChannelInactive()
     }

@@ -77,7 +77,7 @@ public final class CQLServer: Sendable {
     /// no request is running, so the caller may close storage (syncing the commit log).
     public func stop() async {
         try? await serverChannel.close()
-        let open = connections.beginDraining()
+        let open = connections.connections.beginDraining()
         logger.info("draining connections", metadata: ["connections": "\(open.count)"])
         for channel in open { channel.pipeline.fireUserInboundEventTriggered(ConnectionEvent.drain) }
         let deadline = group.next().scheduleTask(in: configuration.shutdownGracePeriod) {

@@ -1,7 +1,7 @@
 import BasaltCQLProtocol
 import BasaltQuery
 import NIOCore
-import Synchronization
+import BasaltNIOSupport
 
 /// The server's open connections. As the `CQLEventSink` the query layer is given, it fans each
 /// event out to every connection; each connection's state machine knows whether it REGISTERed
@@ -11,41 +11,16 @@ import Synchronization
 /// Create it before the query layer (which takes the sink at construction) and pass it to
 /// `CQLServer.start`.
 public final class ConnectionRegistry: CQLEventSink, Sendable {
-    private struct Contents {
-        var channels: [ObjectIdentifier: any Channel] = [:]
-        /// Set by shutdown: a connection accepted after that point is drained at once.
-        var draining = false
-    }
-
-    private let contents = Mutex(Contents())
+    /// The open connections; `add`, `remove` and `beginDraining` are the server's.
+    let connections = DrainableChannelSet()
 
     public init() {}
 
-    public var connectionCount: Int { contents.withLock { $0.channels.count } }
+    public var connectionCount: Int { connections.count }
 
     public func publish(_ event: CQLEvent) {
-        for channel in contents.withLock({ Array($0.channels.values) }) {
+        for channel in connections.channels {
             channel.pipeline.fireUserInboundEventTriggered(ConnectionEvent.push(event))
-        }
-    }
-
-    /// Called when a connection becomes active; false if the server is shutting down.
-    func add(_ channel: any Channel) -> Bool {
-        contents.withLock { contents in
-            contents.channels[ObjectIdentifier(channel)] = channel
-            return !contents.draining
-        }
-    }
-
-    func remove(_ channel: any Channel) {
-        _ = contents.withLock { $0.channels.removeValue(forKey: ObjectIdentifier(channel)) }
-    }
-
-    /// Marks shutdown and returns the connections open now, for the caller to drain.
-    func beginDraining() -> [any Channel] {
-        contents.withLock { contents in
-            contents.draining = true
-            return Array(contents.channels.values)
         }
     }
 }

@@ -1,3 +1,4 @@
+import BasaltNIOSupport
 import BasaltCore
 import Logging
 import NIOCore
@@ -33,7 +34,7 @@ final class InboundConnectionHandler: ChannelInboundHandler {
     private let shared: MessengerContext
     private var state = State.awaitingHello
     private var logger: Logger
-    private var executor: LoopTaskExecutor?
+    private var executor: EventLoopTaskExecutor?
     private var helloDeadline: Scheduled<Void>?
     /// `HandlerTasks` ids of this connection's running handlers.
     private var running: Set<UInt64> = []
@@ -52,7 +53,7 @@ final class InboundConnectionHandler: ChannelInboundHandler {
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
-        executor = LoopTaskExecutor(context.eventLoop)
+        executor = EventLoopTaskExecutor(context.eventLoop)
         logger[metadataKey: "remote"] = "\(context.remoteAddress.map { "\($0)" } ?? "?")"
     }
 

@@ -1,3 +1,4 @@
+import BasaltNIOSupport
 import Logging
 
 /// What every connection of one messenger shares: its settings, handlers, counters and running
@@ -7,7 +8,7 @@ final class MessengerContext: Sendable {
     let handlers = HandlerRegistry()
     let counters = PeerCounterRegistry()
     let handlerTasks = HandlerTasks()
-    let inbound = InboundConnections()
+    let inbound = DrainableChannelSet()
     let logger: Logger
 
     init(configuration: InternodeMessengerConfiguration, logger: Logger) {

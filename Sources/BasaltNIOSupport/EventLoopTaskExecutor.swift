@@ -5,9 +5,9 @@ import NIOCore
 /// Without it each request would hop to the global executor and back, and a thread hand-off costs
 /// ~95 µs on the target machines, more than a simple read.
 ///
-/// Both ends of the native protocol use it, which is why it lives beside the codec: the server
-/// runs each request of a connection on that connection's loop, and the client runs request
-/// loops on the loop of the connections they use (`BasaltClient.withEventLoopAffinity`).
+/// The CQL server runs each request of a connection on that connection's loop, the internode
+/// messenger each verb handler on its connection's loop, and the client runs request loops on the
+/// loop of the connections they use (`BasaltClient.withEventLoopAffinity`).
 public final class EventLoopTaskExecutor: TaskExecutor {
     public let eventLoop: any EventLoop
 
