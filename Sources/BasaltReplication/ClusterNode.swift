@@ -258,7 +258,7 @@ public final class ClusterNode: @unchecked Sendable {
                 logger.warning("node is down", metadata: ["node": "\(node)"])
                 publishStatus(.down, node)
             case .changed(let node, let key, let value):
-                if key == .status, value.hasPrefix("NORMAL") { publishTopology(.newNode, node) }
+                if key == .status, case .normal? = NodeStatus(value) { publishTopology(.newNode, node) }
                 if key == .schema { Task { await schemaSync.reconcile() } }
             case .removed(let node):
                 logger.info("node removed", metadata: ["node": "\(node)"])
@@ -340,9 +340,10 @@ public final class ClusterNode: @unchecked Sendable {
                 "schema_version": endpoint[.schema] ?? "",
             ]
         }
+        let hinted = hints.statistics
         let view: [String: Any] = ["local": configuration.listenAddress.host, "members": members,
-                                   "hints": ["stored": hints.statistics.stored, "delivered": hints.statistics.delivered,
-                                             "dropped": hints.statistics.droppedOutsideWindow + hints.statistics.droppedOverSize]]
+                                   "hints": ["stored": hinted.stored, "delivered": hinted.delivered,
+                                             "dropped": hinted.droppedOutsideWindow + hinted.droppedOverSize]]
         guard let data = try? JSONSerialization.data(withJSONObject: view, options: [.sortedKeys]) else { return }
         let path = configuration.dataDirectory + "/cluster-status.json"
         try? data.write(to: URL(fileURLWithPath: path), options: .atomic)

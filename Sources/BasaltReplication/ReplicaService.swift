@@ -46,25 +46,39 @@ public final class ReplicaService: Sendable {
         try storage(command.table).readMerged(command.key, slice: command.slice)
     }
 
+    /// RANGE_READ from another node: each partition is encoded once, straight into the answer, which
+    /// also measures it against the byte budget that keeps the frame bounded.
     public func rangeRead(_ payload: [UInt8]) throws -> [UInt8] {
-        try rangeRead(RangeReadCommand(decoding: payload)).encoded()
+        var body = ByteWriter()
+        var count = 0
+        let exhausted = try scan(RangeReadCommand(decoding: payload)) { partition in
+            DataCodec.write(partition, to: &body)
+            count += 1
+            return body.bytes.count < Self.rangeReadByteBudget
+        }
+        return RangeReadResponse.encode(exhausted: exhausted, count: count, body: body.bytes)
     }
 
+    /// A range read when the coordinator is itself a replica: nothing crosses the network, so only
+    /// the partition limit applies.
     public func rangeRead(_ command: RangeReadCommand) throws -> RangeReadResponse {
+        var partitions: [PartitionUpdate] = []
+        let exhausted = try scan(command) { partitions.append($0); return true }
+        return RangeReadResponse(partitions: partitions, exhausted: exhausted)
+    }
+
+    /// Hands `take` the command's partitions in token order (merged, unresolved) until the limit,
+    /// the end of the range, or `take` returning false. Returns whether the range was exhausted.
+    private func scan(_ command: RangeReadCommand, take: (PartitionUpdate) -> Bool) throws -> Bool {
         let scanner = try storage(command.table).scanner(from: command.start, inclusive: command.inclusive,
                                                          endToken: command.endToken)
-        var partitions: [PartitionUpdate] = []
-        var bytes = 0
-        while partitions.count < command.limit, bytes < Self.rangeReadByteBudget {
-            guard let partition = try scanner.nextMerged() else {
-                return RangeReadResponse(partitions: partitions, exhausted: true)
-            }
-            var w = ByteWriter()
-            DataCodec.write(partition, to: &w)
-            bytes += w.bytes.count
-            partitions.append(partition)
+        var taken = 0
+        while taken < command.limit {
+            guard let partition = try scanner.nextMerged() else { return true }
+            taken += 1
+            if !take(partition) { return false }
         }
-        return RangeReadResponse(partitions: partitions, exhausted: false)
+        return false
     }
 
     /// TRUNCATE payload: the table id (16 bytes).

@@ -3,6 +3,7 @@ import BasaltCQLProtocol
 import BasaltQuery
 import Foundation
 import Logging
+import Synchronization
 
 /// Keeps every node's schema equal. A local change is pushed to every live node before the DDL is
 /// answered (so the driver's agreement wait ends quickly); a node whose gossiped schema version
@@ -15,6 +16,9 @@ public final class SchemaSync: @unchecked Sendable {
     let events: CQLEventSink?
     let logger: Logger
     let timeout: Duration
+    /// One reconciliation at a time: each gossip round asks for one, and a pull that waits on a slow
+    /// peer must not pile up others behind it.
+    private let reconciling = Mutex(false)
 
     public init(catalog: SchemaCatalog, view: ClusterView, transport: ReplicaTransport, events: CQLEventSink?,
                 timeout: Duration = .seconds(5), logger: Logger = Logger(label: "basalt.schema")) {
@@ -51,6 +55,8 @@ public final class SchemaSync: @unchecked Sendable {
     /// Pulls from every live node whose schema version differs from ours and merges what it has.
     /// Called periodically (each gossip round is enough).
     public func reconcile() async {
+        guard reconciling.withLock({ running in defer { running = true }; return !running }) else { return }
+        defer { reconciling.withLock { $0 = false } }
         let local = catalog.schemaVersion
         for member in view.members where member.isAlive && member.address != view.localAddress {
             guard let version = view.schemaVersion(of: member.address), version != local else { continue }

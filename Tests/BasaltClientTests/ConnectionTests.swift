@@ -97,9 +97,10 @@ import Testing
                 _ = try await connection.send(Self.query, deadline: .now() + .milliseconds(200))
             }
             let waited = start.duration(to: .now)
-            // The bound only tells "the request's own deadline fired" from "something else ended it"
-            // (the 12 s default): wide, because a loaded machine delays the timer.
-            #expect(waited >= .milliseconds(200) && waited < .seconds(5), "timed out after \(waited)")
+            // The upper bound only tells "the request's own deadline fired" from "the 12 s default
+            // did": as wide as that allows, because a loaded machine (the crash tests run beside this
+            // one) delays the connection's 50 ms deadline sweep by seconds.
+            #expect(waited >= .milliseconds(200) && waited < .seconds(11), "timed out after \(waited)")
             guard case .supported = try await connection.send(.options, deadline: .now() + .seconds(5)) else {
                 Issue.record("OPTIONS was not answered after the timeout")
                 return

@@ -81,10 +81,18 @@ public struct RangeReadResponse: Sendable {
     }
 
     public func encoded() -> [UInt8] {
+        var body = ByteWriter()
+        for partition in partitions { DataCodec.write(partition, to: &body) }
+        return Self.encode(exhausted: exhausted, count: partitions.count, body: body.bytes)
+    }
+
+    /// The answer from partitions already encoded one after another in `body` (a replica encodes
+    /// each once, as it measures the answer against its size budget).
+    public static func encode(exhausted: Bool, count: Int, body: [UInt8]) -> [UInt8] {
         var w = ByteWriter()
         w.write(exhausted ? 1 : 0)
-        w.writeVarint(UInt64(partitions.count))
-        for partition in partitions { DataCodec.write(partition, to: &w) }
+        w.writeVarint(UInt64(count))
+        w.write(contentsOf: body)
         return w.bytes
     }
 
