@@ -152,27 +152,22 @@ public final class ClusterStorageProxy: StorageProxy, @unchecked Sendable {
         if plan.contacts.count == 1, plan.contacts[0].isLocal {
             return resolve(try service.read(command))
         }
-        let collector = ResponseCollector<ReadAnswer>(requirement: requirement, replicas: plan.contacts + plan.spares)
-        let spares = SpareQueue(plan.spares)
         let payload = command.encoded()
-        for (index, contact) in plan.contacts.enumerated() {
-            ask(contact, data: index == 0, command: command, payload: payload, collector: collector, spares: spares)
+        let (outcome, collector) = await gather(plan, timeout: timeouts.read) { contact, data -> ReadAnswer in
+            if contact.isLocal {
+                let update = try self.service.read(command)
+                return data ? .data(update) : .digest(PartitionDigest(of: update))
+            }
+            if data {
+                return .data(try ReadDataResponse.decode(
+                    try await self.transport.request(.readData, payload: payload, to: contact.replica, timeout: self.timeouts.read)))
+            }
+            return .digest(try PartitionDigest(decoding:
+                try await self.transport.request(.readDigest, payload: payload, to: contact.replica, timeout: self.timeouts.read)))
         }
-        let outcome = await collector.wait(timeout: timeouts.read)
         let answers = collector.answers
         let dataPresent = answers.contains { if case .data = $0.1 { true } else { false } }
-        switch outcome {
-        case .met: break
-        case .failed:
-            throw QueryError(.readFailure(consistency: consistency, received: Int32(collector.received),
-                                          blockFor: Int32(requirement.blockFor), failures: Int32(collector.failures),
-                                          dataPresent: dataPresent),
-                             "Operation failed - received \(collector.received) responses and \(collector.failures) failures")
-        case .timedOut:
-            throw QueryError(.readTimeout(consistency: consistency, received: Int32(collector.received),
-                                          blockFor: Int32(requirement.blockFor), dataPresent: dataPresent),
-                             "Operation timed out - received only \(collector.received) responses.")
-        }
+        if let error = unmet(outcome, collector, requirement: requirement, dataPresent: dataPresent) { throw error }
         let digests = Set(answers.map(\.1.digest))
         if digests.count == 1, case .data(let update)? = answers.first(where: { if case .data = $0.1 { true } else { false } })?.1 {
             return resolve(update)
@@ -182,31 +177,48 @@ public final class ClusterStorageProxy: StorageProxy, @unchecked Sendable {
                                            blockFor: requirement.blockFor))
     }
 
-    /// Sends one read to `contact`; on failure, the next spare replica is asked for data instead.
-    private func ask(_ contact: ReplicaCandidate<NodeAddress>, data: Bool, command: ReadCommand, payload: [UInt8],
-                     collector: ResponseCollector<ReadAnswer>, spares: SpareQueue) {
-        Task {
-            do {
-                let answer: ReadAnswer
-                if contact.isLocal {
-                    let update = try service.read(command)
-                    answer = data ? .data(update) : .digest(PartitionDigest(of: update))
-                } else if data {
-                    answer = .data(try ReadDataResponse.decode(
-                        try await transport.request(.readData, payload: payload, to: contact.replica, timeout: timeouts.read)))
-                } else {
-                    answer = .digest(try PartitionDigest(decoding:
-                        try await transport.request(.readDigest, payload: payload, to: contact.replica, timeout: timeouts.read)))
-                }
-                collector.succeeded(contact.replica, answer)
-            } catch ReplicaRequestError.timedOut {
-                // The read as a whole times out at the same moment; a spare could not answer sooner.
-            } catch {
-                collector.failed(contact.replica)
-                if let spare = spares.next() {
-                    ask(spare, data: true, command: command, payload: payload, collector: collector, spares: spares)
+    /// Sends a read to each of `plan`'s contacts (the first for data, the others for digests) and
+    /// waits until the level is met, can no longer be met, or `timeout` passes. A contact that
+    /// fails — refused, unreachable, or an error answer, as from a node that died but is not yet
+    /// convicted — is replaced by the next spare, asked for data. A slow one is not: the read as a
+    /// whole times out at the same moment, so a spare could not answer sooner.
+    private func gather<Value: Sendable>(
+        _ plan: ReadPlan<NodeAddress>, timeout: Duration,
+        ask: @escaping @Sendable (_ contact: ReplicaCandidate<NodeAddress>, _ data: Bool) async throws -> Value
+    ) async -> (ResponseCollector<Value>.Outcome, ResponseCollector<Value>) {
+        let collector = ResponseCollector<Value>(requirement: plan.requirement, replicas: plan.contacts + plan.spares)
+        let spares = SpareQueue(plan.spares)
+        @Sendable func send(_ contact: ReplicaCandidate<NodeAddress>, data: Bool) {
+            Task {
+                do {
+                    collector.succeeded(contact.replica, try await ask(contact, data))
+                } catch ReplicaRequestError.timedOut {
+                } catch {
+                    collector.failed(contact.replica)
+                    if let spare = spares.next() { send(spare, data: true) }
                 }
             }
+        }
+        for (index, contact) in plan.contacts.enumerated() { send(contact, data: index == 0) }
+        return (await collector.wait(timeout: timeout), collector)
+    }
+
+    /// The client's error for a read whose level was not met; nil when it was.
+    private func unmet<Value>(_ outcome: ResponseCollector<Value>.Outcome, _ collector: ResponseCollector<Value>,
+                              requirement: ConsistencyRequirement, dataPresent: Bool) -> QueryError? {
+        let consistency = requirement.consistency
+        switch outcome {
+        case .met:
+            return nil
+        case .failed:
+            return QueryError(.readFailure(consistency: consistency, received: Int32(collector.received),
+                                           blockFor: Int32(requirement.blockFor), failures: Int32(collector.failures),
+                                           dataPresent: dataPresent),
+                              "Operation failed - received \(collector.received) responses and \(collector.failures) failures")
+        case .timedOut:
+            return QueryError(.readTimeout(consistency: consistency, received: Int32(collector.received),
+                                           blockFor: Int32(requirement.blockFor), dataPresent: dataPresent),
+                              "Operation timed out - received only \(collector.received) responses.")
         }
     }
 
@@ -290,25 +302,14 @@ public final class ClusterStorageProxy: StorageProxy, @unchecked Sendable {
         }
         let consistency = requirement.consistency
         let payload = command.encoded()
-        let answers: [(replica: NodeAddress, response: RangeReadResponse)]
-        do {
-            answers = try await withThrowingTaskGroup(of: (NodeAddress, RangeReadResponse).self) { group in
-                for contact in plan.contacts {
-                    group.addTask {
-                        if contact.isLocal { return (contact.replica, try self.service.rangeRead(command)) }
-                        let bytes = try await self.transport.request(.rangeRead, payload: payload, to: contact.replica,
-                                                                     timeout: self.timeouts.range)
-                        return (contact.replica, try RangeReadResponse(decoding: bytes))
-                    }
-                }
-                var answers: [(replica: NodeAddress, response: RangeReadResponse)] = []
-                for try await answer in group { answers.append(answer) }
-                return answers
-            }
-        } catch {
-            throw QueryError(.readTimeout(consistency: consistency, received: 0, blockFor: Int32(requirement.blockFor), dataPresent: false),
-                             "Range read failed: \(error)")
+        // Every contact answers with data: a range has no digest form.
+        let (outcome, collector) = await gather(plan, timeout: timeouts.range) { contact, _ -> RangeReadResponse in
+            if contact.isLocal { return try self.service.rangeRead(command) }
+            return try RangeReadResponse(decoding: try await self.transport.request(
+                .rangeRead, payload: payload, to: contact.replica, timeout: self.timeouts.range))
         }
+        let answers = collector.answers.map { (replica: $0.0, response: $0.1) }
+        if let error = unmet(outcome, collector, requirement: requirement, dataPresent: !answers.isEmpty) { throw error }
         // Replicas that stopped at the limit cover keys only up to their last one: everything past
         // the smallest such key waits for the next round, when every replica covers it.
         let cutoff = answers.filter { !$0.response.exhausted }.compactMap { $0.response.partitions.last?.key }.min()

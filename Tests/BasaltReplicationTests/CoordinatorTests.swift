@@ -114,6 +114,28 @@ import Testing
         #expect(tokens == tokens.sorted())
     }
 
+    /// A replica that died but is not yet convicted looks alive, so reads plan on it; its refusal
+    /// must send the read to a spare, for range reads as for single-partition reads.
+    @Test func readsFallBackToASpareWhenAReplicaRefuses() async throws {
+        let cluster = try await Self.cluster(rf: 3)
+        for k in 0..<50 {
+            _ = await cluster.nodes[k % 3].run("INSERT INTO ks.t (k, c, v) VALUES (\(k), 1, 'v')", .all)
+        }
+        for refusing in 0..<3 {
+            cluster.set(refusing, .refusing)
+            let coordinator = cluster.nodes[(refusing + 1) % 3]
+            #expect(try Self.rows(await coordinator.run("SELECT count(*) FROM ks.t", .quorum)) == [[.bigint(50)]])
+            #expect(try Self.rows(await coordinator.run("SELECT k FROM ks.t", .quorum, pageSize: 7)).count == 7)
+            for k in 0..<10 {
+                #expect(try Self.rows(await coordinator.run("SELECT v FROM ks.t WHERE k = \(k)", .quorum)) == [[.text("v")]])
+            }
+            // ALL cannot do without it: a failure, not a timeout.
+            guard case .readFailure(.all, _, 3, 1, _)? = Self.errorKind(await coordinator.run("SELECT count(*) FROM ks.t", .all))
+            else { Issue.record("a range read at ALL with a refusing replica must fail"); return }
+            cluster.set(refusing, .up)
+        }
+    }
+
     @Test func truncateNeedsEveryNode() async throws {
         let cluster = try await Self.cluster(rf: 2)
         _ = await cluster.nodes[0].run("INSERT INTO ks.t (k, c, v) VALUES (1, 1, 'x')", .all)

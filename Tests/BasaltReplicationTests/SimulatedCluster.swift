@@ -7,8 +7,9 @@ import Foundation
 @testable import BasaltReplication
 
 /// N nodes in one process, each with its own storage, catalog, replica service, hints and
-/// coordinator, joined by an in-memory transport in which a node can be made down (requests fail
-/// at once) or hung (requests never answer, so they time out). The ring gives node i the i-th of
+/// coordinator, joined by an in-memory transport in which a node can be made down (convicted:
+/// requests fail at once), refusing (dead but not yet convicted: it looks alive, requests fail at
+/// once) or hung (requests never answer, so they time out). The ring gives node i the i-th of
 /// N equal token ranges; replicas of a token are its owner and the next RF-1 nodes.
 final class SimulatedCluster: @unchecked Sendable {
     final class Node: @unchecked Sendable {
@@ -43,7 +44,7 @@ final class SimulatedCluster: @unchecked Sendable {
         }
     }
 
-    enum State { case up, down, hung }
+    enum State { case up, down, refusing, hung }
 
     let nodes: [Node]
     private let lock = NSLock()
@@ -132,7 +133,7 @@ final class SimulatedCluster: @unchecked Sendable {
 
         func request(_ verb: ReplicaVerb, payload: [UInt8], to node: NodeAddress, timeout: Duration) async throws -> [UInt8] {
             switch cluster.state(node) {
-            case .down: throw ReplicaRequestError.failed("\(node) is down")
+            case .down, .refusing: throw ReplicaRequestError.failed("\(node) is down")
             case .hung:
                 try await Task.sleep(for: timeout)
                 throw ReplicaRequestError.timedOut
