@@ -53,70 +53,71 @@ public final class ClusterStorageProxy: StorageProxy, @unchecked Sendable {
 
     public func write(_ updates: [PartitionUpdate], consistency: CQLConsistency, writeType: CQLWriteType) async throws {
         // Every partition is planned before anything is sent, so Unavailable means nothing was written.
-        var plans: [(PartitionUpdate, WritePlan<NodeAddress>)] = []
+        var plans: [WritePlan<NodeAddress>] = []
         for update in updates {
             guard let table = catalog.table(id: update.table), let keyspace = catalog.keyspace(table.keyspace) else {
                 throw QueryError(.invalid, "unknown table \(update.table)")
             }
             let requirement = try requirement(consistency, isWrite: true, keyspace: keyspace)
             let replicas = view.replicas(of: update.key.token, keyspace: keyspace)
-            plans.append((update, try rejecting { () throws(ConsistencyRejection) in
+            plans.append(try rejecting { () throws(ConsistencyRejection) in
                 try WritePlan(requirement: requirement, replicas: replicas)
-            }))
+            })
         }
-        if plans.count == 1 { return try await write(plans[0].0, plan: plans[0].1, writeType: writeType) }
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            for (update, plan) in plans {
-                group.addTask { try await self.write(update, plan: plan, writeType: writeType) }
-            }
-            try await group.waitForAll()
+        // This node alone holds every partition: one local mutation, no messages, no bookkeeping.
+        if plans.allSatisfy({ $0.hinted.isEmpty && $0.targets.count == 1 && $0.targets[0].isLocal }) {
+            return try await engine.write(Mutation(updates))
         }
-    }
-
-    private func write(_ update: PartitionUpdate, plan: WritePlan<NodeAddress>, writeType: CQLWriteType) async throws {
-        let mutation = Mutation([update])
-        // This node alone holds the partition: no messages, no bookkeeping.
-        if plan.hinted.isEmpty, plan.targets.count == 1, plan.targets[0].isLocal {
-            return try await engine.write(mutation)
-        }
-        let consistency = plan.requirement.consistency
-        let collector = ResponseCollector<Void>(requirement: plan.requirement, replicas: plan.targets + plan.hinted)
-        let payload = DataCodec.encode(mutation)
-        for target in plan.targets {
+        // Each replica gets one mutation with all of its partitions (a batch stays one commit-log
+        // record there); its answer counts for every partition it carried.
+        let fanout = MutationFanout(plans)
+        let collectors = plans.map { ResponseCollector<Void>(requirement: $0.requirement, replicas: $0.targets + $0.hinted) }
+        for share in fanout.targets {
+            let mutation = Mutation(share.partitions.map { updates[$0] })
+            let replica = share.replica.replica
             Task {
                 do {
-                    if target.isLocal {
+                    if share.replica.isLocal {
                         try await engine.write(mutation)
                     } else {
-                        _ = try await transport.request(.mutation, payload: payload, to: target.replica, timeout: timeouts.write)
+                        _ = try await transport.request(.mutation, payload: DataCodec.encode(mutation), to: replica,
+                                                        timeout: timeouts.write)
                     }
-                    collector.succeeded(target.replica, ())
+                    for partition in share.partitions { collectors[partition].succeeded(replica, ()) }
                 } catch {
-                    if error as? ReplicaRequestError != .timedOut { collector.failed(target.replica) }
+                    if error as? ReplicaRequestError != .timedOut {
+                        for partition in share.partitions { collectors[partition].failed(replica) }
+                    }
                     // A replica that did not acknowledge gets a hint, like one that was down.
-                    if !target.isLocal { await storeHint(mutation, for: target.replica) }
+                    if !share.replica.isLocal { await storeHint(mutation, for: replica) }
                 }
             }
         }
-        for down in plan.hinted {
+        for share in fanout.hinted {
+            let mutation = Mutation(share.partitions.map { updates[$0] })
             Task {
                 // Only ANY counts a stored hint as an acknowledgement.
-                if await storeHint(mutation, for: down.replica), consistency == .any {
-                    collector.succeeded(down.replica, ())
+                if await storeHint(mutation, for: share.replica.replica), consistency == .any {
+                    for partition in share.partitions { collectors[partition].succeeded(share.replica.replica, ()) }
                 }
             }
         }
-        switch await collector.wait(timeout: timeouts.write) {
-        case .met: return
-        case .failed:
-            throw QueryError(.writeFailure(consistency: consistency, received: Int32(collector.received),
-                                           blockFor: Int32(plan.requirement.blockFor), failures: Int32(collector.failures),
-                                           writeType: writeType),
-                             "Operation failed - received \(collector.received) responses and \(collector.failures) failures")
-        case .timedOut:
-            throw QueryError(.writeTimeout(consistency: consistency, received: Int32(collector.received),
-                                           blockFor: Int32(plan.requirement.blockFor), writeType: writeType),
-                             "Operation timed out - received only \(collector.received) responses.")
+        // Every partition must meet the level within the one write timeout; the first that cannot
+        // decides the client's error.
+        let deadline = ContinuousClock.now + timeouts.write
+        for (collector, plan) in zip(collectors, plans) {
+            switch await collector.wait(timeout: deadline - .now) {
+            case .met: continue
+            case .failed:
+                throw QueryError(.writeFailure(consistency: consistency, received: Int32(collector.received),
+                                               blockFor: Int32(plan.requirement.blockFor), failures: Int32(collector.failures),
+                                               writeType: writeType),
+                                 "Operation failed - received \(collector.received) responses and \(collector.failures) failures")
+            case .timedOut:
+                throw QueryError(.writeTimeout(consistency: consistency, received: Int32(collector.received),
+                                               blockFor: Int32(plan.requirement.blockFor), writeType: writeType),
+                                 "Operation timed out - received only \(collector.received) responses.")
+            }
         }
     }
 

@@ -28,6 +28,19 @@ import Testing
         #expect(plan.targets.isEmpty && plan.hinted.count == 3)
     }
 
+    @Test func aMultiPartitionWriteIsOneSharePerReplica() throws {
+        let plans = try [
+            [("a", "dc1", true), ("b", "dc1", true), ("c", "dc1", false)],
+            [("b", "dc1", true), ("c", "dc1", false), ("d", "dc1", true)],
+            [("d", "dc1", true), ("a", "dc1", true), ("b", "dc1", true)],
+        ].map { try WritePlan(requirement: Self.quorum3(), replicas: Self.replicas($0)) }
+        let fanout = MutationFanout(plans)
+        #expect(fanout.targets.map(\.replica.replica) == ["a", "b", "d"])
+        #expect(fanout.targets.map(\.partitions) == [[0, 2], [0, 1, 2], [1, 2]])
+        #expect(fanout.hinted.map(\.replica.replica) == ["c"])
+        #expect(fanout.hinted.map(\.partitions) == [[0, 1]])
+    }
+
     @Test func readsPreferTheCoordinatorThenItsDataCenter() throws {
         let requirement = try ConsistencyRequirement.forLevel(.quorum, isWrite: false, replicationFactors: ["dc1": 2, "dc2": 2],
                                                               localDataCenter: "dc1")

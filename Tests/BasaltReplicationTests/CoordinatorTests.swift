@@ -136,6 +136,18 @@ import Testing
         }
     }
 
+    /// A batch reaches each replica as one mutation holding all of that replica's partitions (one
+    /// commit-log record there), and every partition still meets the level.
+    @Test(arguments: ["LOGGED", "UNLOGGED"])
+    func aBatchIsOneMutationPerReplica(kind: String) async throws {
+        let cluster = try await Self.cluster(rf: 2)
+        let inserts = (0..<30).map { "INSERT INTO ks.t (k, c, v) VALUES (\($0), 1, 'b')" }.joined(separator: "; ")
+        let response = await cluster.nodes[0].run("BEGIN \(kind) BATCH \(inserts) APPLY BATCH", .all)
+        guard case .result = response else { Issue.record("\(response)"); return }
+        for node in 1..<3 { #expect(cluster.delivered(.mutation, to: node) == 1) }
+        #expect(try Self.rows(await cluster.nodes[2].run("SELECT count(*) FROM ks.t", .all)) == [[.bigint(30)]])
+    }
+
     @Test func truncateNeedsEveryNode() async throws {
         let cluster = try await Self.cluster(rf: 2)
         _ = await cluster.nodes[0].run("INSERT INTO ks.t (k, c, v) VALUES (1, 1, 'x')", .all)

@@ -49,6 +49,7 @@ final class SimulatedCluster: @unchecked Sendable {
     let nodes: [Node]
     private let lock = NSLock()
     private var states: [NodeAddress: State] = [:]
+    private var delivered: [NodeAddress: [ReplicaVerb: Int]] = [:]
 
     init(size: Int) throws {
         nodes = try (1...size).map { try Node(address: NodeAddress(host: "127.0.0.\($0)")) }
@@ -65,6 +66,8 @@ final class SimulatedCluster: @unchecked Sendable {
 
     func set(_ node: Int, _ state: State) { lock.withLock { states[nodes[node].address] = state } }
     func state(_ address: NodeAddress) -> State { lock.withLock { states[address] ?? .up } }
+    /// Requests of `verb` that reached node `node` (answered or not).
+    func delivered(_ verb: ReplicaVerb, to node: Int) -> Int { lock.withLock { delivered[nodes[node].address]?[verb] ?? 0 } }
 
     /// Runs DDL on node 0 and copies the schema to every node (what schema push does).
     func schema(_ statements: String...) async throws {
@@ -139,6 +142,7 @@ final class SimulatedCluster: @unchecked Sendable {
                 throw ReplicaRequestError.timedOut
             case .up: break
             }
+            cluster.lock.withLock { cluster.delivered[node, default: [:]][verb, default: 0] += 1 }
             let service = cluster.node(node).service
             switch verb {
             case .mutation, .hint: return try await service.applyMutation(payload)
