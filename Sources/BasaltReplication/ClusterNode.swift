@@ -300,13 +300,9 @@ public final class ClusterNode: @unchecked Sendable {
             }
         }
         let service = self.service
-        messenger.register(.mutation) { try await service.applyMutation($0.payload) }
-        messenger.register(.hint) { try await service.applyMutation($0.payload) }
-        messenger.register(.readData) { try service.readData($0.payload) }
-        messenger.register(.readDigest) { try service.readDigest($0.payload) }
-        messenger.register(.rangeRead) { try service.rangeRead($0.payload) }
-        messenger.register(.truncate) { try service.truncate($0.payload) }
-        messenger.register(.schemaPull) { _ in try service.schemaPull() }
+        for verb in ReplicaVerb.allCases where verb != .schemaPush {
+            messenger.register(InternodeReplicaTransport.verb(verb)) { try await service.handle(verb, payload: $0.payload) }
+        }
         messenger.register(.schemaPush) { [weak self] request in
             guard let self else { return [] }
             try self.schemaSync.apply(DataCodec.decodeMutation(request.payload).updates)

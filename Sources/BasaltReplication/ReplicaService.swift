@@ -20,6 +20,21 @@ public final class ReplicaService: Sendable {
         self.catalog = catalog
     }
 
+    /// The one dispatch of a replica request, whoever carries it (the internode messenger, or a
+    /// simulated network): the payload in, the answer's payload out. SCHEMA_PUSH is not here: the
+    /// node merges pushed schema through `SchemaSync`, which also tells its clients and gossip.
+    public func handle(_ verb: ReplicaVerb, payload: [UInt8]) async throws -> [UInt8] {
+        switch verb {
+        case .mutation, .hint: try await applyMutation(payload)
+        case .readData: try readData(payload)
+        case .readDigest: try readDigest(payload)
+        case .rangeRead: try rangeRead(payload)
+        case .truncate: try truncate(payload)
+        case .schemaPull: try schemaPull()
+        case .schemaPush: throw ReplicaError.notAReplicaVerb(verb)
+        }
+    }
+
     /// Applies a mutation and answers once it is durable (the commit log's group commit). A
     /// mutation for a table this node does not know is refused whole, so the coordinator counts a
     /// failure instead of an acknowledgement for data that was not stored.
@@ -95,14 +110,6 @@ public final class ReplicaService: Sendable {
         DataCodec.encode(Mutation(try catalog.schemaFacts()))
     }
 
-    /// SCHEMA_PUSH: schema facts from another node, merged; the answer is this node's schema
-    /// version afterwards (16 bytes), so the sender knows whether the two now agree. The changes
-    /// are returned too, for SCHEMA_CHANGE events to this node's clients.
-    public func schemaPush(_ payload: [UInt8]) throws -> (answer: [UInt8], changes: [CQLSchemaChange]) {
-        let changes = try catalog.mergeSchemaFacts(try DataCodec.decodeMutation(payload).updates)
-        return (withUnsafeBytes(of: catalog.schemaVersion.uuid) { Array($0) }, changes)
-    }
-
     private func storage(_ id: TableID) throws -> Table {
         guard let table = engine.table(id) else { throw ReplicaError.unknownTable(id) }
         return table
@@ -112,10 +119,12 @@ public final class ReplicaService: Sendable {
 /// A replica's refusal, carried back to the coordinator as an error response.
 public enum ReplicaError: Error, Hashable, Sendable, CustomStringConvertible {
     case unknownTable(TableID)
+    case notAReplicaVerb(ReplicaVerb)
 
     public var description: String {
         switch self {
         case .unknownTable(let id): "unknown table \(id)"
+        case .notAReplicaVerb(let verb): "\(verb) is not served by the replica service"
         }
     }
 }

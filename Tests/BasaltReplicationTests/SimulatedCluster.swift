@@ -143,17 +143,12 @@ final class SimulatedCluster: @unchecked Sendable {
             case .up: break
             }
             cluster.lock.withLock { cluster.delivered[node, default: [:]][verb, default: 0] += 1 }
-            let service = cluster.node(node).service
             switch verb {
-            case .mutation, .hint: return try await service.applyMutation(payload)
-            case .readData: return try service.readData(payload)
-            case .readDigest: return try service.readDigest(payload)
-            case .rangeRead: return try service.rangeRead(payload)
-            case .truncate: return try service.truncate(payload)
-            case .schemaPull: return try service.schemaPull()
             case .schemaPush:
                 try cluster.node(node).schemaSync.apply(DataCodec.decodeMutation(payload).updates)
                 return withUnsafeBytes(of: cluster.node(node).catalog.schemaVersion.uuid) { Array($0) }
+            default:
+                return try await cluster.node(node).service.handle(verb, payload: payload)
             }
         }
     }
