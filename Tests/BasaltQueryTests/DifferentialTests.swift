@@ -58,7 +58,7 @@ import Testing
                     schema: \(schema.create)
                     writes:
                     \(writes.joined(separator: "\n"))
-                    query: \(query.text)\(query.pageSize.map { "  [page size \($0)]" } ?? "")
+                    query: \(query.text)\(query.pageSize.map { "  [page size \($0)]" } ?? "")\(query.values.map { "  [bound \($0)]" } ?? "")
                     \(mismatch)
                     """))
                 break
@@ -78,7 +78,7 @@ import Testing
         var state: [UInt8]?
         var pages = 0
         repeat {
-            let response = await h.run(query.text, pageSize: query.pageSize, pagingState: state)
+            let response = await h.run(query.text, query.values, pageSize: query.pageSize, pagingState: state)
             if refused {
                 if case .error(let error) = response, error.code == 0x2200 { return nil }
                 return "expected Invalid (paged ORDER BY with IN), got \(response)"

@@ -268,7 +268,7 @@ struct CQLModel {
                 if schema.collection == .map ? !containsMapValue(row, filter.value) : !row.coll.contains(filter.value) { return false }
             case .containsKey: if !row.coll.contains(filter.value) { return false }
             default:
-                let v = row.values["v"] ?? .null
+                let v = row.values[filter.column] ?? .null
                 if v == .null || !Self.holds(Self.compare(v, filter.value), filter.op) { return false }
             }
         }
@@ -313,8 +313,9 @@ struct ModelQuery {
         var isMultiColumn: Bool
     }
 
-    /// `v op value`, `coll CONTAINS value` or `coll CONTAINS KEY value`.
+    /// `column op value` (v or a partition key column), `coll CONTAINS value` or `coll CONTAINS KEY value`.
     struct Filter {
+        var column = "v"
         var op: RelationOperator
         var value: CQLValue
     }
@@ -334,4 +335,6 @@ struct ModelQuery {
     var allowFiltering = false
     var pageSize: Int32?
     var text = ""
+    /// Values of the text's bind markers, nil when it has literals only.
+    var values: [CQLBoundValue]?
 }

@@ -23,6 +23,7 @@ struct QueryGenerator {
     static func literal(_ value: CQLValue) -> String {
         switch value {
         case .int(let v): "\(v)"
+        case .bigint(let v): "\(v)"
         case .text(let s): "'\(s)'"
         case .null: "null"
         default: "\(value)"
@@ -54,7 +55,7 @@ struct QueryGenerator {
                            s: schema.hasStatic && chance(40) ? .int(Int32(int(0...4))) : nil)
         case 50..<58: return .updateV(key: key, clustering: clustering, v: chance(20) ? .null : .int(Int32(int(0...4))))
         case 58..<66: return .addElement(key: key, clustering: clustering, element: .int(Int32(int(0...4))))
-        case 66..<72 where schema.hasStatic: return .updateStatic(key: key, s: .int(Int32(int(0...4))))
+        case 66..<72 where schema.hasStatic: return .updateStatic(key: key, s: chance(20) ? .null : .int(Int32(int(0...4))))
         case 72..<82: return .deleteRow(key: key, clustering: clustering)
         case 82..<87: return .deleteV(key: key, clustering: clustering)
         case 87..<95 where !schema.clustering.isEmpty:
@@ -118,38 +119,79 @@ struct QueryGenerator {
 
     // MARK: queries
 
+    static func type(_ column: ModelSchema.Column) -> CQLDataType { column.isText ? .text : .int }
+
+    static func bind(_ value: CQLValue, _ type: CQLDataType) -> CQLBoundValue {
+        .bytes(((try? value.serialize(as: type)) ?? nil) ?? [])
+    }
+
+    /// A value in the query text: a literal, or `?` with the value bound when the query binds values.
+    private func term(_ value: CQLValue, _ type: CQLDataType, _ query: inout ModelQuery) -> String {
+        guard query.values != nil else { return Self.literal(value) }
+        query.values!.append(Self.bind(value, type))
+        return "?"
+    }
+
+    /// The candidates of an IN: literals, a marker each, or one marker bound to the whole list.
+    private mutating func inTerms(_ values: [CQLValue], _ type: CQLDataType, _ query: inout ModelQuery) -> String {
+        if query.values != nil && chance(50) {
+            query.values!.append(Self.bind(.list(values), .list(type)))
+            return "?"
+        }
+        return "(" + values.map { term($0, type, &query) }.joined(separator: ", ") + ")"
+    }
+
+    /// A tuple: literals, a marker per element, or one marker bound to the tuple.
+    private mutating func tupleTerm(_ values: [CQLValue], _ types: [CQLDataType], _ query: inout ModelQuery) -> String {
+        if query.values != nil && chance(40) {
+            query.values!.append(Self.bind(.tuple(values), .tuple(types)))
+            return "?"
+        }
+        return "(" + zip(values, types).map { term($0, $1, &query) }.joined(separator: ", ") + ")"
+    }
+
     mutating func query(_ schema: ModelSchema, tokens: [Int64]) -> ModelQuery {
         var query = ModelQuery()
+        if chance(30) { query.values = [] }
         let roll = int(0...99)
         query.kind = roll < 72 ? .rows : roll < 86 ? .aggregate : .distinct
         var relations: [String] = []
         var needsFiltering = false
 
-        // Partition key: every column by = or IN, a token range, or nothing.
+        // Partition key: every column by = or IN, a token range, one column filtered, or nothing.
         if chance(60) {
             var candidates: [[CQLValue]] = []
             for column in schema.partitionKey {
                 if chance(35) {
-                    let values = (0..<int(1...3)).map { _ in value(column) }
+                    let values = (0..<int(chance(5) ? 0...0 : 1...3)).map { _ in value(column) }
                     candidates.append(values)
                     query.keyUsesIn = true
-                    relations.append("\(column.name) IN (\(values.map(Self.literal).joined(separator: ", ")))")
+                    relations.append("\(column.name) IN \(inTerms(values, Self.type(column), &query))")
                 } else {
                     let v = value(column)
                     candidates.append([v])
-                    relations.append("\(column.name) = \(Self.literal(v))")
+                    relations.append("\(column.name) = \(term(v, Self.type(column), &query))")
                 }
             }
             query.keyCandidates = candidates
         } else if chance(40) {
             let names = schema.partitionKey.map(\.name).joined(separator: ", ")
             let lower: [RelationOperator] = [.greater, .greaterOrEqual], upper: [RelationOperator] = [.less, .lessOrEqual]
-            for ops in [lower, upper] where chance(70) {
+            let sides = chance(10) ? [[RelationOperator.equal]] : [lower, upper]
+            for ops in sides where chance(70) {
                 let token = tokens.isEmpty || chance(30) ? Int64.random(in: .min ... .max, using: &random) : tokens[int(0...tokens.count - 1)]
-                let op = ops[int(0...1)]
+                let op = ops[int(0...ops.count - 1)]
                 query.tokenBounds.append((op, token))
-                relations.append("token(\(names)) \(op.rawValue) \(token)")
+                relations.append("token(\(names)) \(op.rawValue) \(term(.bigint(token), .bigint, &query))")
             }
+        } else if chance(25) {
+            // Part of the key, filtered: Cassandra accepts it with ALLOW FILTERING.
+            let column = schema.partitionKey[int(0...schema.partitionKey.count - 1)]
+            let ops: [RelationOperator] = [.equal, .less, .lessOrEqual, .greater, .greaterOrEqual]
+            let filter = ModelQuery.Filter(column: column.name, op: ops[int(0...4)], value: value(column))
+            query.filters.append(filter)
+            relations.append("\(column.name) \(filter.op.rawValue) \(term(filter.value, Self.type(column), &query))")
+            needsFiltering = true
         }
         let keyRestricted = query.keyCandidates != nil
 
@@ -162,15 +204,15 @@ struct QueryGenerator {
                     let ops: [RelationOperator] = [.equal, .less, .lessOrEqual, .greater, .greaterOrEqual]
                     let filter = ModelQuery.Filter(op: ops[int(0...4)], value: .int(Int32(int(0...4))))
                     query.filters.append(filter)
-                    relations.append("v \(filter.op.rawValue) \(Self.literal(filter.value))")
+                    relations.append("v \(filter.op.rawValue) \(term(filter.value, .int, &query))")
                 } else if schema.collection == .map && roll < 80 {
                     let filter = ModelQuery.Filter(op: .containsKey, value: .int(Int32(int(0...4))))
                     query.filters.append(filter)
-                    relations.append("coll CONTAINS KEY \(Self.literal(filter.value))")
+                    relations.append("coll CONTAINS KEY \(term(filter.value, .int, &query))")
                 } else {
                     let element = Int32(int(0...4)) + (schema.collection == .map ? 100 : 0)
                     query.filters.append(ModelQuery.Filter(op: .contains, value: .int(element)))
-                    relations.append("coll CONTAINS \(element)")
+                    relations.append("coll CONTAINS \(term(.int(element), .int, &query))")
                 }
             }
         }
@@ -195,11 +237,11 @@ struct QueryGenerator {
         }
         if query.kind != .distinct && chance(20) {
             query.perPartitionLimit = int(1...3)
-            text += " PER PARTITION LIMIT \(query.perPartitionLimit!)"
+            text += " PER PARTITION LIMIT \(term(.int(Int32(query.perPartitionLimit!)), .int, &query))"
         }
         if chance(30) {
             query.limit = int(1...10)
-            text += " LIMIT \(query.limit!)"
+            text += " LIMIT \(term(.int(Int32(query.limit!)), .int, &query))"
         }
         if query.allowFiltering { text += " ALLOW FILTERING" }
         if chance(40) { query.pageSize = Int32(int(1...7)) }
@@ -221,22 +263,28 @@ struct QueryGenerator {
                 let count = int(1...3)
                 let tuples = (0..<count).map { _ in range.map { value(columns[$0]) } }
                 let names = "(" + range.map { columns[$0].name }.joined(separator: ", ") + ")"
-                let rendered = tuples.map { "(" + $0.map(Self.literal).joined(separator: ", ") + ")" }
+                let types = range.map { Self.type(columns[$0]) }
                 let isIn = count > 1 || chance(30)
                 query.clustering.append(.init(columns: Array(range), op: isIn ? .in : .equal, tuples: tuples, isMultiColumn: true))
-                relations.append(isIn ? "\(names) IN (\(rendered.joined(separator: ", ")))" : "\(names) = \(rendered[0])")
+                if isIn && query.values != nil && chance(50) {
+                    query.values!.append(Self.bind(.list(tuples.map { .tuple($0) }), .list(.tuple(types))))
+                    relations.append("\(names) IN ?")
+                } else {
+                    let rendered = tuples.map { tupleTerm($0, types, &query) }
+                    relations.append(isIn ? "\(names) IN (\(rendered.joined(separator: ", ")))" : "\(names) = \(rendered[0])")
+                }
                 position = prefix
                 break
             }
             let column = columns[position]
             if chance(35) {
-                let values = (0..<int(1...3)).map { _ in value(column) }
+                let values = (0..<int(chance(5) ? 0...0 : 1...3)).map { _ in value(column) }
                 query.clustering.append(.init(columns: [position], op: .in, tuples: values.map { [$0] }, isMultiColumn: false))
-                relations.append("\(column.name) IN (\(values.map(Self.literal).joined(separator: ", ")))")
+                relations.append("\(column.name) IN \(inTerms(values, Self.type(column), &query))")
             } else {
                 let v = value(column)
                 query.clustering.append(.init(columns: [position], op: .equal, tuples: [[v]], isMultiColumn: false))
-                relations.append("\(column.name) = \(Self.literal(v))")
+                relations.append("\(column.name) = \(term(v, Self.type(column), &query))")
             }
             position += 1
         }
@@ -252,8 +300,9 @@ struct QueryGenerator {
                 let tuple = range.map { value(columns[$0]) }
                 query.clustering.append(.init(columns: Array(range), op: op, tuples: [tuple], isMultiColumn: multi))
                 let names = range.map { columns[$0].name }.joined(separator: ", ")
-                let values = tuple.map(Self.literal).joined(separator: ", ")
-                relations.append(multi ? "(\(names)) \(op.rawValue) (\(values))" : "\(names) \(op.rawValue) \(values)")
+                let types = range.map { Self.type(columns[$0]) }
+                relations.append(multi ? "(\(names)) \(op.rawValue) \(tupleTerm(tuple, types, &query))"
+                                       : "\(names) \(op.rawValue) \(term(tuple[0], types[0], &query))")
             }
             position = columns.count
         }
@@ -261,8 +310,10 @@ struct QueryGenerator {
         if position + 1 < columns.count && chance(20) {
             let index = int(position + 1...columns.count - 1)
             let v = value(columns[index])
-            query.clustering.append(.init(columns: [index], op: .equal, tuples: [[v]], isMultiColumn: false))
-            relations.append("\(columns[index].name) = \(Self.literal(v))")
+            let ops: [RelationOperator] = [.equal, .less, .lessOrEqual, .greater, .greaterOrEqual]
+            let op = ops[int(0...4)]
+            query.clustering.append(.init(columns: [index], op: op, tuples: [[v]], isMultiColumn: false))
+            relations.append("\(columns[index].name) \(op.rawValue) \(term(v, Self.type(columns[index]), &query))")
             needsFiltering = true
         }
     }
