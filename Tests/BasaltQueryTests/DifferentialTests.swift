@@ -38,10 +38,10 @@ import Testing
                     writes.append("-- flush")
                 }
                 let write = generator.write(schema)
-                let text = QueryGenerator.text(write, schema)
-                try await h.ok(text)
+                let (text, values) = generator.statement(write, schema)
+                try await h.ok(text, values)
                 model.apply(write)
-                writes.append(text)
+                writes.append(text + (values.map { "  [bound \($0)]" } ?? ""))
             }
             let tokens = model.partitions.keys.map { model.token($0) }
             for _ in 0..<Self.queriesPerSchema {

@@ -3,12 +3,12 @@ import BasaltCQL
 import BasaltCQLProtocol
 @testable import BasaltQuery
 
-/// A random table of the differential test: its key columns (int or text), an optional static
+/// A random table of the differential test: its key columns (int, text or frozen<set<int>>), an optional static
 /// column `s`, a regular column `v` and a collection column `coll`.
 struct ModelSchema: CustomStringConvertible {
     struct Column {
         var name: String
-        var isText: Bool
+        var type: CQLDataType
         var descending = false
     }
 
@@ -23,7 +23,7 @@ struct ModelSchema: CustomStringConvertible {
     var collection: Collection
 
     var create: String {
-        var columns = (partitionKey + clustering).map { "\($0.name) \($0.isText ? "text" : "int")" }
+        var columns = (partitionKey + clustering).map { "\($0.name) \($0.type == .set(.int) ? "frozen<set<int>>" : "\($0.type)")" }
         if hasStatic { columns.append("s int static") }
         columns += ["v int", "coll \(collection.rawValue)"]
         let key = "(" + partitionKey.map(\.name).joined(separator: ", ") + ")"
@@ -64,9 +64,11 @@ struct CQLModel {
 
     init(schema: ModelSchema) { self.schema = schema }
 
-    /// Cassandra's order of an int or text value (text compares as UTF-8 bytes).
+    /// Cassandra's order of an int, text or set value (text compares as UTF-8 bytes, sets element by
+    /// element and then by size).
     static func compare(_ a: CQLValue, _ b: CQLValue) -> Int {
         switch (a, b) {
+        case (.set(let x), .set(let y)): return compare(x, y)
         case (.int(let x), .int(let y)): return x < y ? -1 : x == y ? 0 : 1
         case (.text(let x), .text(let y)):
             let (p, q) = (Array(x.utf8), Array(y.utf8))
@@ -99,7 +101,7 @@ struct CQLModel {
 
     func partitionKey(_ key: [CQLValue]) -> PartitionKey {
         let components = zip(key, schema.partitionKey).map { value, column in
-            ((try? value.serialize(as: column.isText ? .text : .int)) ?? nil) ?? []
+            ((try? value.serialize(as: column.type)) ?? nil) ?? []
         }
         return PartitionKey(PartitionKeyEncoding.encode(components))
     }

@@ -17,7 +17,28 @@ struct QueryGenerator {
     private static let texts = ["a", "b", "ba", "c"]
 
     private mutating func value(_ column: ModelSchema.Column) -> CQLValue {
-        column.isText ? .text(Self.texts[int(0...3)]) : .int(Int32(int(-1...3)))
+        switch column.type {
+        case .text: return .text(Self.texts[int(0...3)])
+        case .set: return .set((0...2).filter { _ in chance(40) }.map { .int(Int32($0)) })
+        default: return .int(Int32(int(-1...3)))
+        }
+    }
+
+    /// A key column's type: mostly int, some text, a few frozen sets.
+    private mutating func keyType() -> CQLDataType {
+        let roll = int(0...99)
+        return roll < 65 ? .int : roll < 88 ? .text : .set(.int)
+    }
+
+    /// The value as a client might send it: set elements reversed and one repeated, which the node
+    /// must store and compare as the sorted set.
+    private mutating func scrambled(_ value: CQLValue) -> CQLValue {
+        switch value {
+        case .set(let items) where !items.isEmpty: return .set(items.reversed() + (chance(50) ? [items[0]] : []))
+        case .list(let items): return .list(items.map { scrambled($0) })
+        case .tuple(let items): return .tuple(items.map { scrambled($0) })
+        default: return value
+        }
     }
 
     static func literal(_ value: CQLValue) -> String {
@@ -25,16 +46,17 @@ struct QueryGenerator {
         case .int(let v): "\(v)"
         case .bigint(let v): "\(v)"
         case .text(let s): "'\(s)'"
+        case .set(let items): "{" + items.map(literal).joined(separator: ", ") + "}"
         case .null: "null"
         default: "\(value)"
         }
     }
 
     mutating func schema(table: String) -> ModelSchema {
-        let partitionKey = (0..<int(1...2)).map { ModelSchema.Column(name: "k\($0)", isText: chance(30)) }
+        let partitionKey = (0..<int(1...2)).map { ModelSchema.Column(name: "k\($0)", type: keyType()) }
         var clustering: [ModelSchema.Column] = []
         for index in 0..<int(0...3) {
-            clustering.append(ModelSchema.Column(name: "c\(index)", isText: chance(25), descending: chance(40)))
+            clustering.append(ModelSchema.Column(name: "c\(index)", type: keyType(), descending: chance(40)))
         }
         let collections: [ModelSchema.Collection] = [.set, .list, .map]
         return ModelSchema(table: table, partitionKey: partitionKey, clustering: clustering,
@@ -67,6 +89,32 @@ struct QueryGenerator {
         default:
             return .insert(key: key, clustering: clustering, v: .int(Int32(int(0...4))), coll: [], s: nil)
         }
+    }
+
+    /// The statement of a write: literals, or for some inserts bind markers with scrambled values.
+    mutating func statement(_ write: ModelWrite, _ schema: ModelSchema) -> (text: String, values: [CQLBoundValue]?) {
+        guard case .insert(let key, let clustering, let v, let coll, let s) = write, chance(30) else {
+            return (Self.text(write, schema), nil)
+        }
+        let columns = schema.partitionKey + schema.clustering
+        var names = columns.map(\.name) + ["v", "coll"]
+        let collection: (CQLValue, CQLDataType) = switch schema.collection {
+        case .set: (scrambled(.set(coll)), .set(.int))
+        case .list: (.list(coll), .list(.int))
+        case .map: (.map(coll.reversed().map { element in
+            guard case .int(let k) = element else { return CQLMapEntry(key: element, value: element) }
+            return CQLMapEntry(key: element, value: .int(k + 100))
+        }), .map(key: .int, value: .int))
+        }
+        var values: [CQLBoundValue] = []
+        for (column, value) in zip(columns, key + clustering) { values.append(Self.bind(scrambled(value), column.type)) }
+        values += [v == .null ? .null : Self.bind(v, .int), Self.bind(collection.0, collection.1)]
+        if let s {
+            names.append("s")
+            values.append(s == .null ? .null : Self.bind(s, .int))
+        }
+        let markers = names.map { _ in "?" }.joined(separator: ", ")
+        return ("INSERT INTO ks.\(schema.table) (\(names.joined(separator: ", "))) VALUES (\(markers))", values)
     }
 
     static func text(_ write: ModelWrite, _ schema: ModelSchema) -> String {
@@ -119,23 +167,23 @@ struct QueryGenerator {
 
     // MARK: queries
 
-    static func type(_ column: ModelSchema.Column) -> CQLDataType { column.isText ? .text : .int }
+    static func type(_ column: ModelSchema.Column) -> CQLDataType { column.type }
 
     static func bind(_ value: CQLValue, _ type: CQLDataType) -> CQLBoundValue {
         .bytes(((try? value.serialize(as: type)) ?? nil) ?? [])
     }
 
     /// A value in the query text: a literal, or `?` with the value bound when the query binds values.
-    private func term(_ value: CQLValue, _ type: CQLDataType, _ query: inout ModelQuery) -> String {
+    private mutating func term(_ value: CQLValue, _ type: CQLDataType, _ query: inout ModelQuery) -> String {
         guard query.values != nil else { return Self.literal(value) }
-        query.values!.append(Self.bind(value, type))
+        query.values!.append(Self.bind(scrambled(value), type))
         return "?"
     }
 
     /// The candidates of an IN: literals, a marker each, or one marker bound to the whole list.
     private mutating func inTerms(_ values: [CQLValue], _ type: CQLDataType, _ query: inout ModelQuery) -> String {
         if query.values != nil && chance(50) {
-            query.values!.append(Self.bind(.list(values), .list(type)))
+            query.values!.append(Self.bind(scrambled(.list(values)), .list(type)))
             return "?"
         }
         return "(" + values.map { term($0, type, &query) }.joined(separator: ", ") + ")"
@@ -144,7 +192,7 @@ struct QueryGenerator {
     /// A tuple: literals, a marker per element, or one marker bound to the tuple.
     private mutating func tupleTerm(_ values: [CQLValue], _ types: [CQLDataType], _ query: inout ModelQuery) -> String {
         if query.values != nil && chance(40) {
-            query.values!.append(Self.bind(.tuple(values), .tuple(types)))
+            query.values!.append(Self.bind(scrambled(.tuple(values)), .tuple(types)))
             return "?"
         }
         return "(" + zip(values, types).map { term($0, $1, &query) }.joined(separator: ", ") + ")"
@@ -267,7 +315,7 @@ struct QueryGenerator {
                 let isIn = count > 1 || chance(30)
                 query.clustering.append(.init(columns: Array(range), op: isIn ? .in : .equal, tuples: tuples, isMultiColumn: true))
                 if isIn && query.values != nil && chance(50) {
-                    query.values!.append(Self.bind(.list(tuples.map { .tuple($0) }), .list(.tuple(types))))
+                    query.values!.append(Self.bind(scrambled(.list(tuples.map { .tuple($0) })), .list(.tuple(types))))
                     relations.append("\(names) IN ?")
                 } else {
                     let rendered = tuples.map { tupleTerm($0, types, &query) }
