@@ -9,7 +9,7 @@ import Testing
 /// prints the seed, the schema, the writes and the query, which replay with those two variables.
 @Suite struct DifferentialTests {
     static let environment = ProcessInfo.processInfo.environment
-    static let queries = environment["BASALT_DIFF_QUERIES"].flatMap { Int($0) } ?? 3000
+    static let queries = environment["BASALT_DIFF_QUERIES"].flatMap { Int($0) } ?? 5000
     static let firstSeed = environment["BASALT_DIFF_SEED"].flatMap { UInt64($0) } ?? 0xB45A_17D1
     static let queriesPerSchema = 60
     static let shards = 2
