@@ -87,6 +87,19 @@ import Testing
         #expect(rows.count == 4)
     }
 
+    @Test func aRangeDeleteRemovesOnlyTheRowsItNames() async throws {
+        let h = try Harness()
+        try await h.ok(Self.keyspace)
+        try await h.ok("CREATE TABLE ks.t (k int, c int, d int, PRIMARY KEY (k, c, d)) WITH CLUSTERING ORDER BY (c DESC, d ASC)")
+        for c in 0..<3 { for d in 0..<3 { try await h.ok("INSERT INTO ks.t (k, c, d) VALUES (0, \(c), \(d))") } }
+        try await h.ok("DELETE FROM ks.t WHERE k = 0 AND c IN (2, 0, 2) AND d > 0")
+        #expect(try await h.rows("SELECT c, d FROM ks.t WHERE k = 0")
+                == [[2, 0], [1, 0], [1, 1], [1, 2], [0, 0]].map { $0.map { CQLValue.int($0) } })
+        let many = (0..<1100).map(String.init).joined(separator: ", ")
+        #expect(await h.error("DELETE FROM ks.t WHERE k = 0 AND c IN (\(many)) AND d > 0")?.code == 0x2200)
+        #expect(try await h.rows("SELECT c, d FROM ks.t WHERE k = 0").count == 5)
+    }
+
     @Test func orderByWithInSortsRowsOfEveryPartitionThenLimits() async throws {
         let h = try Harness()
         try await h.ok(Self.keyspace)

@@ -325,6 +325,10 @@ struct ModificationWrite {
                     update.rows = try clusterings(values, requireAll: true).map { Row(clustering: $0, deletion: deletion) }
                 } else {
                     let plan = try Restrictions(table: table, relations: relations, evaluator: evaluator, allowFiltering: false)
+                    // A restricted DELETE never covers the whole partition: that would delete rows it does not name.
+                    guard plan.slices != [.all] else {
+                        throw QueryError.invalid("A DELETE may restrict at most \(Restrictions.maximumPrefixes) clustering prefixes")
+                    }
                     update.rangeTombstones = plan.slices.map { RangeTombstone(slice: $0, deletion: deletion) }
                 }
             } else {

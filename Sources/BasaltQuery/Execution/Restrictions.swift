@@ -14,6 +14,8 @@ struct Restrictions {
     var slices: [ClusteringSlice] = [.all]
     var predicates: [Predicate] = []
     var restrictsClustering = false
+    /// The most `=`/`IN` clustering prefixes read as separate slices.
+    static let maximumPrefixes = 1024
     /// A partition key column has `IN`: with ORDER BY, rows of several partitions are sorted together.
     var partitionKeyHasIn = false
 
@@ -208,7 +210,8 @@ struct Restrictions {
         if clustering.contains(where: { equalities[$0.name] != nil || ranges[$0.name] != nil }) { restrictsClustering = true }
         if restrictsClustering && partitionKeys == nil { needsFiltering = true }
         if needsFiltering && !allowFiltering { throw QueryError.filteringRequired }
-        guard restrictsClustering, encodable, prefixes.count <= 1024 else { return }
+        // Past the cap every row is read and the predicates decide (a DELETE refuses that instead).
+        guard restrictsClustering, encodable, prefixes.count <= Self.maximumPrefixes else { return }
         do {
             slices = try ClusteringSlices.slices(prefixes: prefixes, columns: clustering[position...], bounds: bounds)
         } catch { return }
