@@ -129,6 +129,10 @@ struct CQLModel {
                 }
             }
             partitions[key, default: Partition()].rows[clustering] = row
+        case .removeElement(let key, let clustering, let element):
+            partitions[key]?.rows[clustering]?.coll.removeAll { $0 == element }
+        case .prepend(let key, let clustering, let elements):
+            partitions[key, default: Partition()].rows[clustering, default: Row()].coll.insert(contentsOf: elements, at: 0)
         case .updateStatic(let key, let s):
             partitions[key, default: Partition()].s = s
         case .deleteRow(let key, let clustering):
@@ -288,6 +292,10 @@ enum ModelWrite {
     case insert(key: [CQLValue], clustering: [CQLValue], v: CQLValue, coll: [CQLValue], s: CQLValue?)
     case updateV(key: [CQLValue], clustering: [CQLValue], v: CQLValue)
     case addElement(key: [CQLValue], clustering: [CQLValue], element: CQLValue)
+    /// `coll = coll - {x}` (a map loses key x, a list every x).
+    case removeElement(key: [CQLValue], clustering: [CQLValue], element: CQLValue)
+    /// `coll = [x, y] + coll`, lists only.
+    case prepend(key: [CQLValue], clustering: [CQLValue], elements: [CQLValue])
     case updateStatic(key: [CQLValue], s: CQLValue)
     case deleteRow(key: [CQLValue], clustering: [CQLValue])
     case deleteV(key: [CQLValue], clustering: [CQLValue])
@@ -297,6 +305,7 @@ enum ModelWrite {
     var key: [CQLValue]? {
         switch self {
         case .insert(let key, _, _, _, _), .updateV(let key, _, _), .addElement(let key, _, _), .updateStatic(let key, _),
+             .removeElement(let key, _, _), .prepend(let key, _, _),
              .deleteRow(let key, _), .deleteV(let key, _), .deleteRange(let key, _, _), .deletePartition(let key):
             key
         }

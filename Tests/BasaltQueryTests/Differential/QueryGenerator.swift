@@ -76,7 +76,10 @@ struct QueryGenerator {
             return .insert(key: key, clustering: clustering, v: v, coll: coll,
                            s: schema.hasStatic && chance(40) ? .int(Int32(int(0...4))) : nil)
         case 50..<58: return .updateV(key: key, clustering: clustering, v: chance(20) ? .null : .int(Int32(int(0...4))))
-        case 58..<66: return .addElement(key: key, clustering: clustering, element: .int(Int32(int(0...4))))
+        case 58..<63: return .addElement(key: key, clustering: clustering, element: .int(Int32(int(0...4))))
+        case 63..<66 where schema.collection == .list:
+            return .prepend(key: key, clustering: clustering, elements: (0..<int(1...2)).map { _ in .int(Int32(int(0...4))) })
+        case 63..<66: return .removeElement(key: key, clustering: clustering, element: .int(Int32(int(0...4))))
         case 66..<72 where schema.hasStatic: return .updateStatic(key: key, s: chance(20) ? .null : .int(Int32(int(0...4))))
         case 72..<82: return .deleteRow(key: key, clustering: clustering)
         case 82..<87: return .deleteV(key: key, clustering: clustering)
@@ -150,6 +153,12 @@ struct QueryGenerator {
             case (.map, _): "coll = coll"
             }
             return "UPDATE \(table) SET \(assignment) WHERE \(whereRow(key, clustering))"
+        case .removeElement(let key, let clustering, let element):
+            let removed = schema.collection == .list ? "[\(literal(element))]" : "{\(literal(element))}"
+            return "UPDATE \(table) SET coll = coll - \(removed) WHERE \(whereRow(key, clustering))"
+        case .prepend(let key, let clustering, let elements):
+            let list = "[" + elements.map(literal).joined(separator: ", ") + "]"
+            return "UPDATE \(table) SET coll = \(list) + coll WHERE \(whereRow(key, clustering))"
         case .updateStatic(let key, let s):
             return "UPDATE \(table) SET s = \(literal(s)) WHERE \(whereRow(key, []))"
         case .deleteRow(let key, let clustering):
