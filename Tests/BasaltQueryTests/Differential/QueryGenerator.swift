@@ -258,10 +258,12 @@ struct QueryGenerator {
                 needsFiltering = true
                 let roll = int(0...99)
                 if roll < 60 {
+                    // Static columns filter too: a partition with only static data still answers then.
+                    let column = schema.hasStatic && chance(25) ? "s" : "v"
                     let ops: [RelationOperator] = [.equal, .less, .lessOrEqual, .greater, .greaterOrEqual]
-                    let filter = ModelQuery.Filter(op: ops[int(0...4)], value: .int(Int32(int(0...4))))
+                    let filter = ModelQuery.Filter(column: column, op: ops[int(0...4)], value: .int(Int32(int(0...4))))
                     query.filters.append(filter)
-                    relations.append("v \(filter.op.rawValue) \(term(filter.value, .int, &query))")
+                    relations.append("\(column) \(filter.op.rawValue) \(term(filter.value, .int, &query))")
                 } else if schema.collection == .map && roll < 80 {
                     let filter = ModelQuery.Filter(op: .containsKey, value: .int(Int32(int(0...4))))
                     query.filters.append(filter)
