@@ -58,7 +58,7 @@ extension QueryProcessor {
                            perPartitionLimit: perPartition, distinct: select.isDistinct,
                            consistency: parameters.consistency, visit: visit)
         }
-        if sortsAcrossPartitions {
+        if sortsAcrossPartitions && !selection.isAggregate {
             rows = Array(sortedByClustering(rows, columns: select.orderBy.count, reversed: reversed, table: table)
                 .prefix(Int(clamping: limit)))
         }

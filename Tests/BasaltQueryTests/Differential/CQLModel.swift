@@ -87,7 +87,8 @@ struct CQLModel {
     }
 
     /// Clustering order: by value, each column reversed when DESC.
-    /// A static-only row (no clustering) sorts first: Basalt's choice where Cassandra fails the query.
+    /// A static-only row (no clustering) sorts as if before every clustering: Basalt's choice where
+    /// Cassandra fails the query.
     func clusteringOrder(_ a: [CQLValue], _ b: [CQLValue], columns: Int? = nil) -> Int {
         if a.isEmpty || b.isEmpty { return a.isEmpty && b.isEmpty ? 0 : a.isEmpty ? -1 : 1 }
         for (index, column) in schema.clustering.prefix(columns ?? schema.clustering.count).enumerated() {
@@ -238,7 +239,7 @@ struct CQLModel {
             if query.kind != .aggregate, let limit = query.perPartitionLimit { inPartition = Array(inPartition.prefix(limit)) }
             rows += inPartition
         }
-        if let count = query.orderBy, query.keyUsesIn {
+        if let count = query.orderBy, query.keyUsesIn, query.kind == .rows {
             rows = rows.enumerated().sorted { a, b in
                 let order = clusteringOrder(a.element.clustering, b.element.clustering, columns: count)
                 return order != 0 ? (order < 0) != query.reversed : a.offset < b.offset
