@@ -46,7 +46,7 @@ struct TermEvaluator {
             case .unset: return .unset
             case .null: return .value(.null)
             case .bytes(let bytes):
-                do { return .value(try CQLValue.deserialize(bytes: bytes, type: type)) } catch let error as CQLValueError {
+                do { return .value(try CQLValue.deserialize(bytes: bytes, type: type).canonical(as: type)) } catch let error as CQLValueError {
                     throw .invalid(error.message)
                 } catch { throw .invalid("Invalid value for \(name)") }
             }
@@ -93,26 +93,22 @@ struct TermEvaluator {
                 var values: [CQLValue] = []
                 for item in items { values.append(try element(item, elementType, name)) }
                 return .list(values)
-            case .set(let element): return .set(try sortedSet(items, element, name))
+            case .set: return try set(items, type, name)
             case .tuple(let types): return try tuple(items, types, name)
             default: throw .invalid("Invalid list literal for \(name) of type \(type)")
             }
         case .set(let items):
-            guard case .set(let element) = type else { throw .invalid("Invalid set literal for \(name) of type \(type)") }
-            return .set(try sortedSet(items, element, name))
+            guard case .set = type else { throw .invalid("Invalid set literal for \(name) of type \(type)") }
+            return try set(items, type, name)
         case .map(let entries):
             guard case .map(let keyType, let valueType) = type else {
                 throw .invalid("Invalid map literal for \(name) of type \(type)")
             }
-            var out: [(key: [UInt8], entry: CQLMapEntry)] = []
+            var out: [CQLMapEntry] = []
             for entry in entries {
-                let key = try element(entry.key, keyType, name)
-                let value = try element(entry.value, valueType, name)
-                let sortKey = (try? ClusteringEncoding.sortKey(key, as: keyType)) ?? []
-                out.removeAll { $0.key == sortKey }
-                out.append((sortKey, CQLMapEntry(key: key, value: value)))
+                out.append(CQLMapEntry(key: try element(entry.key, keyType, name), value: try element(entry.value, valueType, name)))
             }
-            return .map(out.sorted { compareBytes($0.key, $1.key) < 0 }.map(\.entry))
+            return CQLValue.map(out).canonical(as: type)
         case .tuple(let items):
             guard case .tuple(let types) = type else { throw .invalid("Invalid tuple literal for \(name) of type \(type)") }
             return try tuple(items, types, name)
@@ -137,14 +133,11 @@ struct TermEvaluator {
     }
 
     /// Sets are ordered and unique by the element type's order, as Cassandra returns them.
-    private func sortedSet(_ items: [Term], _ element: CQLDataType, _ name: String) throws(QueryError) -> [CQLValue] {
-        var keyed: [([UInt8], CQLValue)] = []
-        for item in items {
-            let value = try self.element(item, element, name)
-            let key = (try? ClusteringEncoding.sortKey(value, as: element)) ?? ((try? value.serialize(as: element)) ?? nil) ?? []
-            if !keyed.contains(where: { $0.0 == key }) { keyed.append((key, value)) }
-        }
-        return keyed.sorted { compareBytes($0.0, $1.0) < 0 }.map(\.1)
+    private func set(_ items: [Term], _ type: CQLDataType, _ name: String) throws(QueryError) -> CQLValue {
+        guard case .set(let elementType) = type else { throw .invalid("Invalid set literal for \(name) of type \(type)") }
+        var values: [CQLValue] = []
+        for item in items { values.append(try element(item, elementType, name)) }
+        return CQLValue.set(values).canonical(as: type)
     }
 
     private func constant(_ text: String, _ kind: CQLLiteralKind, _ type: CQLDataType, _ name: String) throws(QueryError) -> CQLValue {

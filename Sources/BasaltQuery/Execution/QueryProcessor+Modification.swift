@@ -239,8 +239,8 @@ struct ModificationWrite {
                 throw QueryError.invalid("Invalid operation (\(column.name) = \(term) + \(column.name)) for non list column \(column.name)")
             }
             guard case .value(.list(let items)) = try evaluator.evaluate(term, as: type, for: column.name) else { return }
-            for item in items {
-                row.cells.append(liveCell(column, path: ListCellPath.prepend(time: timestamp), try serialize(item, element)))
+            for (item, path) in zip(items, ListCellPath.prepend(count: items.count, now: evaluator.now)) {
+                row.cells.append(liveCell(column, path: path, try serialize(item, element)))
             }
         case .subtract(_, let term):
             guard column.isMultiCell else {
@@ -285,8 +285,8 @@ struct ModificationWrite {
     private func addElements(_ value: CQLValue, _ column: ColumnSchema, into row: inout Row) throws {
         switch (value, column.dataType) {
         case (.list(let items), .list(let element)):
-            for item in items {
-                row.cells.append(liveCell(column, path: ListCellPath.append(time: timestamp), try serialize(item, element)))
+            for (item, path) in zip(items, ListCellPath.append(count: items.count, now: evaluator.now)) {
+                row.cells.append(liveCell(column, path: path, try serialize(item, element)))
             }
         case (.set(let items), .set(let element)):
             for item in items { row.cells.append(liveCell(column, path: try serialize(item, element), [])) }
@@ -325,6 +325,10 @@ struct ModificationWrite {
                     update.rows = try clusterings(values, requireAll: true).map { Row(clustering: $0, deletion: deletion) }
                 } else {
                     let plan = try Restrictions(table: table, relations: relations, evaluator: evaluator, allowFiltering: false)
+                    // A restricted DELETE never covers the whole partition: that would delete rows it does not name.
+                    guard plan.slices != [.all] else {
+                        throw QueryError.invalid("A DELETE may restrict at most \(Restrictions.maximumPrefixes) clustering prefixes")
+                    }
                     update.rangeTombstones = plan.slices.map { RangeTombstone(slice: $0, deletion: deletion) }
                 }
             } else {

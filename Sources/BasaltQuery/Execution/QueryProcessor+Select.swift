@@ -21,12 +21,22 @@ extension QueryProcessor {
         // Aggregates and system tables answer in one page (drivers send no page size for system queries).
         let pageSize: Int64 = selection.isAggregate || isSystem ? .max
             : parameters.pageSize.flatMap { $0 > 0 ? Int64($0) : nil } ?? .max
+        // ORDER BY over the partitions of an IN sorts rows of several partitions: Cassandra reads them
+        // all, sorts, then applies LIMIT, and refuses to page it (CASSANDRA-6722).
+        let sortsAcrossPartitions = !select.orderBy.isEmpty && restrictions.partitionKeyHasIn
+        if sortsAcrossPartitions && pageSize != .max {
+            throw QueryError.invalid("Cannot page queries with both ORDER BY and a IN restriction on the partition key;"
+                + " you must either remove the ORDER BY or the IN and sort client side, or disable paging for this query")
+        }
+        // An aggregate's LIMIT counts result rows (there is one), not the rows aggregated; and it
+        // aggregates every row, whatever the PER PARTITION LIMIT, as Cassandra does.
+        let rowLimit = selection.isAggregate || sortsAcrossPartitions ? .max : limit
 
         var rows: [LogicalRow] = []
         var state: PagingState?
         var returned = resume?.rowsReturned ?? 0
         var lastPartitionCount: Int64 = 0
-        let perPartition = select.isDistinct ? 1 : perPartitionLimit
+        let perPartition = select.isDistinct ? 1 : selection.isAggregate ? .max : perPartitionLimit
         let visit: (LogicalRow, Int64) -> Bool = { row, partitionCount in
             // Returns false to stop: the page (plus one look-ahead row) or the LIMIT is full.
             if Int64(rows.count) == pageSize {
@@ -37,7 +47,7 @@ extension QueryProcessor {
             rows.append(row)
             lastPartitionCount = partitionCount
             returned += 1
-            return returned < limit
+            return returned < rowLimit
         }
         if isSystem {
             for row in try SystemTableRows(processor: self).rows(of: table) where restrictions.matches(row) {
@@ -47,6 +57,10 @@ extension QueryProcessor {
             try await scan(table: table, restrictions: restrictions, reversed: reversed, resume: resume,
                            perPartitionLimit: perPartition, distinct: select.isDistinct,
                            consistency: parameters.consistency, visit: visit)
+        }
+        if sortsAcrossPartitions && !selection.isAggregate {
+            rows = Array(sortedByClustering(rows, columns: select.orderBy.count, reversed: reversed, table: table)
+                .prefix(Int(clamping: limit)))
         }
         if selection.isAggregate {
             let metadata = CQLRowsMetadata(columns: selection.specs)
@@ -63,6 +77,21 @@ extension QueryProcessor {
         try zip(values, specs).map { value, spec in
             do { return try value.serialize(as: spec.type) } catch { throw QueryError(.serverError, "cannot serialize \(spec.name): \(error)") }
         }
+    }
+
+    /// A stable sort of rows by their first `columns` clustering values in clustering order (reversed
+    /// for a reversed ORDER BY): rows equal on them keep the order they were read in.
+    private func sortedByClustering(_ rows: [LogicalRow], columns: Int, reversed: Bool, table: TableSchema) -> [LogicalRow] {
+        let ordering = Array(table.clusteringColumns.prefix(columns))
+        let positions = ordering.map { column in table.columns.firstIndex { $0.name == column.name }! }
+        let keyed = rows.enumerated().map { offset, row in
+            (key: (try? ClusteringEncoding.encode(positions.map { row.values[$0] }, columns: ordering)) ?? [],
+             offset: offset, row: row)
+        }
+        return keyed.sorted { a, b in
+            let order = compareBytes(a.key, b.key)
+            return order != 0 ? (order < 0) != reversed : a.offset < b.offset
+        }.map(\.row)
     }
 
     /// ORDER BY must follow the clustering columns in declared or fully reversed order.

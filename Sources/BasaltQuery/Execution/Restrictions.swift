@@ -14,12 +14,25 @@ struct Restrictions {
     var slices: [ClusteringSlice] = [.all]
     var predicates: [Predicate] = []
     var restrictsClustering = false
+    /// The most `=`/`IN` clustering prefixes read as separate slices.
+    static let maximumPrefixes = 1024
+    /// A partition key column has `IN`: with ORDER BY, rows of several partitions are sorted together.
+    var partitionKeyHasIn = false
 
     struct Predicate {
         var columns: [Int]
         var op: RelationOperator
         var operands: [CQLValue]
         var types: [CQLDataType]
+        /// Operands are tuples, one element per column (multi-column relations, even `(b) < (3)`).
+        var isTuple = false
+    }
+
+    /// `(b, c) op (...)` with its candidate tuples (one, or several for IN), elements in column order.
+    private struct MultiColumnRelation {
+        var names: [String]
+        var op: RelationOperator
+        var tuples: [[CQLValue]]
     }
 
     static func inValues(_ term: Term, column: ColumnSchema, evaluator: TermEvaluator) throws(QueryError) -> [CQLValue] {
@@ -38,7 +51,8 @@ struct Restrictions {
         var equalities: [String: [CQLValue]] = [:]
         var ranges: [String: [(RelationOperator, CQLValue)]] = [:]
         var needsFiltering = false
-        var multiColumnStart: String?
+        var inColumns: Set<String> = []
+        var multiColumn: [MultiColumnRelation] = []
         let index = Dictionary(uniqueKeysWithValues: table.columns.enumerated().map { ($1.name, $0) })
         for relation in relations {
             switch relation.subject {
@@ -51,6 +65,7 @@ struct Restrictions {
                 case .in:
                     operands = try Self.inValues(relation.value, column: column, evaluator: evaluator)
                     equalities[name] = operands
+                    inColumns.insert(name)
                 case .contains:
                     guard case .set(let e) = column.dataType.unfrozenCollection ?? .blob else {
                         let element: CQLDataType
@@ -95,7 +110,6 @@ struct Restrictions {
                     positions.append(index[name]!)
                     types.append(column.dataType)
                 }
-                multiColumnStart = multiColumnStart ?? names.first
                 restrictsClustering = true
                 let tupleType = CQLDataType.tuple(types)
                 var candidates: [CQLValue] = []
@@ -108,7 +122,17 @@ struct Restrictions {
                 } else {
                     candidates = [try evaluator.required(relation.value, as: tupleType, for: "(\(names.joined(separator: ",")))")]
                 }
-                predicates.append(Predicate(columns: positions, op: relation.op, operands: candidates, types: types))
+                for candidate in candidates {
+                    let items = candidate.tupleItems
+                    guard items.count == names.count else {
+                        throw .invalid("Expected \(names.count) elements in value tuple, but got \(items.count): \(relation.value)")
+                    }
+                    if let i = items.firstIndex(of: .null) { throw .invalid("Invalid null value in condition for column \(names[i])") }
+                }
+                guard relation.op != .notEqual else { throw .invalid("Unsupported \"!=\" relation: \(relation)") }
+                multiColumn.append(MultiColumnRelation(names: names, op: relation.op, tuples: candidates.map(\.tupleItems)))
+                predicates.append(Predicate(columns: positions, op: relation.op, operands: candidates, types: types,
+                                            isTuple: true))
             case .token(let names):
                 guard names == table.partitionKey.map(\.name) else {
                     throw .invalid("The token() function must be applied to all partition key components or none of them")
@@ -129,63 +153,93 @@ struct Restrictions {
         // Partition key: all `=`/`IN` → point reads; partial restrictions need filtering.
         let keyColumns = table.partitionKey
         let keyRestricted = keyColumns.filter { equalities[$0.name] != nil }
+        partitionKeyHasIn = keyColumns.contains { inColumns.contains($0.name) }
         if keyRestricted.count == keyColumns.count && ranges.keys.allSatisfy({ n in !keyColumns.contains { $0.name == n } }) {
-            var combos: [[[UInt8]]] = [[]]
-            for column in keyColumns {
-                var serialized: [[UInt8]] = []
-                for value in equalities[column.name]! {
-                    do { serialized.append(try value.serialize(as: column.dataType) ?? []) } catch { throw .invalid("Invalid value for \(column.name)") }
-                }
-                combos = combos.flatMap { prefix in serialized.map { prefix + [$0] } }
-            }
-            var seen: Set<[UInt8]> = []
-            partitionKeys = combos.map { PartitionKeyEncoding.encode($0) }.filter { seen.insert($0).inserted }.map(PartitionKey.init)
+            partitionKeys = try Self.partitionKeys(keyColumns.map { equalities[$0.name]! }, columns: keyColumns)
         } else if !keyRestricted.isEmpty || keyColumns.contains(where: { ranges[$0.name] != nil }) {
             needsFiltering = true
         }
-        // Clustering: an `=`/`IN` prefix then at most one ranged column (or one multi-column relation).
-        var prefixes: [[CQLValue]] = [[]]
-        var sliceColumns: [ColumnSchema] = []
-        var rangeColumn: ColumnSchema?
-        var seenGap = false
-        for column in table.clusteringColumns {
-            let eq = equalities[column.name]
-            let range = ranges[column.name]
-            if eq != nil || range != nil || multiColumnStart == column.name { restrictsClustering = true }
-            if seenGap {
-                if eq != nil || range != nil { needsFiltering = true }
-                continue
+        // Clustering: `=`/`IN` on the leading columns (single or multi-column), then value bounds on
+        // the columns right after them are read as slices; restrictions further on are only filtered.
+        let clustering = table.clusteringColumns
+        var prefixes: [[UInt8]] = [[]]
+        var bounds: [ClusteringSlices.Bound] = []
+        var sliced: Set<String> = []
+        var usedMultiColumn: Set<Int> = []
+        var position = 0
+        var encodable = true
+        do {
+            while position < clustering.count {
+                let column = clustering[position]
+                if let values = equalities[column.name] {
+                    prefixes = Self.extend(prefixes, try values.map { try ClusteringEncoding.encode([$0], columns: [column]) })
+                    sliced.insert(column.name)
+                    position += 1
+                    continue
+                }
+                // Multi-column relations on the consecutive columns starting here.
+                let starting = multiColumn.indices.filter { i in
+                    let names = multiColumn[i].names
+                    return position + names.count <= clustering.count
+                        && clustering[position..<position + names.count].map(\.name) == names
+                }
+                if let i = starting.first(where: { multiColumn[$0].op == .equal || multiColumn[$0].op == .in }) {
+                    let columns = Array(clustering[position..<position + multiColumn[i].names.count])
+                    prefixes = Self.extend(prefixes, try multiColumn[i].tuples.map { try ClusteringEncoding.encode($0, columns: columns) })
+                    usedMultiColumn.insert(i)
+                    position += columns.count
+                    continue
+                }
+                for (op, value) in ranges[column.name] ?? [] {
+                    bounds.append(ClusteringSlices.Bound(op, [value]))
+                    sliced.insert(column.name)
+                }
+                for i in starting {
+                    for tuple in multiColumn[i].tuples { bounds.append(ClusteringSlices.Bound(multiColumn[i].op, tuple)) }
+                    usedMultiColumn.insert(i)
+                }
+                break
             }
-            if let eq {
-                prefixes = prefixes.flatMap { p in eq.map { p + [$0] } }
-                sliceColumns.append(column)
-            } else {
-                if range != nil { rangeColumn = column } else if multiColumnStart != nil && multiColumnStart != column.name { needsFiltering = true }
-                seenGap = true
-            }
+        } catch {
+            encodable = false
         }
+        if multiColumn.indices.contains(where: { !usedMultiColumn.contains($0) })
+            || clustering.contains(where: { (equalities[$0.name] != nil || ranges[$0.name] != nil) && !sliced.contains($0.name) }) {
+            needsFiltering = true
+        }
+        if clustering.contains(where: { equalities[$0.name] != nil || ranges[$0.name] != nil }) { restrictsClustering = true }
         if restrictsClustering && partitionKeys == nil { needsFiltering = true }
         if needsFiltering && !allowFiltering { throw QueryError.filteringRequired }
-        guard restrictsClustering, prefixes.count <= 1024 else { return }
-        var slices: [ClusteringSlice] = []
+        // Past the cap every row is read and the predicates decide (a DELETE refuses that instead).
+        guard restrictsClustering, encodable, prefixes.count <= Self.maximumPrefixes else { return }
         do {
-            for prefix in prefixes {
-                let base = try ClusteringEncoding.encode(prefix, columns: sliceColumns)
-                var start = ClusteringBound(prefix: base, inclusive: true)
-                var end = ClusteringBound(prefix: base, inclusive: true)
-                if let rangeColumn, let bounds = ranges[rangeColumn.name] {
-                    for (op, value) in bounds {
-                        let bound = base + (try ClusteringEncoding.encode([value], columns: [rangeColumn]))
-                        let lower = (op == .greater || op == .greaterOrEqual) != rangeColumn.descending
-                        let inclusive = op == .greaterOrEqual || op == .lessOrEqual
-                        if lower { start = ClusteringBound(prefix: bound, inclusive: inclusive) }
-                        else { end = ClusteringBound(prefix: bound, inclusive: inclusive) }
-                    }
-                }
-                slices.append(ClusteringSlice(start: start, end: end))
-            }
+            slices = try ClusteringSlices.slices(prefixes: prefixes, columns: clustering[position...], bounds: bounds)
         } catch { return }
-        self.slices = slices.sorted { compareBytes($0.start.prefix, $1.start.prefix) < 0 }
+    }
+
+    /// Distinct keys in the order of their values (component by component, each in its type's order),
+    /// which is the order Cassandra reads the partitions of an `IN`, whatever order the values were given in.
+    private static func partitionKeys(_ candidates: [[CQLValue]], columns: [ColumnSchema]) throws(QueryError) -> [PartitionKey] {
+        var combos: [(components: [[UInt8]], order: [UInt8])] = [([], [])]
+        for (column, values) in zip(columns, candidates) {
+            var encoded: [(bytes: [UInt8], order: [UInt8])] = []
+            for value in values {
+                let bytes: [UInt8]
+                do { bytes = try value.serialize(as: column.dataType) ?? [] } catch { throw .invalid("Invalid value for \(column.name)") }
+                encoded.append((bytes, (try? ClusteringEncoding.sortKey(value, as: column.dataType)) ?? bytes))
+            }
+            combos = combos.flatMap { combo in encoded.map { (combo.components + [$0.bytes], combo.order + $0.order) } }
+        }
+        var seen: Set<[UInt8]> = []
+        return combos.sorted { compareBytes($0.order, $1.order) < 0 }
+            .map { PartitionKeyEncoding.encode($0.components) }.filter { seen.insert($0).inserted }.map(PartitionKey.init)
+    }
+
+    /// Every prefix followed by every distinct candidate: an `IN` naming a value twice reads it once.
+    private static func extend(_ prefixes: [[UInt8]], _ candidates: [[UInt8]]) -> [[UInt8]] {
+        var seen: Set<[UInt8]> = []
+        let distinct = candidates.filter { seen.insert($0).inserted }
+        return prefixes.flatMap { prefix in distinct.map { prefix + $0 } }
     }
 
     /// True when `row` satisfies every predicate.
@@ -204,10 +258,10 @@ struct Restrictions {
                 return entries.contains { $0.key == predicate.operands[0] }
             case .equal, .in:
                 return predicate.operands.contains { operand in
-                    compare(values, operand, predicate.types) == 0
+                    compare(values, operand, predicate) == 0
                 }
             default:
-                guard let operand = predicate.operands.first, let order = compare(values, operand, predicate.types) else { return false }
+                guard let operand = predicate.operands.first, let order = compare(values, operand, predicate) else { return false }
                 switch predicate.op {
                 case .less: return order < 0
                 case .lessOrEqual: return order <= 0
@@ -220,9 +274,9 @@ struct Restrictions {
     }
 
     /// Compares a row's values with an operand (a tuple for multi-column relations) in type order.
-    private func compare(_ values: [CQLValue], _ operand: CQLValue, _ types: [CQLDataType]) -> Int? {
-        let operands: [CQLValue] = if types.count > 1, case .tuple(let items) = operand { items } else { [operand] }
-        for (index, type) in types.enumerated() where index < operands.count {
+    private func compare(_ values: [CQLValue], _ operand: CQLValue, _ predicate: Predicate) -> Int? {
+        let operands = predicate.isTuple ? operand.tupleItems : [operand]
+        for (index, type) in predicate.types.enumerated() where index < operands.count {
             if case .null = values[index] { return nil }
             guard let a = try? ClusteringEncoding.sortKey(values[index], as: type),
                   let b = try? ClusteringEncoding.sortKey(operands[index], as: type) else {
@@ -233,6 +287,17 @@ struct Restrictions {
         }
         return 0
     }
+}
+
+extension ClusteringSlices.Bound {
+    init(_ op: RelationOperator, _ values: [CQLValue]) {
+        self.init(values: values, isLower: op == .greater || op == .greaterOrEqual,
+                  inclusive: op == .greaterOrEqual || op == .lessOrEqual)
+    }
+}
+
+private extension CQLValue {
+    var tupleItems: [CQLValue] { if case .tuple(let items) = self { items } else { [self] } }
 }
 
 extension CQLDataType {
