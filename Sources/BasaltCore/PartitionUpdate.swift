@@ -105,6 +105,29 @@ public struct PartitionUpdate: Hashable, Sendable, CustomStringConvertible {
         return m
     }
 
+    /// The first part of this update longer than storage reads back (`PartitionKey.maximumLength`,
+    /// `Clustering.maximumLength`, which also bounds cell paths and tombstone bounds): what it is, its
+    /// length and the limit; nil when all of it fits. Storage refuses such an update before it reaches the
+    /// commit log or a memtable: accepted, it would make every later flush of the table fail.
+    public var oversizedPart: (part: OversizedPart, length: Int, limit: Int)? {
+        if key.bytes.count > PartitionKey.maximumLength { return (.partitionKey, key.bytes.count, PartitionKey.maximumLength) }
+        for tombstone in rangeTombstones {
+            for bound in [tombstone.slice.start, tombstone.slice.end] where bound.prefix.count > Clustering.maximumLength {
+                return (.clusteringBound, bound.prefix.count, Clustering.maximumLength)
+            }
+        }
+        for row in (staticRow.map { [$0] } ?? []) + rows {
+            let clustering = row.clustering.bytes.count
+            if clustering > Clustering.maximumLength { return (.clustering, clustering, Clustering.maximumLength) }
+            for cell in row.cells {
+                if let path = cell.path, path.count > Clustering.maximumLength {
+                    return (.cellPath, path.count, Clustering.maximumLength)
+                }
+            }
+        }
+        return nil
+    }
+
     public var description: String {
         var parts = ["partition \(key)"]
         if !partitionDeletion.isLive { parts.append("del \(partitionDeletion)") }
@@ -113,6 +136,14 @@ public struct PartitionUpdate: Hashable, Sendable, CustomStringConvertible {
         parts.append(contentsOf: rows.map(\.description))
         return parts.joined(separator: "\n  ")
     }
+}
+
+/// The parts of an update whose length storage bounds (see `PartitionUpdate.oversizedPart`).
+public enum OversizedPart: String, Hashable, Sendable {
+    case partitionKey = "partition key"
+    case clustering
+    case clusteringBound = "clustering bound"
+    case cellPath = "cell path"
 }
 
 /// One atomic write: the updates of one client request (a statement or a batch), logged as one

@@ -126,6 +126,10 @@ final class CQLConnectionHandler: ChannelInboundHandler {
     }
 
     private func complete(_ response: CQLResponse, stream: Int16, context: ChannelHandlerContext) {
+        // A server error is the node's failure, not the client's: the operator must see it.
+        if case .error(let error) = response, case .serverError = error.kind {
+            logger.error("request failed", metadata: ["stream": "\(stream)", "error": "\(error.message)"])
+        }
         let closeNow = state.requestCompleted()
         guard isActive else { return }
         write(response, stream: stream, context: context)

@@ -84,7 +84,11 @@ public final class NodeRunner: Sendable {
                 "data_directory": "\(configuration.dataDirectory)", "data_center": "\(configuration.dataCenter)",
                 "rack": "\(configuration.rack)", "commitlog_sync": "\(configuration.commitLogSync.rawValue)",
             ])
-        let storage = try StorageEngine(configuration: configuration.storage)
+        var storageConfiguration = configuration.storage
+        storageConfiguration.onBackgroundError = { [logger] message in
+            logger.error("storage background work failed", metadata: ["error": "\(message)"])
+        }
+        let storage = try StorageEngine(configuration: storageConfiguration)
         logger.info("storage opened", metadata: ["directory": "\(configuration.dataDirectory)"])
         let server: CQLServer
         let services: NodeServices

@@ -24,6 +24,9 @@ public struct StorageConfiguration: Sendable {
     public var automaticCompaction: Bool
     /// Wall clock in microseconds since the epoch: TTL expiry, gc grace and time windows read it.
     public var clock: @Sendable () -> Int64
+    /// Told of every failed background flush or compaction (and of updates replay left out), so the
+    /// node can log them; they are also kept in `StorageStatistics.recentBackgroundErrors`.
+    public var onBackgroundError: (@Sendable (String) -> Void)?
 
     public init(directory: String,
                 commitLog: CommitLogConfiguration = CommitLogConfiguration(),

@@ -1,3 +1,5 @@
+import BasaltCore
+
 /// Errors the engine reports to its callers. Each carries what was seen, so an operator can act on it.
 public enum StorageError: Error, Hashable, Sendable, CustomStringConvertible {
     /// Bytes on disk that fail a checksum or cannot be decoded: never turned into a wrong answer.
@@ -10,6 +12,9 @@ public enum StorageError: Error, Hashable, Sendable, CustomStringConvertible {
     case closed
     /// A mutation too large for one commit-log record.
     case mutationTooLarge(size: Int, limit: Int)
+    /// A key, clustering or cell path longer than storage can read back (see
+    /// `PartitionUpdate.oversizedPart`); the mutation was refused before it was logged.
+    case keyTooLarge(part: OversizedPart, length: Int, limit: Int)
     /// The commit log refused or failed a write (disk full, I/O error): it was not acknowledged.
     case commitLog(String)
     /// The write waited too long for memtable flushes to make room (they are failing or far behind);
@@ -24,6 +29,7 @@ public enum StorageError: Error, Hashable, Sendable, CustomStringConvertible {
         case let .tableExists(name): "table \(name) already exists"
         case .closed: "storage engine is closed"
         case let .mutationTooLarge(size, limit): "mutation of \(size) bytes is larger than the limit of \(limit) bytes"
+        case let .keyTooLarge(part, length, limit): "\(part.rawValue) of \(length) bytes is longer than the limit of \(limit) bytes"
         case let .commitLog(message): "commit log: \(message)"
         case let .writeBlocked(table, waited, lastError):
             "write to \(table) waited \(waited) ms for memtable flushes to make room" + (lastError.map { "; last flush error: \($0)" } ?? "")

@@ -47,6 +47,8 @@ extension Table {
             return try SSTableReader.open(descriptor, cache: environment.cache)
         } catch {
             writer.abort()
+            // abort() keeps a finished SSTable's files; one that cannot be opened must not stay behind.
+            descriptor.deleteAllComponents()
             throw error
         }
     }

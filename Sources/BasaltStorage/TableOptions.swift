@@ -43,7 +43,10 @@ public enum CompactionOptions: Sendable, Hashable {
         case let .leveled(sstableSizeBytes, fanout):
             LeveledStrategy(sstableSizeBytes: sstableSizeBytes, fanout: fanout)
         case let .timeWindow(windowSeconds, minThreshold, maxThreshold):
-            TimeWindowStrategy(windowMicroseconds: windowSeconds * 1_000_000, minThreshold: minThreshold, maxThreshold: maxThreshold)
+            // A window of millions of days is as good as one spanning all time; it must not overflow.
+            TimeWindowStrategy(windowMicroseconds: windowSeconds.multipliedReportingOverflow(by: 1_000_000).overflow
+                                   ? .max : windowSeconds * 1_000_000,
+                               minThreshold: minThreshold, maxThreshold: maxThreshold)
         }
     }
 }

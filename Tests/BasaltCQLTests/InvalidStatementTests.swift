@@ -16,6 +16,10 @@ struct InvalidStatementCase: CustomTestStringConvertible, Sendable {
 let invalidStatements: [InvalidStatementCase] = [
     .init(input: "", message: "line 1:0 no viable alternative at input '<EOF>'", line: 1, column: 1, token: "<EOF>"),
     .init(input: "SELEC * FROM t", message: "line 1:0 no viable alternative at input 'SELEC'", line: 1, column: 1, token: "SELEC"),
+    .init(input: "CREATE MATERIALIZED VIEW v AS SELECT * FROM t", message: "line 1:7 Materialized views are not supported by Basalt",
+          line: 1, column: 8, token: "MATERIALIZED"),
+    .init(input: "DROP MATERIALIZED VIEW v", message: "line 1:5 Materialized views are not supported by Basalt",
+          line: 1, column: 6, token: "MATERIALIZED"),
     .init(input: "SELECT * FORM t", message: "line 1:9 mismatched input 'FORM' expecting K_FROM", line: 1, column: 10, token: "FORM"),
     .init(input: "SELECT FROM t", message: "line 1:7 no viable alternative at input 'FROM'", line: 1, column: 8, token: "FROM"),
     .init(input: "SELECT a b FROM t", message: "line 1:9 mismatched input 'b' expecting K_FROM", line: 1, column: 10, token: "b"),

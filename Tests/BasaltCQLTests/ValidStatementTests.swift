@@ -87,6 +87,9 @@ let validStatements: [ValidStatementCase] = [
     .init("DESCRIBE AGGREGATE avg2"),
     .init("DESCRIBE INDEX ks.i"),
     .init("DESCRIBE MATERIALIZED VIEW ks.v"),
+    // Parsed so that the executor can refuse it with Cassandra 4's message.
+    .init("CREATE TABLE t (k int PRIMARY KEY, v int) WITH COMPACT STORAGE AND comment = 'x'",
+          "CREATE TABLE t (k int, v int, PRIMARY KEY (k)) WITH COMPACT STORAGE AND comment = 'x'"),
     // The driver's client-side parameter formatting (notes §4.4).
     .init("SELECT * FROM ks.t WHERE a=1 AND b='x'", "SELECT * FROM ks.t WHERE a = 1 AND b = 'x'"),
     .init("INSERT INTO ks.t (a, b, c, v) VALUES (?, ?, 1, 'x')"),

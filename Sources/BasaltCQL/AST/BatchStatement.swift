@@ -41,6 +41,23 @@ public enum ModificationStatement: Hashable, Sendable, CustomStringConvertible {
     case update(UpdateStatement)
     case delete(DeleteStatement)
 
+    public var table: QualifiedName {
+        switch self {
+        case .insert(let statement): statement.table
+        case .update(let statement): statement.table
+        case .delete(let statement): statement.table
+        }
+    }
+
+    /// `USING TIMESTAMP` of the statement itself.
+    public var timestamp: IntegerValue? {
+        switch self {
+        case .insert(let statement): statement.using.timestamp
+        case .update(let statement): statement.using.timestamp
+        case .delete(let statement): statement.timestamp
+        }
+    }
+
     public var description: String {
         switch self {
         case .insert(let statement): statement.description

@@ -70,6 +70,13 @@ public enum Assignment: Hashable, Sendable, CustomStringConvertible {
     /// `c = c - v` or `c -= v`: remove from a collection, decrement a counter.
     case subtract(column: String, value: Term)
 
+    /// The column the assignment changes.
+    public var column: String {
+        switch self {
+        case .set(let c, _), .setElement(let c, _, _), .add(let c, _), .prepend(let c, _), .subtract(let c, _): c
+        }
+    }
+
     public var description: String {
         switch self {
         case .set(let column, let value): "\(CQLText.name(column)) = \(value)"
@@ -118,6 +125,13 @@ public enum DeleteTarget: Hashable, Sendable, CustomStringConvertible {
     case column(String)
     /// `m[k]` or `l[i]`: one element of a collection.
     case element(column: String, key: Term)
+
+    /// The column the target deletes from.
+    public var column: String {
+        switch self {
+        case .column(let name), .element(let name, _): name
+        }
+    }
 
     public var description: String {
         switch self {

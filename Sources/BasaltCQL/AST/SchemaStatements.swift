@@ -59,10 +59,13 @@ public struct CreateTableStatement: Hashable, Sendable, CustomStringConvertible 
     public var clusteringColumns: [String]
     public var clusteringOrder: [Ordering]
     public var properties: [Property]
+    /// `WITH COMPACT STORAGE`: parsed so that the executor can refuse it with Cassandra 4's message.
+    public var compactStorage: Bool
 
     public init(
         table: QualifiedName, ifNotExists: Bool = false, columns: [ColumnDefinition], partitionKey: [String],
-        clusteringColumns: [String] = [], clusteringOrder: [Ordering] = [], properties: [Property] = []
+        clusteringColumns: [String] = [], clusteringOrder: [Ordering] = [], properties: [Property] = [],
+        compactStorage: Bool = false
     ) {
         self.table = table
         self.ifNotExists = ifNotExists
@@ -71,6 +74,7 @@ public struct CreateTableStatement: Hashable, Sendable, CustomStringConvertible 
         self.clusteringColumns = clusteringColumns
         self.clusteringOrder = clusteringOrder
         self.properties = properties
+        self.compactStorage = compactStorage
     }
 
     public var description: String {
@@ -79,6 +83,7 @@ public struct CreateTableStatement: Hashable, Sendable, CustomStringConvertible 
         let key = "PRIMARY KEY (" + ([partition] + clusteringColumns.map(CQLText.name)).joined(separator: ", ") + ")"
         var options = properties.map(\.description)
         if !clusteringOrder.isEmpty { options.insert("CLUSTERING ORDER BY (\(CQLText.list(clusteringOrder)))", at: 0) }
+        if compactStorage { options.insert("COMPACT STORAGE", at: 0) }
         return "CREATE TABLE " + (ifNotExists ? "IF NOT EXISTS " : "") + table.description
             + " (" + CQLText.list(columns) + ", " + key + ")"
             + (options.isEmpty ? "" : " WITH " + options.joined(separator: " AND "))

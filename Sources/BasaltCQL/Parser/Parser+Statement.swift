@@ -41,6 +41,7 @@ extension Parser {
     /// `CREATE KEYSPACE ...` or `CREATE TABLE|COLUMNFAMILY ...`.
     private mutating func createStatement() throws(CQLSyntaxError) -> Statement {
         try expectKeyword("create")
+        try refuseMaterializedView()
         if isKeyword("keyspace") { return .createKeyspace(try createKeyspaceStatement()) }
         if isKeyword("table") || isKeyword("columnfamily") { return .createTable(try createTableStatement()) }
         throw noViableAlternative()
@@ -48,6 +49,7 @@ extension Parser {
 
     private mutating func alterStatement() throws(CQLSyntaxError) -> Statement {
         try expectKeyword("alter")
+        try refuseMaterializedView()
         if isKeyword("keyspace") { return .alterKeyspace(try alterKeyspaceStatement()) }
         if isKeyword("table") || isKeyword("columnfamily") { return .alterTable(try alterTableStatement()) }
         throw noViableAlternative()
@@ -55,8 +57,17 @@ extension Parser {
 
     private mutating func dropStatement() throws(CQLSyntaxError) -> Statement {
         try expectKeyword("drop")
+        try refuseMaterializedView()
         if isKeyword("keyspace") { return .dropKeyspace(try dropKeyspaceStatement()) }
         if isKeyword("table") || isKeyword("columnfamily") { return .dropTable(try dropTableStatement()) }
         throw noViableAlternative()
+    }
+
+    /// Basalt has no materialized views (experimental in Cassandra, off by default since 4.0); a
+    /// statement on one is refused by name rather than with a bare "no viable alternative".
+    private func refuseMaterializedView() throws(CQLSyntaxError) {
+        if isKeyword("materialized") && isKeyword("view", 1) {
+            throw error("Materialized views are not supported by Basalt", at: current)
+        }
     }
 }

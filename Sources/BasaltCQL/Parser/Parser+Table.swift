@@ -36,6 +36,9 @@ extension Parser {
                     try expectSymbol("(")
                     repeat { statement.clusteringOrder.append(try ordering()) } while acceptSymbol(",")
                     try expectSymbol(")")
+                } else if acceptKeyword("compact") {
+                    try expectKeyword("storage")
+                    statement.compactStorage = true
                 } else {
                     statement.properties.append(try property())
                 }

@@ -14,10 +14,15 @@ extension QueryProcessor {
         switch statement {
         case .insert(let insert):
             let table = try writableTable(insert.table, session: session)
+            if table.isCounterTable {
+                throw QueryError.invalid("INSERT statements are not allowed on counter tables, use UPDATE instead")
+            }
             var relations: [Relation] = []
             var assignments: [Assignment] = []
+            var named: Set<String> = []
             for (name, value) in zip(insert.columns, insert.values) {
                 guard let column = table.column(named: name) else { throw QueryError.invalid("Undefined column name \(name)") }
+                guard named.insert(name).inserted else { throw QueryError.invalid("Multiple definitions found for column \(name)") }
                 if column.isPrimaryKey {
                     relations.append(Relation(subject: .column(name), op: .equal, value: value))
                 } else {
@@ -30,12 +35,17 @@ extension QueryProcessor {
             return try await write.apply(assignments, where: relations)
         case .update(let update):
             let table = try writableTable(update.table, session: session)
+            try refuseIncompatibleSettings(update.assignments)
+            try refuseClusteringRestrictions(on: table, changing: update.assignments.map(\.column),
+                                             where: update.whereClause, statement: "UPDATE")
             let write = try ModificationWrite(processor: self, table: table, evaluator: evaluator,
                                               using: update.using, defaultTimestamp: defaultTimestamp, isInsert: false,
                                               consistency: consistency)
             return try await write.apply(update.assignments, where: update.whereClause)
         case .delete(let delete):
             let table = try writableTable(delete.table, session: session)
+            try refuseClusteringRestrictions(on: table, changing: delete.columns.map(\.column),
+                                             where: delete.whereClause, statement: "DELETE")
             let write = try ModificationWrite(processor: self, table: table, evaluator: evaluator,
                                               using: UsingClause(timestamp: delete.timestamp),
                                               defaultTimestamp: defaultTimestamp, isInsert: false,
@@ -54,6 +64,38 @@ extension QueryProcessor {
         }
         if conditional {
             throw QueryError.invalid("Conditional updates (IF NOT EXISTS, IF EXISTS, IF ...) are not supported by Basalt yet")
+        }
+    }
+
+    /// `SET v = 1, v = 2` would leave the outcome to chance, so Cassandra's parser refuses setting a
+    /// column that another assignment of the statement also changes (element updates may combine).
+    private func refuseIncompatibleSettings(_ assignments: [Assignment]) throws(QueryError) {
+        var changed: [String: Bool] = [:]  // column → whether a whole-value `=` is among its assignments
+        for assignment in assignments {
+            let column = assignment.column
+            let replaces = if case .set = assignment { true } else { false }
+            if let earlier = changed[column], earlier || replaces {
+                throw QueryError.syntax("Multiple incompatible setting of column \(column)")
+            }
+            changed[column] = replaces
+        }
+    }
+
+    /// A write that changes only static columns changes no row, so Cassandra refuses to let it
+    /// name one through the clustering columns.
+    private func refuseClusteringRestrictions(on table: TableSchema, changing columns: [String], where relations: [Relation],
+                                              statement: String) throws(QueryError) {
+        guard !columns.isEmpty, columns.allSatisfy({ table.column(named: $0)?.kind == .static }) else { return }
+        let restrictsClustering = relations.contains { relation in
+            switch relation.subject {
+            case .column(let name): table.column(named: name)?.kind == .clustering
+            case .columns: true
+            default: false
+            }
+        }
+        if restrictsClustering {
+            throw QueryError.invalid("Invalid restrictions on clustering columns since the \(statement) statement "
+                                     + "modifies only static columns")
         }
     }
 
@@ -89,9 +131,15 @@ struct ModificationWrite {
         self.evaluator = evaluator
         self.isInsert = isInsert
         timestamp = try using.timestamp.map { try processor.integer($0, bound: evaluator.bound) } ?? defaultTimestamp
+        // Int64.min is what a deletion with no timestamp means in storage (and in Cassandra).
+        guard timestamp != .min else {
+            throw QueryError.invalid("Out of bound timestamp, must be in [\(Int64.min + 1), \(Int64.max)]")
+        }
         let ttl = try using.ttl.map { try processor.integer($0, bound: evaluator.bound) } ?? Int64(table.options.defaultTimeToLive)
         guard ttl >= 0 else { throw QueryError.invalid("A TTL must be greater or equal to 0, but was \(ttl)") }
-        guard ttl <= 630_720_000 else { throw QueryError.invalid("ttl is too large. requested (\(ttl)) maximum (630720000)") }
+        guard ttl <= Int64(SchemaProperties.maximumTimeToLive) else {
+            throw QueryError.invalid("ttl is too large. requested (\(ttl)) maximum (\(SchemaProperties.maximumTimeToLive))")
+        }
         self.ttl = Int32(ttl)
         now = processor.nowSeconds
     }
@@ -113,10 +161,25 @@ struct ModificationWrite {
         do { return try value.serialize(as: type) ?? [] } catch let error as CQLValueError { throw QueryError.invalid(error.message) }
     }
 
+    /// A set element or map key is its cell's path, which Cassandra limits to 65535 bytes.
+    private func elementPath(_ value: CQLValue, _ type: CQLDataType, of column: ColumnSchema) throws -> [UInt8] {
+        let path = try serialize(value, type)
+        guard path.count <= KeyLimits.maximum else {
+            if case .map = column.dataType {
+                throw QueryError.invalid("Map key is too long. Map keys are limited to \(KeyLimits.maximum) bytes "
+                                         + "but \(path.count) bytes keys provided")
+            }
+            throw QueryError.invalid("Set value is too long. Set values are limited to \(KeyLimits.maximum) bytes "
+                                     + "but \(path.count) bytes value provided")
+        }
+        return path
+    }
+
     // MARK: keys
 
     /// Candidate values of each column restricted by `=` or `IN`.
     private func keyValues(_ relations: [Relation]) throws -> [String: [CQLValue]] {
+        try RelationConflicts.refuse(relations, partitionKey: table.partitionKey.map(\.name))
         var out: [String: [CQLValue]] = [:]
         for relation in relations {
             guard case .column(let name) = relation.subject else {
@@ -147,7 +210,11 @@ struct ModificationWrite {
             let serialized = try values[column.name]!.map { try serialize($0, column.dataType) }
             combos = combos.flatMap { prefix in serialized.map { prefix + [$0] } }
         }
-        return combos.map { PartitionKey(PartitionKeyEncoding.encode($0)) }
+        return try combos.map { components in
+            let bytes = PartitionKeyEncoding.encode(components)
+            try KeyLimits.checkPartitionKey(bytes)
+            return PartitionKey(bytes)
+        }
     }
 
     private func clusterings(_ values: [String: [CQLValue]], requireAll: Bool) throws -> [Clustering] {
@@ -159,7 +226,14 @@ struct ModificationWrite {
             }
             combos = combos.flatMap { prefix in candidates.map { prefix + [$0] } }
         }
-        return try combos.map { Clustering(try ClusteringEncoding.encode($0, columns: table.clusteringColumns)) }
+        return try combos.map { values in
+            let encoded = try ClusteringEncoding.encode(values, columns: table.clusteringColumns)
+            if requireAll {
+                let sizes = try zip(values, table.clusteringColumns).map { try serialize($0, $1.dataType).count }
+                try KeyLimits.checkClustering(sizes: sizes, encodedLength: encoded.count)
+            }
+            return Clustering(encoded)
+        }
     }
 
     // MARK: INSERT / UPDATE
@@ -218,6 +292,10 @@ struct ModificationWrite {
         let type = column.dataType
         switch assignment {
         case .set(_, let term):
+            if case .counter = type {
+                throw QueryError.invalid("Cannot set the value of counter column \(column.name) "
+                                         + "(counters can only be incremented/decremented, not set)")
+            }
             guard case .value(let value) = try evaluator.evaluate(term, as: type, for: column.name) else { return }
             guard column.isMultiCell else {
                 if case .null = value { row.cells.append(tombstone(column)) } else { row.cells.append(liveCell(column, try serialize(value, type))) }
@@ -250,7 +328,7 @@ struct ModificationWrite {
             case .set(let element), .map(let element, _):
                 guard case .value(let value) = try evaluator.evaluate(term, as: .set(element), for: column.name) else { return }
                 guard case .set(let items) = value else { return }
-                for item in items { row.cells.append(tombstone(column, path: try serialize(item, element))) }
+                for item in items { row.cells.append(tombstone(column, path: try elementPath(item, element, of: column))) }
             case .list(let element):
                 guard case .value(.list(let items)) = try evaluator.evaluate(term, as: type, for: column.name) else { return }
                 let remove = Set(try items.map { try serialize($0, element) })
@@ -264,7 +342,7 @@ struct ModificationWrite {
             case .map(let keyType, let valueType) where column.isMultiCell:
                 let mapKey = try evaluator.required(keyTerm, as: keyType, for: column.name)
                 guard case .value(let value) = try evaluator.evaluate(valueTerm, as: valueType, for: column.name) else { return }
-                let path = try serialize(mapKey, keyType)
+                let path = try elementPath(mapKey, keyType, of: column)
                 if case .null = value { row.cells.append(tombstone(column, path: path)) }
                 else { row.cells.append(liveCell(column, path: path, try serialize(value, valueType))) }
             case .list(let element) where column.isMultiCell:
@@ -289,10 +367,11 @@ struct ModificationWrite {
                 row.cells.append(liveCell(column, path: path, try serialize(item, element)))
             }
         case (.set(let items), .set(let element)):
-            for item in items { row.cells.append(liveCell(column, path: try serialize(item, element), [])) }
+            for item in items { row.cells.append(liveCell(column, path: try elementPath(item, element, of: column), [])) }
         case (.map(let entries), .map(let keyType, let valueType)):
             for entry in entries {
-                row.cells.append(liveCell(column, path: try serialize(entry.key, keyType), try serialize(entry.value, valueType)))
+                let path = try elementPath(entry.key, keyType, of: column)
+                row.cells.append(liveCell(column, path: path, try serialize(entry.value, valueType)))
             }
         default:
             return
@@ -349,7 +428,7 @@ struct ModificationWrite {
                         switch column.dataType {
                         case .map(let keyType, _), .set(let keyType):
                             let element = try evaluator.required(elementKey, as: keyType, for: name)
-                            cells.append(tombstone(column, path: try serialize(element, keyType)))
+                            cells.append(tombstone(column, path: try elementPath(element, keyType, of: column)))
                         case .list:
                             guard case .int(let index) = try evaluator.required(elementKey, as: .int, for: name) else { continue }
                             let clustering = try clusterings(values, requireAll: true).first ?? .empty

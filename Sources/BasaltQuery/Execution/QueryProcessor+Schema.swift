@@ -13,8 +13,10 @@ extension QueryProcessor {
                 if s.ifNotExists { return .void }
                 throw QueryError(.alreadyExists(keyspace: s.keyspace, table: ""), "Cannot add existing keyspace \"\(s.keyspace)\"")
             }
+            try SchemaProperties.checkName(s.keyspace, of: "Keyspace")
             var keyspace = KeyspaceSchema(name: s.keyspace, replication: [:])
-            try SchemaProperties.applyKeyspace(s.properties, to: &keyspace, requireReplication: true)
+            try SchemaProperties.applyKeyspace(s.properties, to: &keyspace, requireReplication: true,
+                                               dataCenters: knownDataCenters)
             try catalog.createKeyspace(keyspace)
             change = CQLSchemaChange(change: .created, target: .keyspace(s.keyspace))
         case .alterKeyspace(let s):
@@ -23,7 +25,8 @@ extension QueryProcessor {
                 throw QueryError.keyspaceMissing(s.keyspace)
             }
             try rejectSystem(s.keyspace)
-            try SchemaProperties.applyKeyspace(s.properties, to: &keyspace, requireReplication: false)
+            try SchemaProperties.applyKeyspace(s.properties, to: &keyspace, requireReplication: false,
+                                               dataCenters: knownDataCenters)
             try catalog.updateKeyspace(keyspace)
             change = CQLSchemaChange(change: .updated, target: .keyspace(s.keyspace))
         case .dropKeyspace(let s):
@@ -39,6 +42,7 @@ extension QueryProcessor {
             let keyspace = try keyspaceName(s.table, session: session)
             guard catalog.keyspace(keyspace) != nil else { throw QueryError.keyspaceMissing(keyspace) }
             try rejectSystem(keyspace)
+            try SchemaProperties.checkName(s.table.name, of: "Table")
             if catalog.table(keyspace: keyspace, name: s.table.name) != nil {
                 if s.ifNotExists { return .void }
                 throw QueryError(.alreadyExists(keyspace: keyspace, table: s.table.name),
@@ -77,9 +81,33 @@ extension QueryProcessor {
         return .schemaChange(change)
     }
 
+    /// The data centers NetworkTopologyStrategy may name: this node's and those of the peers it
+    /// knows from gossip (a single node knows only its own).
+    private var knownDataCenters: Set<String> {
+        Set([node.dataCenter] + (peers?.peers.map(\.dataCenter) ?? []))
+    }
+
     private func rejectSystem(_ keyspace: String) throws(QueryError) {
         if SchemaCatalog.isSystemKeyspace(keyspace) {
             throw QueryError(.unauthorized, "\(keyspace) keyspace is not user-modifiable.")
+        }
+    }
+
+    /// A dropped column may come back only as something that could read what it held (Cassandra's
+    /// rule; Basalt gives it a new storage id anyway, but drivers and tools see the old name): the
+    /// same type, or a blob in place of any non-collection, and the same kind.
+    private func checkReAdd(_ definition: ColumnDefinition, of table: TableSchema) throws(QueryError) {
+        guard let dropped = table.droppedColumns.last(where: { $0.name == definition.name }) else { return }
+        let type = definition.type.description
+        let wasCollection = ["list<", "set<", "map<"].contains { dropped.type.hasPrefix($0) }
+        guard type == dropped.type || (type == "blob" && !wasCollection) else {
+            throw .invalid("Cannot re-add previously dropped column '\(definition.name)' of type \(type), "
+                           + "incompatible with previous type \(dropped.type)")
+        }
+        let kind: ColumnKind = definition.isStatic ? .static : .regular
+        guard kind == dropped.kind else {
+            throw .invalid("Cannot re-add previously dropped column '\(definition.name)' of kind \(kind.rawValue), "
+                           + "incompatible with previous kind \(dropped.kind.rawValue)")
         }
     }
 
@@ -94,6 +122,13 @@ extension QueryProcessor {
                 if definition.isStatic && table.clusteringColumns.isEmpty {
                     throw .invalid("Static columns are not allowed in COMPACT STORAGE tables or tables without clustering columns")
                 }
+                try TableSchema.checkType(definition.type)
+                let isCounter = definition.type == .native(.counter)
+                if isCounter != table.isCounterTable && !table.columns.allSatisfy(\.isPrimaryKey) {
+                    throw .invalid(isCounter ? "Cannot add a counter column (\(definition.name)) in a non counter column family"
+                                   : "Cannot add a non counter column (\(definition.name)) in a counter column family")
+                }
+                try checkReAdd(definition, of: table)
                 table.columns.append(ColumnSchema(id: table.nextColumnID, name: definition.name, type: definition.type,
                                                   kind: definition.isStatic ? .static : .regular))
                 table.nextColumnID += 1
@@ -104,7 +139,7 @@ extension QueryProcessor {
                     if ifExists { continue }
                     throw .invalid("Column \(name) was not found in table \(table.qualifiedName)")
                 }
-                guard !column.isPrimaryKey else { throw .invalid("Cannot drop PRIMARY KEY part \(name)") }
+                guard !column.isPrimaryKey else { throw .invalid("Cannot drop PRIMARY KEY column \(name)") }
                 table.columns.removeAll { $0.name == name }
                 table.droppedColumns.append(DroppedColumn(name: name, type: column.type.description, kind: column.kind,
                                                           droppedTime: timestamp ?? engine.configuration.clock()))

@@ -9,13 +9,14 @@ extension QueryProcessor {
         let table = try resolveTable(select.table, session: session)
         let selection = try ResultSelection(select.selection, table: table)
         let evaluator = TermEvaluator(bound: bound, now: engine.configuration.clock())
-        let limit = try select.limit.map { try integer($0, bound: bound) } ?? .max
-        let perPartitionLimit = try select.perPartitionLimit.map { try integer($0, bound: bound) } ?? .max
+        let limit = try self.limit(select.limit, bound: bound)
+        let perPartitionLimit = try self.limit(select.perPartitionLimit, bound: bound)
         guard limit > 0 else { throw QueryError.invalid("LIMIT must be strictly positive") }
         guard perPartitionLimit > 0 else { throw QueryError.invalid("PER PARTITION LIMIT must be strictly positive") }
         let isSystem = SchemaCatalog.isSystemKeyspace(table.keyspace)
         let restrictions = try Restrictions(table: table, relations: select.whereClause, evaluator: evaluator,
                                             allowFiltering: select.allowFiltering || isSystem)
+        try validateDistinct(select, table: table, restrictions: restrictions)
         let reversed = try isReversed(select.orderBy, table: table, restrictions: restrictions)
         let resume = try parameters.pagingState.map { try PagingState(decoding: $0) }
         // Aggregates and system tables answer in one page (drivers send no page size for system queries).

@@ -32,6 +32,9 @@ public final class QueryProcessor: CQLRequestHandler, @unchecked Sendable {
             switch request {
             case .query(let query):
                 let statement = try parse(query.query)
+                if Self.mismatchedValueCount(statement, query.parameters.values) != nil {
+                    throw QueryError.invalid("Invalid amount of bind variables")
+                }
                 return .result(try await execute(statement, parameters: query.parameters, session: session))
             case .prepare(let prepare):
                 return .result(.prepared(try self.prepare(prepare.query, session: session)))
@@ -39,6 +42,9 @@ public final class QueryProcessor: CQLRequestHandler, @unchecked Sendable {
                 guard let entry = prepared.lookup(execute.id) else {
                     return .error(CQLErrorMessage(.unprepared(id: execute.id),
                                                   message: "Prepared query with ID \(hexString(execute.id)) not found"))
+                }
+                if let (markers, values) = Self.mismatchedValueCount(entry.statement, execute.parameters.values) {
+                    throw QueryError.invalid("there were \(markers) markers(?) in CQL but \(values) bound variables")
                 }
                 let scoped = CQLSession(keyspace: entry.keyspace ?? session.keyspace)
                 let result = try await self.execute(entry.statement, parameters: execute.parameters, session: scoped)
@@ -51,11 +57,26 @@ public final class QueryProcessor: CQLRequestHandler, @unchecked Sendable {
             }
         } catch let error as QueryError {
             return .error(CQLErrorMessage(error.kind, message: error.message))
+        } catch StorageError.keyTooLarge(let part, let length, let limit) {
+            // Checked before storage as Cassandra does (`KeyLimits`); storage's own check catches the
+            // rest (a collection element, say), which is still the client's doing.
+            let message = part == .partitionKey || part == .clustering
+                ? "Key length of \(length) is longer than maximum of \(limit)"
+                : "The \(part.rawValue) of \(length) bytes is longer than the maximum of \(limit)"
+            return .error(CQLErrorMessage(.invalid, message: message))
         } catch let error as StorageError {
             return .error(CQLErrorMessage(.serverError, message: "storage: \(error)"))
         } catch {
             return .error(CQLErrorMessage(.serverError, message: "\(error)"))
         }
+    }
+
+    /// Cassandra refuses positional values that do not match the statement's markers one for one
+    /// (named values are matched by name when they are read).
+    static func mismatchedValueCount(_ statement: Statement, _ values: CQLQueryValues?) -> (markers: Int, values: Int)? {
+        if case .named? = values { return nil }
+        let markers = statement.bindMarkers.count, given = values?.count ?? 0
+        return markers == given ? nil : (markers, given)
     }
 
     func parse(_ text: String) throws(QueryError) -> Statement {
@@ -82,7 +103,12 @@ public final class QueryProcessor: CQLRequestHandler, @unchecked Sendable {
         case .batch(let batch):
             var updates: [PartitionUpdate] = []
             let batchTimestamp = try batch.timestamp.map { try integer($0, bound: bound) } ?? timestamp
+            var composition = BatchComposition(isCounterBatch: batch.kind == .counter, isLogged: batch.kind == .logged)
             for child in batch.statements {
+                try composition.add(try resolveTable(child.table, session: session))
+                if batch.timestamp != nil && child.timestamp != nil {
+                    throw QueryError.invalid("Timestamp must be set either on BATCH or individual statements")
+                }
                 updates += try await mutations(for: child, bound: bound, timestamp: batchTimestamp, session: session,
                                                consistency: parameters.consistency)
             }
@@ -106,6 +132,7 @@ public final class QueryProcessor: CQLRequestHandler, @unchecked Sendable {
     func batch(_ batch: CQLBatch, session: CQLSession) async throws -> CQLResult {
         var updates: [PartitionUpdate] = []
         let timestamp = batch.defaultTimestamp ?? engine.configuration.clock()
+        var composition = BatchComposition(isCounterBatch: batch.kind == .counter, isLogged: batch.kind == .logged)
         for entry in batch.statements {
             let statement: Statement
             var scoped = session
@@ -118,6 +145,9 @@ public final class QueryProcessor: CQLRequestHandler, @unchecked Sendable {
                 statement = found.statement
                 scoped = CQLSession(keyspace: found.keyspace ?? session.keyspace)
             }
+            if let (markers, values) = Self.mismatchedValueCount(statement, .positional(entry.values)) {
+                throw QueryError.invalid("There were \(markers) markers(?) in CQL but \(values) bound variables")
+            }
             let bound = BoundValues(values: .positional(entry.values))
             let modification: ModificationStatement
             switch statement {
@@ -126,6 +156,7 @@ public final class QueryProcessor: CQLRequestHandler, @unchecked Sendable {
             case .delete(let s): modification = .delete(s)
             default: throw QueryError.invalid("Invalid statement in batch: only UPDATE, INSERT and DELETE statements are allowed.")
             }
+            try composition.add(try resolveTable(modification.table, session: scoped))
             updates += try await mutations(for: modification, bound: bound, timestamp: timestamp, session: scoped,
                                            consistency: batch.consistency)
         }

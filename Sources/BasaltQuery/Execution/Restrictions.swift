@@ -48,6 +48,7 @@ struct Restrictions {
     }
 
     init(table: TableSchema, relations: [Relation], evaluator: TermEvaluator, allowFiltering: Bool) throws(QueryError) {
+        try RelationConflicts.refuse(relations, partitionKey: table.partitionKey.map(\.name))
         var equalities: [String: [CQLValue]] = [:]
         var ranges: [String: [(RelationOperator, CQLValue)]] = [:]
         var needsFiltering = false
@@ -156,6 +157,7 @@ struct Restrictions {
         partitionKeyHasIn = keyColumns.contains { inColumns.contains($0.name) }
         if keyRestricted.count == keyColumns.count && ranges.keys.allSatisfy({ n in !keyColumns.contains { $0.name == n } }) {
             partitionKeys = try Self.partitionKeys(keyColumns.map { equalities[$0.name]! }, columns: keyColumns)
+            for key in partitionKeys! { try KeyLimits.checkPartitionKey(key.bytes) }
         } else if !keyRestricted.isEmpty || keyColumns.contains(where: { ranges[$0.name] != nil }) {
             needsFiltering = true
         }

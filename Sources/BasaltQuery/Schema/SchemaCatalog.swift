@@ -182,29 +182,31 @@ public final class SchemaCatalog: @unchecked Sendable {
                 throw QueryError(.alreadyExists(keyspace: keyspace.name, table: ""),
                                  "Cannot add existing keyspace \"\(keyspace.name)\"")
             }
-            try persist(keyspace: keyspace.name, row: Self.keyspaceClustering, definition: SchemaDefinitionCodec.encode(keyspace))
-            keyspaces[keyspace.name] = keyspace
+            try persist(keyspace: keyspace.name, row: Self.keyspaceClustering,
+                        definition: SchemaDefinitionCodec.encode(keyspace)) { keyspaces[keyspace.name] = keyspace }
         }
     }
 
     public func updateKeyspace(_ keyspace: KeyspaceSchema) throws {
         try lock.withLock {
             guard keyspaces[keyspace.name] != nil else { throw QueryError.keyspaceMissing(keyspace.name) }
-            try persist(keyspace: keyspace.name, row: Self.keyspaceClustering, definition: SchemaDefinitionCodec.encode(keyspace))
-            keyspaces[keyspace.name] = keyspace
+            try persist(keyspace: keyspace.name, row: Self.keyspaceClustering,
+                        definition: SchemaDefinitionCodec.encode(keyspace)) { keyspaces[keyspace.name] = keyspace }
         }
     }
 
     public func dropKeyspace(_ name: String) throws {
-        let dropped: [TableSchema] = try lock.withLock {
+        var dropped: [TableSchema] = []
+        defer { for table in dropped { engine.dropTable(table.id) } }
+        try lock.withLock {
             guard keyspaces[name] != nil else { throw QueryError.keyspaceMissing(name) }
             var update = PartitionUpdate(table: Self.schemaTableID, key: Self.partitionKey(name))
             update.partitionDeletion = DeletionTime(markedForDeleteAt: nextTimestamp(), localDeletionTime: nowSeconds)
-            try write(update)
-            keyspaces[name] = nil
-            return Array((tables.removeValue(forKey: name) ?? [:]).values)
+            try write(update) {
+                keyspaces[name] = nil
+                dropped = Array((tables.removeValue(forKey: name) ?? [:]).values)
+            }
         }
-        for table in dropped { engine.dropTable(table.id) }
     }
 
     public func createTable(_ table: TableSchema) throws {
@@ -215,30 +217,30 @@ public final class SchemaCatalog: @unchecked Sendable {
                                  "Cannot add already existing table \"\(table.name)\" to keyspace \"\(table.keyspace)\"")
             }
             try engine.openTable(table.id, options: table.options.storageOptions(name: table.qualifiedName))
-            try persist(table)
-            tables[table.keyspace, default: [:]][table.name] = table
+            try persist(table) { tables[table.keyspace, default: [:]][table.name] = table }
         }
     }
 
     public func updateTable(_ table: TableSchema) throws {
         try lock.withLock {
             guard tables[table.keyspace]?[table.name] != nil else { throw QueryError.tableMissing(table.qualifiedName) }
-            try persist(table)
-            tables[table.keyspace]?[table.name] = table
+            try persist(table) { tables[table.keyspace]?[table.name] = table }
         }
     }
 
     public func dropTable(keyspace: String, name: String) throws {
-        let table: TableSchema = try lock.withLock {
+        var dropped: TableSchema?
+        defer { if let dropped { engine.dropTable(dropped.id) } }
+        try lock.withLock {
             guard let table = tables[keyspace]?[name] else { throw QueryError.tableMissing("\(keyspace).\(name)") }
             var update = PartitionUpdate(table: Self.schemaTableID, key: Self.partitionKey(keyspace))
             update.rows = [Row(clustering: try Self.tableClustering(name),
                                deletion: DeletionTime(markedForDeleteAt: nextTimestamp(), localDeletionTime: nowSeconds))]
-            try write(update)
-            tables[keyspace]?[name] = nil
-            return table
+            try write(update) {
+                tables[keyspace]?[name] = nil
+                dropped = table
+            }
         }
-        engine.dropTable(table.id)
     }
 
     // MARK: persistence
@@ -253,24 +255,29 @@ public final class SchemaCatalog: @unchecked Sendable {
         return Clustering(bytes)
     }
 
-    private func persist(_ table: TableSchema) throws {
+    private func persist(_ table: TableSchema, then apply: () -> Void) throws {
         try persist(keyspace: table.keyspace, row: try Self.tableClustering(table.name),
-                    definition: SchemaDefinitionCodec.encode(table))
+                    definition: SchemaDefinitionCodec.encode(table), then: apply)
     }
 
-    private func persist(keyspace: String, row clustering: Clustering, definition: [UInt8]) throws {
+    private func persist(keyspace: String, row clustering: Clustering, definition: [UInt8],
+                         then apply: () -> Void) throws {
         let timestamp = nextTimestamp()
         var update = PartitionUpdate(table: Self.schemaTableID, key: Self.partitionKey(keyspace))
         update.rows = [Row(clustering: clustering, liveness: LivenessInfo(timestamp: timestamp),
                            cells: [.live(column: 1, timestamp: timestamp, value: definition)])]
-        try write(update)
+        try write(update, then: apply)
     }
 
-    /// Writes and flushes, so the schema is in SSTables before the change is acknowledged (see the type comment).
-    private func write(_ update: PartitionUpdate) throws {
+    /// Writes, applies the change in memory, then flushes, so the schema is in SSTables before the
+    /// change is acknowledged (see the type comment). A failed flush is reported, but the change is
+    /// in the commit log and the memtable already, and the next flush writes it: memory must show
+    /// it too, or a later DDL would flush a change this node never took (and peers would pull it).
+    private func write(_ update: PartitionUpdate, then apply: () -> Void) throws {
         try engine.write(Mutation([update]))
-        try engine.flush(schemaTable)
+        apply()
         cachedVersion = nil
+        try engine.flush(schemaTable)
     }
 
     /// Strictly increasing, so a drop and re-create within one microsecond still order correctly.

@@ -66,8 +66,10 @@ enum SchemaDefinitionCodec {
                 throw Corrupt(description: "bad type \(column.type) of \(stored.keyspace).\(stored.name).\(column.name)")
             }
         }
+        var options = stored.options
+        options.compression = SchemaProperties.repairedCompression(options.compression)
         return TableSchema(keyspace: stored.keyspace, name: stored.name, id: id, columns: columns,
-                           options: stored.options, nextColumnID: stored.nextColumnID,
+                           options: options, nextColumnID: stored.nextColumnID,
                            droppedColumns: stored.droppedColumns)
     }
 }

@@ -41,6 +41,9 @@ public struct TableSchema: Sendable, Hashable {
 
     public var hasStaticColumns: Bool { columns.contains { $0.kind == .static } }
 
+    /// A table whose regular columns are counters (Cassandra allows no mix of the two).
+    public var isCounterTable: Bool { columns.contains { $0.type == .native(.counter) } }
+
     public func column(named name: String) -> ColumnSchema? { columns.first { $0.name == name } }
 
     public func column(id: UInt32) -> ColumnSchema? { columns.first { $0.id == id } }
