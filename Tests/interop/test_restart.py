@@ -27,3 +27,24 @@ def test_rows_and_schema_survive_sigkill():
         assert rows == {k: "v%d" % k for k in range(500)}
         cluster.shutdown()
         node.stop()
+
+
+def test_a_second_node_on_the_same_data_directory_is_refused():
+    with tempfile.TemporaryDirectory(prefix="basalt-lock-") as directory:
+        first = Node(directory, free_port())
+        first.start()
+        second = Node(directory, free_port())
+        second.log_path = directory + "/second.log"
+        try:
+            second.start()
+            raise AssertionError("a second node started on a data directory in use")
+        except RuntimeError as error:
+            assert "is in use by another node (pid %d)" % first.process.pid in str(error)
+        assert second.process.wait(timeout=30) != 0
+        # The first node is untouched and, once killed, its directory is free at once.
+        cluster = Cluster([first.host], port=first.port)
+        cluster.connect().execute("SELECT key FROM system.local")
+        cluster.shutdown()
+        first.kill()
+        first.start()
+        first.stop()
