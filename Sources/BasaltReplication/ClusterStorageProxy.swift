@@ -34,13 +34,13 @@ public final class ClusterStorageProxy: StorageProxy, @unchecked Sendable {
     let timeouts: Timeouts
     let hintsEnabled: Bool
     let schemaSync: SchemaSync?
-    /// Times the request timeouts; the real clock in a node, a simulated one in tests.
-    let clock: any Clock<Duration>
+    /// Runs the request's tasks and times its timeouts: the real ones in a node, the simulator's in tests.
+    let runtime: NodeRuntime
 
     public init(view: ClusterView, transport: ReplicaTransport, service: ReplicaService, hints: HintStore,
                 catalog: SchemaCatalog, engine: StorageEngine, timeouts: Timeouts = Timeouts(), hintsEnabled: Bool = true,
-                schemaSync: SchemaSync? = nil, clock: any Clock<Duration> = ContinuousClock()) {
-        self.clock = clock
+                schemaSync: SchemaSync? = nil, runtime: NodeRuntime = NodeRuntime()) {
+        self.runtime = runtime
         self.hintsEnabled = hintsEnabled
         self.schemaSync = schemaSync
         self.view = view
@@ -73,12 +73,12 @@ public final class ClusterStorageProxy: StorageProxy, @unchecked Sendable {
         }
         // Each replica gets one mutation with all of its partitions (a batch stays one commit-log
         // record there); the round counts its answer for every partition it carried.
-        let runner = RoundRunner(WriteRound(plans: plans), clock: clock) { runner, step in
+        let runner = RoundRunner(WriteRound(plans: plans), runtime: runtime) { runner, step in
             switch step {
             case .send(let share):
                 let mutation = Mutation(share.partitions.map { updates[$0] })
                 let replica = share.replica.replica
-                Task {
+                self.runtime.spawn {
                     do {
                         if share.replica.isLocal {
                             try await self.engine.write(mutation)
@@ -95,7 +95,7 @@ public final class ClusterStorageProxy: StorageProxy, @unchecked Sendable {
                 }
             case .hint(let share):
                 let mutation = Mutation(share.partitions.map { updates[$0] })
-                Task {
+                self.runtime.spawn {
                     if await self.storeHint(mutation, for: share.replica.replica) {
                         runner.deliver(.hintStored(share.replica.replica))
                     }
@@ -179,8 +179,8 @@ public final class ClusterStorageProxy: StorageProxy, @unchecked Sendable {
         _ plan: ReadPlan<NodeAddress>, timeout: Duration,
         ask: @escaping @Sendable (_ contact: ReplicaCandidate<NodeAddress>, _ data: Bool) async throws -> Value
     ) async -> ReadRound<NodeAddress, Value> {
-        let runner = RoundRunner(ReadRound<NodeAddress, Value>(plan: plan), clock: clock) { runner, step in
-            Task {
+        let runner = RoundRunner(ReadRound<NodeAddress, Value>(plan: plan), runtime: runtime) { runner, step in
+            self.runtime.spawn {
                 do {
                     runner.deliver(.answered(step.contact.replica, try await ask(step.contact, step.data)))
                 } catch ReplicaRequestError.timedOut {

@@ -3,7 +3,7 @@ import Foundation
 
 /// The shell around one `CoordinationRound`: performs the steps the round returns, feeds it the
 /// events that come back from those steps and from its timer, and wakes the request when the
-/// round decides its outcome. Late events keep being handled after that (a write still lands on
+/// round decides its outcome. Its tasks and its timer run on the node's `NodeRuntime`. Late events keep being handled after that (a write still lands on
 /// a slow replica, or earns it a hint, after the client was answered).
 final class RoundRunner<Round: CoordinationRound>: @unchecked Sendable {
     typealias Perform = @Sendable (_ runner: RoundRunner<Round>, _ step: Round.Step) -> Void
@@ -11,12 +11,12 @@ final class RoundRunner<Round: CoordinationRound>: @unchecked Sendable {
     private let lock = NSLock()
     private var round: Round
     private var waiter: CheckedContinuation<Void, Never>?
-    private let clock: any Clock<Duration>
+    private let runtime: NodeRuntime
     private let perform: Perform
 
-    init(_ round: Round, clock: any Clock<Duration>, perform: @escaping Perform) {
+    init(_ round: Round, runtime: NodeRuntime, perform: @escaping Perform) {
         self.round = round
-        self.clock = clock
+        self.runtime = runtime
         self.perform = perform
     }
 
@@ -25,9 +25,9 @@ final class RoundRunner<Round: CoordinationRound>: @unchecked Sendable {
     func run(timeout: Duration) async -> Round {
         let steps = lock.withLock { round.start() }
         for step in steps { perform(self, step) }
-        let timer = Task { [clock] in
+        let timer = runtime.spawn { [runtime] in
             // Cancelled when the outcome came first: then there is no timeout to report.
-            guard (try? await clock.sleep(for: timeout)) != nil else { return }
+            guard (try? await runtime.sleep(for: timeout)) != nil else { return }
             self.deliver(Round.timeout)
         }
         defer { timer.cancel() }
