@@ -72,6 +72,7 @@ struct TermEvaluator {
         case .float(let text): return try constant(text, .float, type, name)
         case .boolean(let value): return try constant(value ? "true" : "false", .boolean, type, name)
         case .uuid(let text): return try constant(text, .uuid, type, name)
+        case .duration(let text): return try constant(text, .duration, type, name)
         case .blob(let bytes):
             guard type == .blob else { throw .invalid("Invalid HEX constant (\(term)) for \"\(name)\" of type \(type)") }
             return .blob(bytes)

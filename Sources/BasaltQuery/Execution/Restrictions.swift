@@ -96,6 +96,7 @@ struct Restrictions {
                     operands = [try evaluator.required(relation.value, as: column.dataType, for: name)]
                     equalities[name] = operands
                 default:
+                    try Self.refuseDurationSlice(on: column)
                     operands = [try evaluator.required(relation.value, as: column.dataType, for: name)]
                     ranges[name, default: []].append((relation.op, operands[0]))
                 }
@@ -217,6 +218,17 @@ struct Restrictions {
         do {
             slices = try ClusteringSlices.slices(prefixes: prefixes, columns: clustering[position...], bounds: bounds)
         } catch { return }
+    }
+
+    /// Durations have no order (a month is not a fixed number of days), so Cassandra refuses `<`, `>`
+    /// and their kin on them, naming what holds the duration.
+    private static func refuseDurationSlice(on column: ColumnSchema) throws(QueryError) {
+        guard column.type.referencesDuration else { return }
+        switch column.dataType {
+        case .list, .set, .map: throw .invalid("Slice restrictions are not supported on collections containing durations")
+        case .tuple: throw .invalid("Slice restrictions are not supported on tuples containing durations")
+        default: throw .invalid("Slice restrictions are not supported on duration columns")
+        }
     }
 
     /// Distinct keys in the order of their values (component by component, each in its type's order),
