@@ -1,0 +1,123 @@
+import BasaltCQLProtocol
+import Testing
+@testable import BasaltQuery
+
+/// Everyday terms end to end through `QueryProcessor`: duration and zoned timestamp literals, unset
+/// values, static-only writes and map entries in WHERE; each case writes, then reads back what
+/// Cassandra returns, or is refused with Cassandra's code and words.
+@Suite struct TermTests {
+    static let schema = [
+        ExecutionTests.keyspace,
+        "CREATE TABLE ks.d (k int PRIMARY KEY, d duration, l list<duration>, m map<text, duration>, t tuple<int, duration>)",
+        "CREATE TABLE ks.ts (k int PRIMARY KEY, t timestamp, day date, tm time)",
+    ]
+
+    static func node() async throws -> Harness {
+        let h = try Harness()
+        for statement in schema { try await h.ok(statement) }
+        return h
+    }
+
+    static func duration(_ months: Int32, _ days: Int32, _ nanoseconds: Int64) -> CQLValue {
+        .duration(CQLDuration(months: months, days: days, nanoseconds: nanoseconds)!)
+    }
+
+    static let hour: Int64 = 3_600_000_000_000
+
+    struct Answer: Sendable, CustomTestStringConvertible {
+        var writes: [String]
+        var query: String
+        var rows: [[CQLValue]]
+        var testDescription: String { writes.last ?? query }
+
+        init(_ writes: [String], _ query: String, _ rows: [[CQLValue]]) {
+            self.writes = writes
+            self.query = query
+            self.rows = rows
+        }
+    }
+
+    static let answers: [Answer] = [
+        Answer(["INSERT INTO ks.d (k, d) VALUES (1, 1h30m)"], "SELECT d FROM ks.d", [[duration(0, 0, 90 * 60_000_000_000)]]),
+        Answer(["INSERT INTO ks.d (k, d) VALUES (1, -1h)"], "SELECT d FROM ks.d", [[duration(0, 0, -hour)]]),
+        Answer(["INSERT INTO ks.d (k, d) VALUES (1, 1y2mo3w4d5h6m7s8ms9us10ns)"], "SELECT d FROM ks.d",
+               [[duration(14, 25, 5 * hour + 367_008_009_010)]]),
+        Answer(["INSERT INTO ks.d (k, d) VALUES (1, 5µs)"], "SELECT d FROM ks.d", [[duration(0, 0, 5_000)]]),
+        Answer(["INSERT INTO ks.d (k, d) VALUES (1, P1Y2M3DT4H5M6S)"], "SELECT d FROM ks.d",
+               [[duration(14, 3, 4 * hour + 306_000_000_000)]]),
+        Answer(["INSERT INTO ks.d (k, d) VALUES (1, P2W)"], "SELECT d FROM ks.d", [[duration(0, 14, 0)]]),
+        Answer(["INSERT INTO ks.d (k, d) VALUES (1, PT1H)"], "SELECT d FROM ks.d", [[duration(0, 0, hour)]]),
+        Answer(["INSERT INTO ks.d (k, d) VALUES (1, P0001-02-03T04:05:06)"], "SELECT d FROM ks.d",
+               [[duration(14, 3, 4 * hour + 306_000_000_000)]]),
+        Answer(["UPDATE ks.d SET d = 2d WHERE k = 1"], "SELECT d FROM ks.d", [[duration(0, 2, 0)]]),
+        Answer(["INSERT INTO ks.d (k, d) VALUES (1, '12mo')"], "SELECT d FROM ks.d", [[duration(12, 0, 0)]]),
+        Answer(["INSERT INTO ks.d (k, l, m, t) VALUES (1, [1h, 2d], {'a': 3mo}, (1, 1s))"], "SELECT l, m, t FROM ks.d",
+               [[.list([duration(0, 0, hour), duration(0, 2, 0)]), .map([CQLMapEntry(key: .text("a"), value: duration(3, 0, 0))]),
+                 .tuple([.int(1), duration(0, 0, 1_000_000_000)])]]),
+        Answer(["UPDATE ks.d SET l = l + [1d], m['b'] = 1h WHERE k = 1"], "SELECT l, m FROM ks.d",
+               [[.list([duration(0, 1, 0)]), .map([CQLMapEntry(key: .text("b"), value: duration(0, 0, hour))])]]),
+        // 1d is not 24h: durations compare field by field.
+        Answer(["INSERT INTO ks.d (k, d) VALUES (1, 1d)", "INSERT INTO ks.d (k, d) VALUES (2, 24h)"],
+               "SELECT k FROM ks.d WHERE d = 1d ALLOW FILTERING", [[.int(1)]]),
+        Answer(["INSERT INTO ks.ts (k, t) VALUES (1, '2011-02-03 04:05 UTC')"], "SELECT t FROM ks.ts",
+               [[.timestamp(1_296_705_900_000)]]),
+        Answer(["INSERT INTO ks.ts (k, t) VALUES (1, '2011-02-03 04:05 Europe/Paris')"], "SELECT t FROM ks.ts",
+               [[.timestamp(1_296_702_300_000)]]),
+        Answer(["INSERT INTO ks.ts (k, t) VALUES (1, '2011-02-03T04:05:00Z')",
+                "INSERT INTO ks.ts (k, t) VALUES (2, '2011-02-03 05:05+0100')"],
+               "SELECT k FROM ks.ts WHERE t = '2011-02-03 04:05:00.000+00:00' ALLOW FILTERING", [[.int(1)], [.int(2)]]),
+        Answer(["INSERT INTO ks.ts (k, tm) VALUES (1, '1:2:3')"], "SELECT tm FROM ks.ts", [[.time(3_723_000_000_000)]]),
+    ]
+
+    @Test(arguments: answers)
+    func readsBack(_ answer: Answer) async throws {
+        let h = try await Self.node()
+        for write in answer.writes { try await h.ok(write) }
+        #expect(try await h.rows(answer.query).sorted { "\($0)" < "\($1)" } == answer.rows)
+    }
+
+    struct Refusal: Sendable, CustomTestStringConvertible {
+        var statement: String
+        var kind: CQLErrorMessage.Kind
+        var message: String
+        var testDescription: String { statement }
+
+        init(_ statement: String, _ kind: CQLErrorMessage.Kind, _ message: String) {
+            self.statement = statement
+            self.kind = kind
+            self.message = message
+        }
+    }
+
+    static let refusals: [Refusal] = [
+        Refusal("CREATE TABLE ks.x (k duration PRIMARY KEY)", .invalid, "duration type is not supported for PRIMARY KEY column 'k'"),
+        Refusal("CREATE TABLE ks.x (k int PRIMARY KEY, s set<duration>)", .invalid,
+                "Durations are not allowed inside sets: set<duration>"),
+        Refusal("CREATE TABLE ks.x (k int PRIMARY KEY, m map<duration, int>)", .invalid,
+                "Durations are not allowed as map keys: map<duration, int>"),
+        Refusal("SELECT * FROM ks.d WHERE d > 1h ALLOW FILTERING", .invalid, "Slice restrictions are not supported on duration columns"),
+        Refusal("SELECT * FROM ks.d WHERE d <= 1h ALLOW FILTERING", .invalid, "Slice restrictions are not supported on duration columns"),
+        Refusal("SELECT * FROM ks.d WHERE l > [1h] ALLOW FILTERING", .invalid,
+                "Slice restrictions are not supported on collections containing durations"),
+        Refusal("SELECT * FROM ks.d WHERE t > (1, 1h) ALLOW FILTERING", .invalid,
+                "Slice restrictions are not supported on tuples containing durations"),
+        Refusal("INSERT INTO ks.ts (k, t) VALUES (1, 1h)", .invalid, "Invalid DURATION constant (1h) for \"t\" of type timestamp"),
+        Refusal("INSERT INTO ks.d (k, d) VALUES (1, 1m1h)", .invalid, "Invalid duration. The units of '1m1h' are repeated or out of order"),
+        Refusal("INSERT INTO ks.d (k, d) VALUES (1, 3000000000d)", .invalid, "Invalid duration '3000000000d': value out of range"),
+        Refusal("INSERT INTO ks.d (k, d) VALUES (1, 1h30)", .syntaxError, "line 1:37 mismatched input '30' expecting ')'"),
+        Refusal("INSERT INTO ks.ts (k, t) VALUES (1, '2011-02-03 04:05 Mars/Olympus')", .invalid,
+                "Unable to coerce '2011-02-03 04:05 Mars/Olympus' to a formatted date (long)"),
+        Refusal("INSERT INTO ks.ts (k, t) VALUES (1, '2011-02-30')", .invalid, "Unable to coerce '2011-02-30' to a formatted date (long)"),
+        Refusal("INSERT INTO ks.ts (k, day) VALUES (1, '2011-02-03 04:05')", .invalid,
+                "Unable to coerce '2011-02-03 04:05' to a formatted date (long)"),
+        Refusal("INSERT INTO ks.ts (k, tm) VALUES (1, '04:05')", .invalid, "Unable to coerce '04:05' to a formatted time (long)"),
+    ]
+
+    @Test(arguments: refusals)
+    func refusedAsCassandra(_ refusal: Refusal) async throws {
+        let h = try await Self.node()
+        let error = try #require(await h.error(refusal.statement), "accepted: \(refusal.statement)")
+        #expect(error.kind == refusal.kind, "\(error.message)")
+        #expect(error.message.contains(refusal.message), "\(error.message)")
+    }
+}
