@@ -1,0 +1,107 @@
+"""Everyday CQL terms through the Python driver (simple and prepared statements) and cqlsh: duration
+and zoned timestamp literals, unset values, static-only writes, map entries in WHERE and
+system_views.clients."""
+import datetime
+import re
+
+import pytest
+from cassandra import InvalidRequest
+from cassandra.query import UNSET_VALUE
+from cassandra.util import Duration
+
+from test_cqlsh import cqlsh
+
+HOUR = 3600 * 10**9
+
+
+@pytest.fixture(scope="module")
+def durations(session):
+    session.execute("CREATE TABLE IF NOT EXISTS terms_durations (k int PRIMARY KEY, d duration,"
+                    " l list<duration>, m map<text, duration>)")
+    return session
+
+
+@pytest.mark.parametrize("literal, expected", [
+    ("1h30m", Duration(0, 0, 90 * 60 * 10**9)),
+    ("2d", Duration(0, 2, 0)),
+    ("-1h", Duration(0, 0, -HOUR)),
+    ("12mo", Duration(12, 0, 0)),
+    ("1y2mo3w4d5h6m7s8ms9us10ns", Duration(14, 25, 5 * HOUR + 367_008_009_010)),
+    ("5µs", Duration(0, 0, 5000)),
+    ("P1Y2M3DT4H5M6S", Duration(14, 3, 4 * HOUR + 306 * 10**9)),
+    ("P2W", Duration(0, 14, 0)),
+    ("PT1H", Duration(0, 0, HOUR)),
+    ("P0001-02-03T04:05:06", Duration(14, 3, 4 * HOUR + 306 * 10**9)),
+])
+def test_duration_literals(durations, literal, expected):
+    durations.execute("INSERT INTO terms_durations (k, d, l, m) VALUES (1, %s, [%s], {'a': %s})" % ((literal,) * 3))
+    row = durations.execute("SELECT d, l, m FROM terms_durations WHERE k = 1").one()
+    assert (row.d, row.l, row.m) == (expected, [expected], {"a": expected})
+    # The same value bound to a prepared statement compares equal in a filtered read.
+    select = durations.prepare("SELECT k FROM terms_durations WHERE d = ? ALLOW FILTERING")
+    assert [r.k for r in durations.execute(select, (expected,))] == [1]
+    assert [r.k for r in durations.execute("SELECT k FROM terms_durations WHERE d = %s ALLOW FILTERING" % literal)] == [1]
+
+
+def test_duration_refusals(durations):
+    with pytest.raises(InvalidRequest, match="Slice restrictions are not supported on duration columns"):
+        durations.execute("SELECT * FROM terms_durations WHERE d > 1h ALLOW FILTERING")
+    with pytest.raises(InvalidRequest, match="duration type is not supported for PRIMARY KEY column 'k'"):
+        durations.execute("CREATE TABLE terms_bad (k duration PRIMARY KEY)")
+    with pytest.raises(InvalidRequest, match=r"Durations are not allowed inside sets: set<duration>"):
+        durations.execute("CREATE TABLE terms_bad (k int PRIMARY KEY, s set<duration>)")
+    with pytest.raises(InvalidRequest, match=r"Durations are not allowed as map keys: map<duration, int>"):
+        durations.execute("CREATE TABLE terms_bad (k int PRIMARY KEY, m map<duration, int>)")
+    with pytest.raises(InvalidRequest, match=r"Invalid DURATION constant \(1h\) for \"k\" of type int"):
+        durations.execute("INSERT INTO terms_durations (k) VALUES (1h)")
+
+
+@pytest.fixture(scope="module")
+def timestamps(session):
+    session.execute("CREATE TABLE IF NOT EXISTS terms_timestamps (k int PRIMARY KEY, t timestamp, d date, tm time)")
+    return session
+
+
+FEB3_0405_UTC = datetime.datetime(2011, 2, 3, 4, 5)
+
+
+@pytest.mark.parametrize("literal, expected", [
+    ("2011-02-03 04:05 UTC", FEB3_0405_UTC),
+    ("2011-02-03T04:05:00Z", FEB3_0405_UTC),
+    ("2011-02-03 04:05:00.000 GMT", FEB3_0405_UTC),
+    ("2011-02-03 05:05+0100", FEB3_0405_UTC),
+    ("2011-02-03 05:05+01:00", FEB3_0405_UTC),
+    ("2011-02-03 05:05 +01:00", FEB3_0405_UTC),
+    ("2011-02-02 23:05 America/New_York", FEB3_0405_UTC),
+    ("2011-02-03 05:05 Europe/Paris", FEB3_0405_UTC),
+    ("2011-07-03 06:05 Europe/Paris", datetime.datetime(2011, 7, 3, 4, 5)),
+    ("2011-02-03", datetime.datetime(2011, 2, 3)),
+    ("2011-02-03 UTC", datetime.datetime(2011, 2, 3)),
+])
+def test_timestamp_literals_with_zones(timestamps, literal, expected):
+    timestamps.execute("INSERT INTO terms_timestamps (k, t) VALUES (1, '%s')" % literal)
+    assert timestamps.execute("SELECT t FROM terms_timestamps WHERE k = 1").one().t == expected
+    # A zoned literal in WHERE compares with the value a prepared statement bound.
+    found = timestamps.execute("SELECT k FROM terms_timestamps WHERE t = '%s' ALLOW FILTERING" % literal)
+    assert [r.k for r in found] == [1]
+
+
+@pytest.mark.parametrize("column, literal, message", [
+    ("t", "2011-02-03 04:05 Mars/Olympus", "Unable to coerce '2011-02-03 04:05 Mars/Olympus' to a formatted date (long)"),
+    ("t", "2011-02-30", "Unable to coerce '2011-02-30' to a formatted date (long)"),
+    ("d", "2011-02-03 04:05", "Unable to coerce '2011-02-03 04:05' to a formatted date (long)"),
+    ("tm", "04:05", "Unable to coerce '04:05' to a formatted time (long)"),
+])
+def test_bad_temporal_literals_are_invalid(timestamps, column, literal, message):
+    with pytest.raises(InvalidRequest, match=re.escape(message)):
+        timestamps.execute("INSERT INTO terms_timestamps (k, %s) VALUES (1, '%s')" % (column, literal))
+
+
+def test_cqlsh_shows_durations_and_zoned_timestamps(node, durations, timestamps):
+    code, out, err = cqlsh(node, "-e", "INSERT INTO interop.terms_durations (k, d) VALUES (7, 1h30m);"
+                                       "INSERT INTO interop.terms_timestamps (k, t) VALUES (7, '2011-02-03 05:05 Europe/Paris');"
+                                       "SELECT d FROM interop.terms_durations WHERE k = 7;"
+                                       "SELECT t FROM interop.terms_timestamps WHERE k = 7;")
+    assert code == 0, err
+    assert "1h30m" in out
+    assert "2011-02-03 04:05:00.000000+0000" in out
