@@ -10,6 +10,7 @@ import Testing
         ExecutionTests.keyspace,
         "CREATE TABLE ks.d (k int PRIMARY KEY, d duration, l list<duration>, m map<text, duration>, t tuple<int, duration>)",
         "CREATE TABLE ks.ts (k int PRIMARY KEY, t timestamp, day date, tm time)",
+        "CREATE TABLE ks.u (k int, c int, v int, w int, PRIMARY KEY (k, c)) WITH default_time_to_live = 100",
     ]
 
     static func node() async throws -> Harness {
@@ -119,5 +120,53 @@ import Testing
         let error = try #require(await h.error(refusal.statement), "accepted: \(refusal.statement)")
         #expect(error.kind == refusal.kind, "\(error.message)")
         #expect(error.message.contains(refusal.message), "\(error.message)")
+    }
+
+    static func int(_ value: Int32) -> CQLBoundValue { .bytes(withUnsafeBytes(of: value.bigEndian) { Array($0) }) }
+
+    /// UNSET bound to a clause means the clause was not given (Cassandra 4); bound to a value, it
+    /// leaves the column as it was.
+    @Test func unsetMeansNotGiven() async throws {
+        let h = try await Self.node()
+        try await h.ok("INSERT INTO ks.u (k, c, v, w) VALUES (1, 1, 1, 1) USING TIMESTAMP 10")
+        try await h.ok("INSERT INTO ks.u (k, c, v, w) VALUES (?, ?, ?, ?) USING TTL ? AND TIMESTAMP ?",
+                       [Self.int(1), Self.int(1), .unset, Self.int(2), .unset, .unset])
+        let rows = try await h.rows("SELECT v, w, ttl(v), ttl(w), writetime(v), writetime(w) FROM ks.u WHERE k = 1")
+        #expect(rows.count == 1)
+        // v kept its cell (TTL from the table default then, none given at TIMESTAMP 10 either way).
+        #expect(rows[0][0] == .int(1) && rows[0][1] == .int(2) && rows[0][4] == .bigint(10))
+        #expect(rows[0][3] == .int(100), "the table's default_time_to_live applies")
+        guard case .bigint(let written) = rows[0][5] else { throw Harness.Failure("no writetime") }
+        #expect(written > 1_700_000_000_000_000, "the coordinator's clock gives the timestamp")
+
+        try await h.ok("UPDATE ks.u USING TTL ? SET w = ? WHERE k = ? AND c = ?", [.unset, Self.int(3), Self.int(1), Self.int(1)])
+        #expect(try await h.rows("SELECT w, ttl(w) FROM ks.u WHERE k = 1") == [[.int(3), .int(100)]])
+        try await h.ok("DELETE w FROM ks.u USING TIMESTAMP ? WHERE k = ? AND c = ?", [.unset, Self.int(1), Self.int(1)])
+        #expect(try await h.rows("SELECT w FROM ks.u WHERE k = 1") == [[.null]])
+        try await h.ok("BEGIN BATCH USING TIMESTAMP ? INSERT INTO ks.u (k, c, w) VALUES (1, 2, 5) APPLY BATCH", [.unset])
+
+        for c in Int32(3)...5 { try await h.ok("INSERT INTO ks.u (k, c) VALUES (1, \(c))") }
+        #expect(try await h.rows("SELECT c FROM ks.u WHERE k = 1 LIMIT ?", [.unset]).count == 5)
+        #expect(try await h.rows("SELECT c FROM ks.u PER PARTITION LIMIT ? LIMIT ?", [.unset, Self.int(2)]).count == 2)
+        #expect(try await h.rows("SELECT c FROM ks.u PER PARTITION LIMIT ? LIMIT ?", [Self.int(1), .unset]).count == 1)
+    }
+
+    static let unsetRefusals: [(String, [CQLBoundValue], String)] = [
+        ("INSERT INTO ks.u (k, c, v) VALUES (?, 1, 1)", [.unset], "Invalid unset value for column k"),
+        ("UPDATE ks.u SET v = 1 WHERE k = 1 AND c = ?", [.unset], "Invalid unset value for column c"),
+        ("SELECT * FROM ks.u WHERE k = 1 AND v = ? ALLOW FILTERING", [.unset], "Invalid unset value for column v"),
+        ("INSERT INTO ks.u (k, c) VALUES (1, 1) USING TTL ?", [.null], "Invalid null value of TTL"),
+        ("INSERT INTO ks.u (k, c) VALUES (1, 1) USING TIMESTAMP ?", [.null], "Invalid null value of timestamp"),
+        ("SELECT * FROM ks.u LIMIT ?", [.null], "Invalid null value of limit"),
+        ("SELECT * FROM ks.u PER PARTITION LIMIT ?", [.null], "Invalid null value of per partition limit"),
+    ]
+
+    @Test(arguments: unsetRefusals.indices)
+    func unsetKeysAndNullClausesAreRefused(_ index: Int) async throws {
+        let (statement, values, message) = Self.unsetRefusals[index]
+        let h = try await Self.node()
+        guard case .error(let error) = await h.run(statement, values) else { throw Harness.Failure("accepted: \(statement)") }
+        #expect(error.kind == .invalid)
+        #expect(error.message == message)
     }
 }

@@ -105,3 +105,31 @@ def test_cqlsh_shows_durations_and_zoned_timestamps(node, durations, timestamps)
     assert code == 0, err
     assert "1h30m" in out
     assert "2011-02-03 04:05:00.000000+0000" in out
+
+
+def test_unset_clauses_mean_not_given(session):
+    session.execute("CREATE TABLE IF NOT EXISTS terms_unset (k int, c int, v int, w int, PRIMARY KEY (k, c))"
+                    " WITH default_time_to_live = 1000")
+    session.execute("INSERT INTO terms_unset (k, c, v, w) VALUES (1, 1, 1, 1) USING TIMESTAMP 10")
+    insert = session.prepare("INSERT INTO terms_unset (k, c, v, w) VALUES (?, ?, ?, ?) USING TTL ? AND TIMESTAMP ?")
+    session.execute(insert, (1, 1, UNSET_VALUE, 2, UNSET_VALUE, UNSET_VALUE))
+    row = session.execute("SELECT v, w, ttl(w), writetime(v), writetime(w) FROM terms_unset WHERE k = 1").one()
+    # The unset value left v as it was; TTL and timestamp fell back to the table's and the server's.
+    assert (row.v, row.w, row.writetime_v) == (1, 2, 10)
+    assert 990 <= row.ttl_w <= 1000
+    assert row.writetime_w > 10**15
+    update = session.prepare("UPDATE terms_unset USING TTL ? AND TIMESTAMP ? SET w = ? WHERE k = ? AND c = ?")
+    session.execute(update, (UNSET_VALUE, UNSET_VALUE, 3, 1, 1))
+    assert session.execute("SELECT w FROM terms_unset WHERE k = 1").one().w == 3
+    for c in range(2, 6):
+        session.execute("INSERT INTO terms_unset (k, c) VALUES (1, %s)", (c,))
+    limited = session.prepare("SELECT c FROM terms_unset WHERE k = ? LIMIT ?")
+    assert len(list(session.execute(limited, (1, UNSET_VALUE)))) == 5
+    assert len(list(session.execute(limited, (1, 2)))) == 2
+    per_partition = session.prepare("SELECT c FROM terms_unset PER PARTITION LIMIT ?")
+    assert len(list(session.execute(per_partition, (UNSET_VALUE,)))) == 5
+    # (The driver itself refuses UNSET in the partition key.)
+    with pytest.raises(InvalidRequest, match="Invalid unset value for column c"):
+        session.execute(insert, (1, UNSET_VALUE, 1, 1, 10, 10))
+    with pytest.raises(InvalidRequest, match="Invalid null value of TTL"):
+        session.execute(insert, (1, 1, 1, 1, None, 10))

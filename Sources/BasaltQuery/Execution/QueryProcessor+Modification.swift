@@ -130,12 +130,12 @@ struct ModificationWrite {
         self.table = table
         self.evaluator = evaluator
         self.isInsert = isInsert
-        timestamp = try using.timestamp.map { try processor.integer($0, bound: evaluator.bound) } ?? defaultTimestamp
+        timestamp = try using.timestamp.flatMap { try processor.integer($0, bound: evaluator.bound) } ?? defaultTimestamp
         // Int64.min is what a deletion with no timestamp means in storage (and in Cassandra).
         guard timestamp != .min else {
             throw QueryError.invalid("Out of bound timestamp, must be in [\(Int64.min + 1), \(Int64.max)]")
         }
-        let ttl = try using.ttl.map { try processor.integer($0, bound: evaluator.bound) } ?? Int64(table.options.defaultTimeToLive)
+        let ttl = try using.ttl.flatMap { try processor.integer($0, bound: evaluator.bound) } ?? Int64(table.options.defaultTimeToLive)
         guard ttl >= 0 else { throw QueryError.invalid("A TTL must be greater or equal to 0, but was \(ttl)") }
         guard ttl <= Int64(SchemaProperties.maximumTimeToLive) else {
             throw QueryError.invalid("ttl is too large. requested (\(ttl)) maximum (\(SchemaProperties.maximumTimeToLive))")
