@@ -11,6 +11,7 @@ import Testing
         "CREATE TABLE ks.d (k int PRIMARY KEY, d duration, l list<duration>, m map<text, duration>, t tuple<int, duration>)",
         "CREATE TABLE ks.ts (k int PRIMARY KEY, t timestamp, day date, tm time)",
         "CREATE TABLE ks.u (k int, c int, v int, w int, PRIMARY KEY (k, c)) WITH default_time_to_live = 100",
+        "CREATE TABLE ks.st (k int, c int, s int STATIC, s2 text STATIC, v int, PRIMARY KEY (k, c))",
     ]
 
     static func node() async throws -> Harness {
@@ -68,6 +69,20 @@ import Testing
                 "INSERT INTO ks.ts (k, t) VALUES (2, '2011-02-03 05:05+0100')"],
                "SELECT k FROM ks.ts WHERE t = '2011-02-03 04:05:00.000+00:00' ALLOW FILTERING", [[.int(1)], [.int(2)]]),
         Answer(["INSERT INTO ks.ts (k, tm) VALUES (1, '1:2:3')"], "SELECT tm FROM ks.ts", [[.time(3_723_000_000_000)]]),
+        // Static-only writes: a partition with no rows reads as one row with null clustering columns.
+        Answer(["INSERT INTO ks.st (k, s) VALUES (1, 5)"], "SELECT k, c, s, v FROM ks.st", [[.int(1), .null, .int(5), .null]]),
+        Answer(["INSERT INTO ks.st (k, s, s2) VALUES (1, 5, 'x') USING TTL 50"], "SELECT c, s, s2, ttl(s2) FROM ks.st WHERE k = 1",
+               [[.null, .int(5), .text("x"), .int(50)]]),
+        Answer(["INSERT INTO ks.st (k, s) VALUES (1, 5)"], "SELECT * FROM ks.st WHERE k = 1 AND c = 1", []),
+        Answer(["INSERT INTO ks.st (k, s) VALUES (1, 5)", "INSERT INTO ks.st (k, c, v) VALUES (1, 1, 10)",
+                "INSERT INTO ks.st (k, c, v) VALUES (1, 2, 20)"],
+               "SELECT k, c, s, v FROM ks.st", [[.int(1), .int(1), .int(5), .int(10)], [.int(1), .int(2), .int(5), .int(20)]]),
+        Answer(["INSERT INTO ks.st (k, c, s) VALUES (1, 1, 5)"], "SELECT k, c, s, v FROM ks.st", [[.int(1), .int(1), .int(5), .null]]),
+        Answer(["UPDATE ks.st SET s = 7, s2 = 'y' WHERE k = 1"], "SELECT k, c, s, s2 FROM ks.st", [[.int(1), .null, .int(7), .text("y")]]),
+        Answer(["INSERT INTO ks.st (k, s) VALUES (1, 5)", "INSERT INTO ks.st (k, c, v) VALUES (1, 1, 10)",
+                "DELETE s FROM ks.st WHERE k = 1"], "SELECT k, c, s, v FROM ks.st", [[.int(1), .int(1), .null, .int(10)]]),
+        Answer(["INSERT INTO ks.st (k, s) VALUES (1, 5)", "DELETE s FROM ks.st WHERE k = 1"], "SELECT * FROM ks.st", []),
+        Answer(["INSERT INTO ks.st (k, s) VALUES (1, null)"], "SELECT * FROM ks.st", []),
     ]
 
     @Test(arguments: answers)
@@ -112,6 +127,14 @@ import Testing
         Refusal("INSERT INTO ks.ts (k, day) VALUES (1, '2011-02-03 04:05')", .invalid,
                 "Unable to coerce '2011-02-03 04:05' to a formatted date (long)"),
         Refusal("INSERT INTO ks.ts (k, tm) VALUES (1, '04:05')", .invalid, "Unable to coerce '04:05' to a formatted time (long)"),
+        Refusal("INSERT INTO ks.st (k, v) VALUES (1, 1)", .invalid, "Some clustering keys are missing: c"),
+        Refusal("INSERT INTO ks.st (k, s, v) VALUES (1, 1, 1)", .invalid, "Some clustering keys are missing: c"),
+        Refusal("INSERT INTO ks.st (k) VALUES (1)", .invalid, "Some clustering keys are missing: c"),
+        Refusal("UPDATE ks.st SET v = 1 WHERE k = 1", .invalid, "Some clustering keys are missing: c"),
+        Refusal("UPDATE ks.st SET s = 1 WHERE k = 1 AND c = 1", .invalid,
+                "Invalid restrictions on clustering columns since the UPDATE statement modifies only static columns"),
+        Refusal("DELETE s FROM ks.st WHERE k = 1 AND c = 1", .invalid,
+                "Invalid restrictions on clustering columns since the DELETE statement modifies only static columns"),
     ]
 
     @Test(arguments: refusals)

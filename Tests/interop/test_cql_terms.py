@@ -133,3 +133,29 @@ def test_unset_clauses_mean_not_given(session):
         session.execute(insert, (1, UNSET_VALUE, 1, 1, 10, 10))
     with pytest.raises(InvalidRequest, match="Invalid null value of TTL"):
         session.execute(insert, (1, 1, 1, 1, None, 10))
+
+
+def test_static_only_writes(session, node):
+    session.execute("CREATE TABLE IF NOT EXISTS terms_static (k int, c int, s int STATIC, v int, PRIMARY KEY (k, c))")
+    session.execute("INSERT INTO terms_static (k, s) VALUES (1, 5)")
+    insert = session.prepare("INSERT INTO terms_static (k, s) VALUES (?, ?)")
+    session.execute(insert, (2, 6))
+    rows = session.execute("SELECT k, c, s, v FROM terms_static WHERE k IN (1, 2)")
+    assert [(r.k, r.c, r.s, r.v) for r in rows] == [(1, None, 5, None), (2, None, 6, None)]
+    update = session.prepare("UPDATE terms_static SET s = ? WHERE k = ?")
+    session.execute(update, (7, 1))
+    session.execute("INSERT INTO terms_static (k, c, v) VALUES (1, 1, 10)")
+    assert [(r.c, r.s, r.v) for r in session.execute("SELECT c, s, v FROM terms_static WHERE k = 1")] == [(1, 7, 10)]
+    delete = session.prepare("DELETE s FROM terms_static WHERE k = ?")
+    session.execute(delete, (1,))
+    session.execute("DELETE s FROM terms_static WHERE k = 2")
+    assert [(r.c, r.s, r.v) for r in session.execute("SELECT c, s, v FROM terms_static WHERE k = 1")] == [(1, None, 10)]
+    assert session.execute("SELECT * FROM terms_static WHERE k = 2").one() is None
+    with pytest.raises(InvalidRequest, match="Some clustering keys are missing: c"):
+        session.execute("INSERT INTO terms_static (k, s, v) VALUES (3, 1, 1)")
+    with pytest.raises(InvalidRequest, match="modifies only static columns"):
+        session.execute("UPDATE terms_static SET s = 1 WHERE k = 1 AND c = 1")
+    code, out, err = cqlsh(node, "-e", "INSERT INTO interop.terms_static (k, s) VALUES (9, 99);"
+                                       "SELECT k, c, s FROM interop.terms_static WHERE k = 9;")
+    assert code == 0, err
+    assert "99" in out and "null" in out and "(1 rows)" in out

@@ -241,7 +241,9 @@ struct ModificationWrite {
     func apply(_ assignments: [Assignment], where relations: [Relation]) async throws -> [PartitionUpdate] {
         let values = try keyValues(relations)
         let keys = try partitionKeys(values)
-        let onlyStatic = !assignments.isEmpty && !isInsert && assignments.allSatisfy {
+        // A write of static columns only, naming no clustering column, changes the partition's static
+        // row and no row (an INSERT then writes no row marker either, as in Cassandra).
+        let onlyStatic = !assignments.isEmpty && assignments.allSatisfy {
             table.column(named: assignmentColumn($0))?.kind == .static
         }
         let rowClusterings = table.clusteringColumns.isEmpty ? [Clustering.empty]
