@@ -12,6 +12,7 @@ import Testing
         "CREATE TABLE ks.ts (k int PRIMARY KEY, t timestamp, day date, tm time)",
         "CREATE TABLE ks.u (k int, c int, v int, w int, PRIMARY KEY (k, c)) WITH default_time_to_live = 100",
         "CREATE TABLE ks.st (k int, c int, s int STATIC, s2 text STATIC, v int, PRIMARY KEY (k, c))",
+        "CREATE TABLE ks.mp (k int PRIMARY KEY, m map<text, int>, dm map<int, decimal>, fm frozen<map<text, int>>, l list<int>, v int)",
     ]
 
     static func node() async throws -> Harness {
@@ -30,7 +31,7 @@ import Testing
         var writes: [String]
         var query: String
         var rows: [[CQLValue]]
-        var testDescription: String { writes.last ?? query }
+        var testDescription: String { (writes.last ?? "") + " → " + query }
 
         init(_ writes: [String], _ query: String, _ rows: [[CQLValue]]) {
             self.writes = writes
@@ -83,6 +84,24 @@ import Testing
                 "DELETE s FROM ks.st WHERE k = 1"], "SELECT k, c, s, v FROM ks.st", [[.int(1), .int(1), .null, .int(10)]]),
         Answer(["INSERT INTO ks.st (k, s) VALUES (1, 5)", "DELETE s FROM ks.st WHERE k = 1"], "SELECT * FROM ks.st", []),
         Answer(["INSERT INTO ks.st (k, s) VALUES (1, null)"], "SELECT * FROM ks.st", []),
+        // Map entries in WHERE, with ALLOW FILTERING.
+        Answer(mapRows, "SELECT k FROM ks.mp WHERE m['a'] = 1 ALLOW FILTERING", [[.int(1)]]),
+        Answer(mapRows, "SELECT k FROM ks.mp WHERE m['b'] = 2 ALLOW FILTERING", [[.int(1)], [.int(2)]]),
+        Answer(mapRows, "SELECT k FROM ks.mp WHERE m['b'] = 2 AND m['a'] = 2 ALLOW FILTERING", [[.int(2)]]),
+        Answer(mapRows, "SELECT k FROM ks.mp WHERE m['b'] = 1 AND m['a'] = 1 ALLOW FILTERING", []),
+        Answer(mapRows, "SELECT k FROM ks.mp WHERE m['z'] = 1 ALLOW FILTERING", []),
+        Answer(mapRows, "SELECT k FROM ks.mp WHERE k = 1 AND m['a'] = 1 AND m CONTAINS KEY 'b' ALLOW FILTERING", [[.int(1)]]),
+        Answer(mapRows, "SELECT k FROM ks.mp WHERE dm[1] = 1.00 ALLOW FILTERING", [[.int(3)]]),
+        Answer(mapRows + ["UPDATE ks.mp SET m['c'] = 3 WHERE k = 2"], "SELECT k FROM ks.mp WHERE m['c'] = 3 ALLOW FILTERING", [[.int(2)]]),
+        Answer(mapRows + ["DELETE m['a'] FROM ks.mp WHERE k = 1"], "SELECT m FROM ks.mp WHERE k = 1",
+               [[.map([CQLMapEntry(key: .text("b"), value: .int(2))])]]),
+        Answer(mapRows + ["UPDATE ks.mp SET m['b'] = null WHERE k = 1"], "SELECT m FROM ks.mp WHERE k = 1",
+               [[.map([CQLMapEntry(key: .text("a"), value: .int(1))])]]),
+    ]
+
+    static let mapRows = [
+        "INSERT INTO ks.mp (k, m) VALUES (1, {'a': 1, 'b': 2})", "INSERT INTO ks.mp (k, m) VALUES (2, {'a': 2, 'b': 2})",
+        "INSERT INTO ks.mp (k, dm) VALUES (3, {1: 1.0})",
     ]
 
     @Test(arguments: answers)
@@ -135,6 +154,15 @@ import Testing
                 "Invalid restrictions on clustering columns since the UPDATE statement modifies only static columns"),
         Refusal("DELETE s FROM ks.st WHERE k = 1 AND c = 1", .invalid,
                 "Invalid restrictions on clustering columns since the DELETE statement modifies only static columns"),
+        Refusal("SELECT * FROM ks.mp WHERE m['a'] = 1", .invalid, "ALLOW FILTERING"),
+        Refusal("SELECT * FROM ks.mp WHERE v['a'] = 1 ALLOW FILTERING", .invalid, "Column v cannot be used as a map"),
+        Refusal("SELECT * FROM ks.mp WHERE fm['a'] = 1 ALLOW FILTERING", .invalid,
+                "Map-entry equality predicates on frozen map column fm are not supported"),
+        Refusal("SELECT * FROM ks.mp WHERE l[0] = 1 ALLOW FILTERING", .invalid, "Indexes on list entries (l[index] = value) are not supported."),
+        Refusal("SELECT * FROM ks.mp WHERE m['a'] > 1 ALLOW FILTERING", .invalid, "Only EQ relations are supported on map entries"),
+        Refusal("SELECT * FROM ks.mp WHERE m[1] = 1 ALLOW FILTERING", .invalid, "Invalid INTEGER constant (1) for \"key(m)\" of type text"),
+        Refusal("SELECT * FROM ks.mp WHERE m['a'] = 'x' ALLOW FILTERING", .invalid, "Invalid STRING constant (x) for \"value(m)\" of type int"),
+        Refusal("UPDATE ks.mp SET v = 1 WHERE k = 1 AND m['a'] = 1", .invalid, "Non PRIMARY KEY columns found in where clause: m"),
     ]
 
     @Test(arguments: refusals)

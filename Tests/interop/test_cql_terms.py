@@ -159,3 +159,28 @@ def test_static_only_writes(session, node):
                                        "SELECT k, c, s FROM interop.terms_static WHERE k = 9;")
     assert code == 0, err
     assert "99" in out and "null" in out and "(1 rows)" in out
+
+
+def test_map_entries_in_where_set_and_delete(session):
+    session.execute("CREATE TABLE IF NOT EXISTS terms_maps (k int PRIMARY KEY, m map<text, int>, v int)")
+    session.execute("INSERT INTO terms_maps (k, m) VALUES (1, {'a': 1, 'b': 2})")
+    session.execute("INSERT INTO terms_maps (k, m) VALUES (2, {'a': 2, 'b': 2})")
+    simple = session.execute("SELECT k FROM terms_maps WHERE m['a'] = 1 ALLOW FILTERING")
+    assert [r.k for r in simple] == [1]
+    prepared = session.prepare("SELECT k FROM terms_maps WHERE m[?] = ? ALLOW FILTERING")
+    assert sorted(r.k for r in session.execute(prepared, ("b", 2))) == [1, 2]
+    assert list(session.execute(prepared, ("z", 2))) == []
+    set_entry = session.prepare("UPDATE terms_maps SET m[?] = ? WHERE k = ?")
+    session.execute(set_entry, ("c", 3, 2))
+    session.execute("UPDATE terms_maps SET m['d'] = 4 WHERE k = 2")
+    assert session.execute("SELECT m FROM terms_maps WHERE k = 2").one().m == {"a": 2, "b": 2, "c": 3, "d": 4}
+    delete_entry = session.prepare("DELETE m[?] FROM terms_maps WHERE k = ?")
+    session.execute(delete_entry, ("c", 2))
+    session.execute("DELETE m['d'] FROM terms_maps WHERE k = 2")
+    assert session.execute("SELECT m FROM terms_maps WHERE k = 2").one().m == {"a": 2, "b": 2}
+    with pytest.raises(InvalidRequest, match="ALLOW FILTERING"):
+        session.execute("SELECT k FROM terms_maps WHERE m['a'] = 1")
+    with pytest.raises(InvalidRequest, match="Column v cannot be used as a map"):
+        session.execute("SELECT k FROM terms_maps WHERE v['a'] = 1 ALLOW FILTERING")
+    with pytest.raises(InvalidRequest, match="Only EQ relations are supported on map entries"):
+        session.execute("SELECT k FROM terms_maps WHERE m['a'] > 1 ALLOW FILTERING")

@@ -182,6 +182,9 @@ struct ModificationWrite {
         try RelationConflicts.refuse(relations, partitionKey: table.partitionKey.map(\.name))
         var out: [String: [CQLValue]] = [:]
         for relation in relations {
+            if case .element(let name, _) = relation.subject {
+                throw QueryError.invalid("Non PRIMARY KEY columns found in where clause: \(name) ")
+            }
             guard case .column(let name) = relation.subject else {
                 throw QueryError.invalid("Multi-column relations and token restrictions are not supported in modifications")
             }
