@@ -184,3 +184,24 @@ def test_map_entries_in_where_set_and_delete(session):
         session.execute("SELECT k FROM terms_maps WHERE v['a'] = 1 ALLOW FILTERING")
     with pytest.raises(InvalidRequest, match="Only EQ relations are supported on map entries"):
         session.execute("SELECT k FROM terms_maps WHERE m['a'] > 1 ALLOW FILTERING")
+
+
+def test_system_views_clients_lists_open_connections(session, node):
+    rows = list(session.execute("SELECT * FROM system_views.clients"))
+    assert rows, "the session's own connections are clients"
+    for row in rows:
+        assert row.address == "127.0.0.1" and row.port > 0
+        assert row.connection_stage == "ready" and row.protocol_version == 4
+        assert row.driver_name and row.driver_version and row.username == "anonymous" and row.ssl_enabled is False
+        assert row.request_count >= 1
+    # The session's connection ran USE interop (the control connection did not).
+    assert "interop" in {row.keyspace_name for row in rows}
+    prepared = session.prepare("SELECT address, port FROM system.clients WHERE address = ?")
+    same = {(r.address, r.port) for r in session.execute(prepared, ("127.0.0.1",))}
+    assert same >= {(r.address, r.port) for r in rows} - {None}
+    code, out, err = cqlsh(node, "-e", "SELECT address, connection_stage, driver_name, username FROM system_views.clients;")
+    assert code == 0, err
+    assert "127.0.0.1" in out and "ready" in out and "anonymous" in out
+    code, out, err = cqlsh(node, "-e", "SELECT * FROM system_views.clients;")
+    assert code == 0, err
+    assert "request_count" in out and "rows)" in out

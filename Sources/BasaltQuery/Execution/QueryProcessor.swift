@@ -15,12 +15,15 @@ public final class QueryProcessor: CQLRequestHandler, @unchecked Sendable {
     let events: CQLEventSink?
     /// The other nodes, for `system.peers`; nil on a single node.
     let peers: PeerDirectory?
+    /// The server's open connections, for `system_views.clients`; nil without a server.
+    let clients: ClientDirectory?
     let prepared = PreparedStatementCache()
 
     public init(engine: StorageEngine, catalog: SchemaCatalog, node: NodeIdentity, events: CQLEventSink?,
-                proxy: StorageProxy? = nil, peers: PeerDirectory? = nil) {
+                proxy: StorageProxy? = nil, peers: PeerDirectory? = nil, clients: ClientDirectory? = nil) {
         self.engine = engine
         self.peers = peers
+        self.clients = clients
         self.proxy = proxy ?? LocalStorageProxy(engine: engine)
         self.catalog = catalog
         self.node = node
