@@ -2,8 +2,8 @@ import Foundation
 
 // Parsing of the date, time and timestamp literal forms Cassandra accepts
 // (TimestampSerializer / SimpleDateSerializer / TimeSerializer). The calendar math is the proleptic
-// Gregorian "days from civil" algorithm, which is what Java's ISO chronology uses; Foundation is
-// only asked about named zones (`Europe/Paris`, `PST`), whose offsets come from the tz database.
+// Gregorian "days from civil" algorithm, which is what Java's ISO chronology uses; named zones
+// (`Europe/Paris`, `PST`) are `TemporalZone`'s, whose offsets come from the tz database.
 enum CQLTemporalText {
     static let millisecondsPerDay: Int64 = 86_400_000
 
@@ -142,9 +142,13 @@ private struct Scanner {
     /// space comes Java's `z` (a zone name, or an offset); right after the time, Java's `X` (an offset).
     mutating func zone() -> TemporalZone? {
         if isAtEnd { return .fixed(seconds: 0) }
-        let spaced = bytes[offset] == UInt8(ascii: " ") && consume(" ")
+        let spaced = consume(" ")
+        let start = offset
         if let seconds = utcOffset(), isAtEnd { return .fixed(seconds: seconds) }
-        if !spaced, offset < bytes.count, bytes[offset] == UInt8(ascii: "+") || bytes[offset] == UInt8(ascii: "-") { return nil }
+        offset = start
+        // A sign right after the time starts an offset, which was malformed; a name follows a space,
+        // though a name glued to the time (`04:05UTC`) is taken too.
+        if !spaced, bytes[offset] == UInt8(ascii: "+") || bytes[offset] == UInt8(ascii: "-") { return nil }
         let name = String(decoding: bytes[offset...], as: UTF8.self)
         offset = bytes.count
         return TemporalZone.named(name)
@@ -166,55 +170,16 @@ private struct Scanner {
         }
         var minutes: Int64 = 0
         let hasColon = consume(":")
-        if let parsed = digits(minimum: 2, maximum: 2), parsed.value < 60 {
+        if let parsed = digits(minimum: 2, maximum: 2) {
+            guard parsed.value < 60 else {
+                offset = start
+                return nil
+            }
             minutes = parsed.value
         } else if hasColon {
             offset = start
             return nil
         }
         return sign * (hours.value * 3600 + minutes * 60)
-    }
-}
-
-/// The zone of a timestamp literal: a fixed offset, or a named zone whose offset depends on the date
-/// (daylight saving time).
-enum TemporalZone {
-    case fixed(seconds: Int64)
-    case region(TimeZone)
-
-    /// A tz database region (`Europe/Paris`) or abbreviation (`UTC`, `CET`, `PST`), matched without case
-    /// as Java's case-insensitive parser does.
-    static func named(_ name: String) -> TemporalZone? {
-        guard !name.isEmpty, name.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F }) else { return nil }
-        if let zone = TimeZone(identifier: name) ?? TimeZone(abbreviation: name.uppercased()) { return .region(zone) }
-        let folded = name.lowercased()
-        guard let identifier = TimeZone.knownTimeZoneIdentifiers.first(where: { $0.lowercased() == folded }) else { return nil }
-        return TimeZone(identifier: identifier).map(TemporalZone.region)
-    }
-
-    /// The offset in force at a local wall-clock time. In a gap (clocks moved forward) the offset before
-    /// the change applies, so the time lands after the gap as Java's `ZonedDateTime.ofLocal` does; in an
-    /// overlap the earlier offset is taken.
-    func offsetSeconds(atLocalMilliseconds local: Int64) -> Int64? {
-        switch self {
-        case .fixed(let seconds):
-            return seconds
-        case .region(let zone):
-            let localSeconds = Double(local.dividedRoundingDown(by: 1000))
-            guard abs(localSeconds) < 1e15 else { return nil }
-            let guess = Int64(zone.secondsFromGMT(for: Date(timeIntervalSince1970: localSeconds)))
-            let before = Int64(zone.secondsFromGMT(for: Date(timeIntervalSince1970: localSeconds - Double(guess) - 86_400)))
-            let candidates = [before, guess].filter { candidate in
-                Int64(zone.secondsFromGMT(for: Date(timeIntervalSince1970: localSeconds - Double(candidate)))) == candidate
-            }
-            return candidates.max() ?? before
-        }
-    }
-}
-
-private extension Int64 {
-    func dividedRoundingDown(by divisor: Int64) -> Int64 {
-        let quotient = self / divisor
-        return self % divisor < 0 ? quotient - 1 : quotient
     }
 }
