@@ -67,6 +67,8 @@ struct TermEvaluator {
     func literal(_ term: Term, as type: CQLDataType, for name: String) throws(QueryError) -> CQLValue {
         switch term {
         case .null: return .null
+        // Cassandra's TimestampSerializer reads 'now' as the coordinator's clock.
+        case .string(let text) where type == .timestamp && text.lowercased() == "now": return .timestamp(now / 1000)
         case .string(let text): return try constant(text, .string, type, name)
         case .integer(let text): return try constant(text, .integer, type, name)
         case .float(let text): return try constant(text, .float, type, name)
