@@ -59,6 +59,22 @@ import Testing
         #expect(!listed.contains(.text("system_views")) && listed.contains(.text("system")))
     }
 
+    /// As Cassandra: the structure of a virtual table or keyspace, inside a comment, for it cannot be created.
+    @Test func describeShowsVirtualTablesAsComments() async throws {
+        let h = try Self.node()
+        let table = try await h.rows("DESCRIBE TABLE system_views.clients")
+        guard case .text(let create) = table.first?[3] else { throw Harness.Failure("no create statement") }
+        #expect(create.hasPrefix("/*\nWarning: Table system_views.clients is a virtual table and cannot be recreated with CQL.\n"
+                                 + "Structure, for reference:\nVIRTUAL TABLE system_views.clients (\n    address inet,\n    port int,"))
+        #expect(create.hasSuffix("PRIMARY KEY (address, port)\n) WITH CLUSTERING ORDER BY (port ASC)\n"
+                                 + "    AND comment = 'currently connected clients';\n*/"))
+        let keyspace = try await h.rows("DESCRIBE ONLY KEYSPACE system_views")
+        #expect(keyspace.first?[3] == .text("/*\nWarning: Keyspace system_views is a virtual keyspace and cannot be recreated with CQL.\n"
+                                            + "Structure, for reference:\nVIRTUAL KEYSPACE system_views;\n*/"))
+        let comments = try await h.rows("SELECT comment FROM system_virtual_schema.tables WHERE keyspace_name = 'system_views'")
+        #expect(comments == [[.text("currently connected clients")]])
+    }
+
     @Test func virtualTablesAreReadOnly() async throws {
         let h = try Self.node()
         let error = try #require(await h.error("INSERT INTO system_views.clients (address, port) VALUES ('1.2.3.4', 1)"))

@@ -33,22 +33,22 @@ enum SystemSchemaDefinitions {
         CREATE TABLE \(keyspace).clients (address inet, port int, client_options frozen<map<text, text>>,
         connection_stage text, driver_name text, driver_version text, hostname text, keyspace_name text,
         protocol_version int, request_count bigint, ssl_cipher_suite text, ssl_enabled boolean, ssl_protocol text,
-        username text, PRIMARY KEY ((address), port))
+        username text, PRIMARY KEY ((address), port)) WITH comment = 'currently connected clients'
         """
     }
 
     private static let definitions = [
         clientsDefinition("system"),
         clientsDefinition("system_views"),
-        "CREATE TABLE system_virtual_schema.keyspaces (keyspace_name text PRIMARY KEY)",
+        "CREATE TABLE system_virtual_schema.keyspaces (keyspace_name text PRIMARY KEY) WITH comment = 'virtual keyspace definitions'",
         """
         CREATE TABLE system_virtual_schema.tables (keyspace_name text, table_name text, comment text,
-        PRIMARY KEY ((keyspace_name), table_name))
+        PRIMARY KEY ((keyspace_name), table_name)) WITH comment = 'virtual table definitions'
         """,
         """
         CREATE TABLE system_virtual_schema.columns (keyspace_name text, table_name text, column_name text,
         clustering_order text, column_name_bytes blob, kind text, position int, type text,
-        PRIMARY KEY ((keyspace_name), table_name, column_name))
+        PRIMARY KEY ((keyspace_name), table_name, column_name)) WITH comment = 'virtual column definitions'
         """,
         """
         CREATE TABLE system.local (key text PRIMARY KEY, bootstrapped text, broadcast_address inet,

@@ -21,7 +21,7 @@ struct SystemTableRows {
         case ("system_views", "clients"), ("system", "clients"): clients()
         case ("system_virtual_schema", "keyspaces"): SystemSchemaDefinitions.virtualKeyspaces.map { ["keyspace_name": .text($0.name)] }
         case ("system_virtual_schema", "tables"):
-            virtualTables.map { ["keyspace_name": .text($0.keyspace), "table_name": .text($0.name), "comment": .text("")] }
+            virtualTables.map { ["keyspace_name": .text($0.keyspace), "table_name": .text($0.name), "comment": .text($0.options.comment)] }
         case ("system_virtual_schema", "columns"): columns(of: virtualTables)
         default: []
         }
