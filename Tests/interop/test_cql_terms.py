@@ -205,3 +205,6 @@ def test_system_views_clients_lists_open_connections(session, node):
     code, out, err = cqlsh(node, "-e", "SELECT * FROM system_views.clients;")
     assert code == 0, err
     assert "request_count" in out and "rows)" in out
+    code, out, err = cqlsh(node, "-e", "DESCRIBE TABLE system_views.clients;")
+    assert code == 0, err
+    assert "Warning: Table system_views.clients is a virtual table" in out and "VIRTUAL TABLE system_views.clients (" in out
