@@ -26,10 +26,10 @@ public struct NodeServices: Sendable {
 /// `stop()` themselves with a small handler.
 public final class NodeRunner: Sendable {
     /// Builds the query layer over the opened storage. It is given the server's connection
-    /// registry as its `CQLEventSink`, and is where tables are opened and the commit log replayed
-    /// (only the query layer knows the schema).
+    /// registry (its `CQLEventSink` and `ClientDirectory`), and is where tables are opened and the
+    /// commit log replayed (only the query layer knows the schema).
     public typealias HandlerFactory =
-        @Sendable (_ storage: StorageEngine, _ events: any CQLEventSink, _ logger: Logger) async throws -> NodeServices
+        @Sendable (_ storage: StorageEngine, _ connections: ConnectionRegistry, _ logger: Logger) async throws -> NodeServices
 
     public let configuration: NodeConfiguration
     public let logger: Logger
