@@ -17,12 +17,15 @@ import PackageDescription
 //   BasaltCluster    pure cluster logic, no I/O: token ring, replica placement, token allocation, gossip, phi-accrual failure detector
 //   BasaltClient     the Swift client library: async/await, token-aware routing, pools, retries, paging
 //   BasaltStress     the load generator behind `basalt stress`: workloads, rate, HDR latencies, --verify
+//   BasaltFuzzTargets every decoder of network and disk input as a function of bytes (libFuzzer and the corpus tests)
+//   basalt-fuzz      the fuzzing executable (`scripts/fuzz`; without libFuzzer it replays inputs and writes seed corpora)
 //   basalt           the executable (`basalt start`, `basalt stress`, `basalt bench storage|internode`, `basalt debug`)
 let package = Package(
     name: "Basalt",
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "basalt", targets: ["basalt"]),
+        .executable(name: "basalt-fuzz", targets: ["basalt-fuzz"]),
         .library(name: "BasaltStorage", targets: ["BasaltStorage"]),
         .library(name: "BasaltClient", targets: ["BasaltClient"]),
     ],
@@ -133,6 +136,15 @@ let package = Package(
             dependencies: ["BasaltCluster", "BasaltCore"],
             exclude: ["generate_placement_vectors.py"]
         ),
+        .target(
+            name: "BasaltFuzzTargets",
+            dependencies: [
+                "BasaltCore", "BasaltCommitLog", "BasaltSSTable", "BasaltCQL", "BasaltCQLProtocol", "BasaltInternode",
+                "BasaltCluster", "BasaltCoordination", .product(name: "NIOCore", package: "swift-nio"),
+            ]
+        ),
+        .executableTarget(name: "basalt-fuzz", dependencies: ["BasaltFuzzTargets"]),
+        .testTarget(name: "BasaltFuzzTargetsTests", dependencies: ["BasaltFuzzTargets"]),
         .target(
             name: "BasaltStress",
             dependencies: ["BasaltClient", "BasaltCore", .product(name: "Histogram", package: "hdrhistogram-swift")]

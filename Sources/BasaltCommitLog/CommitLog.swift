@@ -130,6 +130,9 @@ public final class CommitLog: @unchecked Sendable {
     }
 
     /// Encodes `mutation` with `DataCodec` and appends it. See `append(encoded:)`.
+    /// The file name of segment `id` in a commit-log directory (for tools that write segments).
+    public static func segmentFileName(id: UInt64) -> String { SegmentLayout.fileName(id: id) }
+
     public func append(_ mutation: Mutation) throws(CommitLogError) -> CommitLogPosition {
         try append(encoded: DataCodec.encode(mutation))
     }

@@ -1,0 +1,27 @@
+import BasaltCore
+import Foundation
+
+/// Small, fixed data for the seed corpora.
+enum SeedData {
+    static let table = UUID(uuidString: "0f0e0d0c-0b0a-4908-8706-050403020100")!
+
+    /// A partition of `rows` rows with one cell each, a collection cell with a path and a row tombstone.
+    static func update(key: Int, rows: Int) -> PartitionUpdate {
+        var update = PartitionUpdate(table: table, key: PartitionKey(withUnsafeBytes(of: UInt32(key).bigEndian) { Array($0) }))
+        update.rows = (0..<rows).map { row in
+            Row(clustering: Clustering([0, 0, 0, UInt8(row)]),
+                cells: [Cell.live(column: 1, timestamp: 1_000 + Int64(row), value: Array("value \(row)".utf8)),
+                        Cell.live(column: 2, path: [UInt8(row)], timestamp: 1_000, value: [1, 2, 3])])
+        }
+        update.rows.append(Row(clustering: Clustering([0, 0, 1, 0]), deletion: DeletionTime(markedForDeleteAt: 2_000, localDeletionTime: 1)))
+        return update
+    }
+
+    /// A scratch directory of this process, emptied.
+    static func scratch(_ name: String) -> String {
+        let path = NSTemporaryDirectory() + "basalt-fuzz-\(getpid())-\(name)"
+        try? FileManager.default.removeItem(atPath: path)
+        try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        return path
+    }
+}
