@@ -13,7 +13,7 @@ extension QueryProcessor {
         switch statement {
         case .select(let s):
             table = try resolveTable(s.table, session: session)
-            resultColumns = try ResultSelection(s.selection, table: table!).specs
+            resultColumns = try ResultSelection(s.selection, table: table!, evaluator: TermEvaluator(bound: .none, now: 0)).specs
             keyMarkers = Self.equalityMarkers(s.whereClause)
         case .insert(let s):
             table = try resolveTable(s.table, session: session)

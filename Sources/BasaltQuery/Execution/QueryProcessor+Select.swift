@@ -7,8 +7,8 @@ extension QueryProcessor {
     func select(_ select: SelectStatement, bound: BoundValues, parameters: CQLQueryParameters,
                 session: CQLSession) async throws -> CQLResult {
         let table = try resolveTable(select.table, session: session)
-        let selection = try ResultSelection(select.selection, table: table)
         let evaluator = TermEvaluator(bound: bound, now: engine.configuration.clock())
+        let selection = try ResultSelection(select.selection, table: table, evaluator: evaluator)
         let limit = try self.limit(select.limit, bound: bound)
         let perPartitionLimit = try self.limit(select.perPartitionLimit, bound: bound)
         guard limit > 0 else { throw QueryError.invalid("LIMIT must be strictly positive") }
