@@ -19,9 +19,12 @@ extension QueryProcessor {
         try validateDistinct(select, table: table, restrictions: restrictions)
         let reversed = try isReversed(select.orderBy, table: table, restrictions: restrictions)
         let resume = try parameters.pagingState.map { try PagingState(decoding: $0) }
-        // Aggregates and system tables answer in one page (drivers send no page size for system queries).
-        let pageSize: Int64 = selection.isAggregate || isSystem ? .max
-            : parameters.pageSize.flatMap { $0 > 0 ? Int64($0) : nil } ?? .max
+        let grouping = try Grouping(select.groupBy, table: table, restrictions: restrictions)
+        // Aggregates without GROUP BY and system tables answer in one page (drivers send no page size
+        // for system queries); with GROUP BY a page holds whole groups.
+        let requestedPageSize = parameters.pageSize.flatMap { $0 > 0 ? Int64($0) : nil } ?? .max
+        let pageSize: Int64 = isSystem ? .max : grouping != nil ? requestedPageSize
+            : selection.isAggregate ? .max : requestedPageSize
         // ORDER BY over the partitions of an IN sorts rows of several partitions: Cassandra reads them
         // all, sorts, then applies LIMIT, and refuses to page it (CASSANDRA-6722).
         let sortsAcrossPartitions = !select.orderBy.isEmpty && restrictions.partitionKeyHasIn
@@ -30,15 +33,20 @@ extension QueryProcessor {
                 + " you must either remove the ORDER BY or the IN and sort client side, or disable paging for this query")
         }
         // An aggregate's LIMIT counts result rows (there is one), not the rows aggregated; and it
-        // aggregates every row, whatever the PER PARTITION LIMIT, as Cassandra does.
-        let rowLimit = selection.isAggregate || sortsAcrossPartitions ? .max : limit
+        // aggregates every row, whatever the PER PARTITION LIMIT, as Cassandra does. Groups are
+        // limited by the collector.
+        let rowLimit = selection.isAggregate || sortsAcrossPartitions || grouping != nil ? .max : limit
+        var collector = grouping.map {
+            GroupCollector(grouping: $0, pageSize: pageSize, limit: limit, perPartitionLimit: perPartitionLimit, resume: resume)
+        }
 
         var rows: [LogicalRow] = []
         var state: PagingState?
         var returned = resume?.rowsReturned ?? 0
         var lastPartitionCount: Int64 = 0
-        let perPartition = select.isDistinct ? 1 : selection.isAggregate ? .max : perPartitionLimit
+        let perPartition = select.isDistinct ? 1 : selection.isAggregate || grouping != nil ? .max : perPartitionLimit
         let visit: (LogicalRow, Int64) -> Bool = { row, partitionCount in
+            if !sortsAcrossPartitions, collector != nil { return collector!.add(row) }
             // Returns false to stop: the page (plus one look-ahead row) or the LIMIT is full.
             if Int64(rows.count) == pageSize {
                 state = PagingState(partitionKey: rows.last!.partitionKey, clustering: rows.last!.clustering,
@@ -59,17 +67,29 @@ extension QueryProcessor {
                            perPartitionLimit: perPartition, distinct: select.isDistinct,
                            consistency: parameters.consistency, visit: visit)
         }
-        if sortsAcrossPartitions && !selection.isAggregate {
-            rows = Array(sortedByClustering(rows, columns: select.orderBy.count, reversed: reversed, table: table)
-                .prefix(Int(clamping: limit)))
+        if sortsAcrossPartitions && (!selection.isAggregate || collector != nil) {
+            rows = sortedByClustering(rows, columns: select.orderBy.count, reversed: reversed, table: table)
+            if collector != nil {
+                for row in rows where !collector!.add(row) { break }
+            } else {
+                rows = Array(rows.prefix(Int(clamping: limit)))
+            }
         }
-        if selection.isAggregate {
+        if selection.isAggregate && collector == nil {
             let metadata = CQLRowsMetadata(columns: selection.specs)
             return .rows(CQLRows(metadata: metadata, rows: [try serialize(selection.aggregate(rows), selection.specs)]))
         }
-        // `state` was computed from the last row of the page with that row's partition count.
         var metadata = parameters.skipMetadata
             ? CQLRowsMetadata(noMetadataColumnCount: selection.specs.count) : CQLRowsMetadata(columns: selection.specs)
+        if let collector {
+            // A group is one row: its aggregates, and its first row's values for plain columns.
+            metadata.pagingState = collector.pagingState?.encoded
+            let values = try collector.groups.map { group in
+                try serialize(selection.isAggregate ? selection.aggregate(group) : selection.project(group[0]), selection.specs)
+            }
+            return .rows(CQLRows(metadata: metadata, rows: values))
+        }
+        // `state` was computed from the last row of the page with that row's partition count.
         metadata.pagingState = state?.encoded
         return .rows(CQLRows(metadata: metadata, rows: try rows.map { try serialize(selection.project($0), selection.specs) }))
     }

@@ -18,6 +18,8 @@ struct Restrictions {
     static let maximumPrefixes = 1024
     /// A partition key column has `IN`: with ORDER BY, rows of several partitions are sorted together.
     var partitionKeyHasIn = false
+    /// Columns restricted to one value (`c = 1`, `c IN (1)`), which GROUP BY may leave out.
+    var singleValueColumns: Set<String> = []
 
     struct Predicate {
         var columns: [Int]
@@ -151,6 +153,7 @@ struct Restrictions {
                 throw .invalid("Map-entry equality predicates on frozen map column are not supported")
             }
         }
+        singleValueColumns = Set(equalities.filter { $0.value.count == 1 }.keys)
         // Partition key: all `=`/`IN` → point reads; partial restrictions need filtering.
         let keyColumns = table.partitionKey
         let keyRestricted = keyColumns.filter { equalities[$0.name] != nil }
