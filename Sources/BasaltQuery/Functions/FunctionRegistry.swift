@@ -74,4 +74,14 @@ enum FunctionRegistry {
         throw .invalid("Ambiguous call to function \(qualified) (can be matched by following signatures: "
             + "\(fitting.map(\.0.signature).joined(separator: ", "))): use type casts to disambiguate")
     }
+
+    /// The type a marker takes as argument `position` of `function` called with `count` arguments,
+    /// when preparing: the type every overload of that arity agrees on, as Cassandra requires.
+    static func parameterType(_ name: QualifiedName, position: Int, count: Int) throws(QueryError) -> CQLDataType {
+        let candidates = overloads(name)
+        guard !candidates.isEmpty else { throw .invalid("Unknown function \(name) called") }
+        let shapes = (0..<count).map { _ in FunctionArgument.marker }
+        let function = try resolve(candidates, shapes) { _ in "?" }
+        return function.argumentTypes[position]
+    }
 }
