@@ -3,14 +3,23 @@ import BasaltCQLProtocol
 import BasaltStorage
 
 /// One CQL row as the executor sees it: a value per table column (in `TableSchema.columns` order,
-/// `.null` when absent) with write time and TTL of non-collection cells, and the storage position
-/// (partition key and clustering bytes) that paging resumes from.
+/// `.null` when absent) with write time and TTL of non-collection cells, those of each element of a
+/// non-frozen collection (in the order of its value's elements), and the storage position (partition
+/// key and clustering bytes) that paging resumes from.
 struct LogicalRow {
     var values: [CQLValue]
     var writetimes: [Int64?]
     var ttls: [Int32?]
+    /// By column position; only non-frozen collections with elements have an entry.
+    var elementCells: [Int: [ElementCell]] = [:]
     var partitionKey: [UInt8]
     var clustering: [UInt8]?
+
+    struct ElementCell {
+        var writetime: Int64
+        /// Seconds left, nil for an element without TTL.
+        var ttl: Int32?
+    }
 }
 
 /// Decodes storage rows into `LogicalRow`s: the partition key from its CompositeType bytes, the
@@ -69,7 +78,9 @@ struct RowDecoder {
             let column = table.columns[index]
             let group = cells[start..<end]
             if column.isMultiCell {
-                row.values[index] = try collection(group, type: column.dataType)
+                let (value, cells) = try collection(group, type: column.dataType)
+                row.values[index] = value
+                row.elementCells[index] = cells
             } else if let cell = group.first, let value = cell.value {
                 row.values[index] = try CQLValue.deserialize(bytes: value, type: column.dataType)
                 row.writetimes[index] = cell.timestamp
@@ -78,28 +89,34 @@ struct RowDecoder {
         }
     }
 
-    private func collection(_ cells: ArraySlice<Cell>, type: CQLDataType) throws -> CQLValue {
+    /// The collection and each element's write time and TTL, both in the value's element order.
+    private func collection(_ cells: ArraySlice<Cell>, type: CQLDataType) throws -> (CQLValue, [LogicalRow.ElementCell]) {
+        let elementCells = cells.map { cell in
+            LogicalRow.ElementCell(writetime: cell.timestamp, ttl: cell.ttl > 0 ? max(cell.localDeletionTime - now, 0) : nil)
+        }
         switch type {
         case .list(let element):
-            return .list(try cells.map { try CQLValue.deserialize(bytes: $0.value ?? [], type: element) })
+            return (.list(try cells.map { try CQLValue.deserialize(bytes: $0.value ?? [], type: element) }), elementCells)
         case .set(let element):
             let items = try cells.map { try CQLValue.deserialize(bytes: $0.path ?? [], type: element) }
-            return .set(sortedByType(items, element))
+            let order = sortedOrder(items, element)
+            return (.set(order.map { items[$0] }), order.map { elementCells[$0] })
         case .map(let keyType, let valueType):
             let entries = try cells.map {
                 CQLMapEntry(key: try CQLValue.deserialize(bytes: $0.path ?? [], type: keyType),
                             value: try CQLValue.deserialize(bytes: $0.value ?? [], type: valueType))
             }
-            let keys = entries.map { (try? ClusteringEncoding.sortKey($0.key, as: keyType)) ?? [] }
-            return .map(zip(keys, entries).sorted { compareBytes($0.0, $1.0) < 0 }.map(\.1))
+            let order = sortedOrder(entries.map(\.key), keyType)
+            return (.map(order.map { entries[$0] }), order.map { elementCells[$0] })
         default:
-            return .null
+            return (.null, [])
         }
     }
 
-    /// Cell paths are serialized bytes, whose order is not the type's (negative ints); sort by type.
-    private func sortedByType(_ items: [CQLValue], _ type: CQLDataType) -> [CQLValue] {
+    /// Cell paths are serialized bytes, whose order is not the type's (negative ints): the positions
+    /// of `items` sorted by the type's order.
+    private func sortedOrder(_ items: [CQLValue], _ type: CQLDataType) -> [Int] {
         let keys = items.map { (try? ClusteringEncoding.sortKey($0, as: type)) ?? [] }
-        return zip(keys, items).sorted { compareBytes($0.0, $1.0) < 0 }.map(\.1)
+        return keys.indices.sorted { compareBytes(keys[$0], keys[$1]) < 0 }
     }
 }

@@ -34,16 +34,10 @@ struct SelectorCompiler {
         case .countRows:
             aggregates.append((AggregateFunction(kind: .count, argumentType: .bigint), nil))
             return Compiled(node: .aggregate(aggregates.count - 1), type: .bigint, name: "count", aggregates: true)
-        case .writetime(let name), .ttl(let name):
-            let isWritetime = if case .writetime = expression { true } else { false }
-            let position = try column(name)
-            let column = table.columns[position]
-            let function = isWritetime ? "writeTime" : "ttl"
-            guard !column.isPrimaryKey else { throw .invalid("Cannot use selection function \(function) on PRIMARY KEY part \(name)") }
-            guard !column.isMultiCell else { throw .invalid("Cannot use selection function \(function) on non-frozen collection \(name)") }
-            return isWritetime
-                ? Compiled(node: .writetime(position), type: .bigint, name: "writetime(\(name))")
-                : Compiled(node: .ttl(position), type: .int, name: "ttl(\(name))")
+        case .writetime(let name):
+            return try cellMetadata(.writetime, name)
+        case .ttl(let name):
+            return try cellMetadata(.ttl, name)
         case .literal(let term):
             guard let type = expected ?? Self.inferredType(term) else {
                 throw .invalid("Cannot infer type for term \(term) in selection clause (try using a cast to force a type)")
@@ -90,6 +84,25 @@ struct SelectorCompiler {
         }
     }
 
+    /// `writetime(c)`, `ttl(c)`, `maxwritetime(c)`, `minwritetime(c)`: of a non-frozen collection, per
+    /// element (a list) or the latest or earliest, as Cassandra 5; never of a key column.
+    private func cellMetadata(_ kind: SelectorNode.CellMetadata, _ name: String) throws(QueryError) -> Compiled {
+        let position = try column(name)
+        let column = table.columns[position]
+        let function = switch kind {
+        case .writetime: "writeTime"
+        case .ttl: "ttl"
+        case .maxWritetime: "maxwritetime"
+        case .minWritetime: "minwritetime"
+        }
+        guard !column.isPrimaryKey else { throw .invalid("Cannot use selection function \(function) on PRIMARY KEY part \(name)") }
+        let scalar: CQLDataType = kind == .ttl ? .int : .bigint
+        let multiCell = column.isMultiCell
+        let type: CQLDataType = multiCell && (kind == .writetime || kind == .ttl) ? .list(scalar) : scalar
+        return Compiled(node: .cellMetadata(position, kind, multiCell: multiCell), type: type,
+                        name: "\(function.lowercased())(\(name))")
+    }
+
     private func column(_ name: String) throws(QueryError) -> Int {
         guard let position = index[name] else { throw .invalid("Undefined column name \(name) in selection clause") }
         return position
@@ -123,6 +136,12 @@ struct SelectorCompiler {
                     + "\(table.partitionKey.count) required but \(arguments.count) provided")
             }
             return Compiled(node: .token, type: .bigint, name: "system.token(\(columns.joined(separator: ", ")))")
+        }
+        if isSystem, name.name == "maxwritetime" || name.name == "minwritetime" {
+            guard arguments.count == 1, case .column(let column) = arguments[0] else {
+                throw .invalid("Invalid arguments in call to function system.\(name.name): a column name is required")
+            }
+            return try cellMetadata(name.name == "maxwritetime" ? .maxWritetime : .minWritetime, column)
         }
         if isSystem, arguments.count == 1, AggregateFunction.Kind(rawValue: name.name) != nil {
             let argument = try compile(arguments[0])

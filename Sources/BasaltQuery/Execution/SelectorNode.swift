@@ -6,8 +6,8 @@ import BasaltCQLProtocol
 /// Aggregates are numbered; their values over a group come in from outside (`ResultSelection`).
 indirect enum SelectorNode {
     case column(Int)
-    case writetime(Int)
-    case ttl(Int)
+    /// `writetime`, `ttl`, `maxwritetime` or `minwritetime` of the column at this position.
+    case cellMetadata(Int, CellMetadata, multiCell: Bool)
     case token
     case constant(CQLValue)
     case scalar(NativeFunction, [SelectorNode])
@@ -23,8 +23,9 @@ indirect enum SelectorNode {
     func evaluate(_ row: LogicalRow?, aggregates: [CQLValue], context: FunctionContext) throws(QueryError) -> CQLValue {
         switch self {
         case .column(let i): return row?.values[i] ?? .null
-        case .writetime(let i): return row?.writetimes[i].map { .bigint($0) } ?? .null
-        case .ttl(let i): return row?.ttls[i].map { .int($0) } ?? .null
+        case .cellMetadata(let i, let kind, let multiCell):
+            guard let row else { return .null }
+            return multiCell ? Self.elementMetadata(row.elementCells[i] ?? [], kind) : Self.cellMetadata(row, i, kind)
         case .token: return row.map { .bigint(PartitionKey($0.partitionKey).token) } ?? .null
         case .constant(let value): return value
         case .aggregate(let i): return aggregates[i]
@@ -45,6 +46,43 @@ indirect enum SelectorNode {
         case .slice(let collection, let from, let to, let type):
             return Self.slice(try collection.evaluate(row, aggregates: aggregates, context: context), from: from, to: to, type: type)
         }
+    }
+
+    private static func cellMetadata(_ row: LogicalRow, _ i: Int, _ kind: CellMetadata) -> CQLValue {
+        switch kind {
+        case .ttl: row.ttls[i].map { .int($0) } ?? .null
+        case .writetime, .maxWritetime, .minWritetime: row.writetimes[i].map { .bigint($0) } ?? .null
+        }
+    }
+
+    /// Of a non-frozen collection, as Cassandra 5: a list with each element's write time or TTL, in
+    /// the collection's order, or the latest or earliest write time; null without elements.
+    private static func elementMetadata(_ cells: [LogicalRow.ElementCell], _ kind: CellMetadata) -> CQLValue {
+        guard !cells.isEmpty else { return .null }
+        switch kind {
+        case .writetime: return .list(cells.map { .bigint($0.writetime) })
+        case .maxWritetime: return .bigint(cells.map(\.writetime).max()!)
+        case .minWritetime: return .bigint(cells.map(\.writetime).min()!)
+        case .ttl:
+            // An element without TTL is a null element, which a CQLValue list cannot hold, so the list
+            // is built in its wire form (spec §6: count, then length-prefixed elements, -1 for null).
+            var bytes: [UInt8] = []
+            appendInt32(Int32(cells.count), to: &bytes)
+            for cell in cells {
+                if let ttl = cell.ttl {
+                    appendInt32(4, to: &bytes)
+                    appendInt32(ttl, to: &bytes)
+                } else {
+                    appendInt32(-1, to: &bytes)
+                }
+            }
+            return .custom(bytes)
+        }
+    }
+
+    private static func appendInt32(_ value: Int32, to bytes: inout [UInt8]) {
+        bytes += [UInt8(truncatingIfNeeded: value >> 24), UInt8(truncatingIfNeeded: value >> 16),
+                  UInt8(truncatingIfNeeded: value >> 8), UInt8(truncatingIfNeeded: value)]
     }
 
     /// `m[k]` is the value at key k, `s[x]` is x if the set holds it; null otherwise.
@@ -79,6 +117,8 @@ indirect enum SelectorNode {
         default: return .null
         }
     }
+
+    enum CellMetadata { case writetime, ttl, maxWritetime, minWritetime }
 
     private static func keyType(_ type: CQLDataType) -> CQLDataType {
         switch type {

@@ -73,6 +73,7 @@ enum Arithmetic {
             }
         case .decimal:
             guard let a = l.decimalValue, let b = r.decimalValue else { throw failed("Infinite or NaN") }
+            guard abs(Int(a.scale) - Int(b.scale)) <= Number.maximumScaleGap else { throw failed("scales too far apart") }
             switch op {
             case .add: return .decimal(a + b)
             case .subtract: return .decimal(a - b)
@@ -130,8 +131,9 @@ enum Arithmetic {
         case .timestamp(let millis):
             let dayMillis = TimeFunctions.floorModulo(millis, TimeFunctions.millisecondsPerDay)
             let day = (millis - dayMillis) / TimeFunctions.millisecondsPerDay
-            let shiftedDay = CivilDate.addingMonths(months, toDay: day) + days
-            return .timestamp(shiftedDay * TimeFunctions.millisecondsPerDay + dayMillis + nanos / 1_000_000)
+            // Wrapping, as Java's long arithmetic: a timestamp near the end of time must not trap.
+            let shiftedDay = CivilDate.addingMonths(months, toDay: day) &+ days
+            return .timestamp(shiftedDay &* TimeFunctions.millisecondsPerDay &+ dayMillis &+ nanos / 1_000_000)
         case .date(let raw):
             guard nanos == 0 else {
                 throw .invalid("The duration must have a day precision. Was: \(CQLDurationFormat.text(duration))")

@@ -25,6 +25,10 @@ enum Number {
         }
     }
 
+    /// Decimals whose scales lie further apart than this are not aligned, nor made integers: that
+    /// takes as many digits, and a stored `1E-2000000000` must not stall the node.
+    static let maximumScaleGap = 10_000
+
     static func isNumeric(_ type: CQLDataType) -> Bool {
         switch type {
         case .tinyint, .smallint, .int, .bigint, .counter, .float, .double, .varint, .decimal: true
@@ -74,6 +78,7 @@ enum Number {
             guard let decimal = decimalValue else { return nil }
             return Number.decimal(decimal).varintValue
         case .decimal(let v):
+            guard abs(Int(v.scale)) <= Number.maximumScaleGap else { return nil }
             if v.scale <= 0 { return v.unscaled * CQLDecimal.powerOfTen(-Int(v.scale)) }
             return v.unscaled.quotientAndRemainder(dividingBy: CQLDecimal.powerOfTen(Int(v.scale)))?.quotient
         }
