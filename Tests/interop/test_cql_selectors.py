@@ -162,3 +162,16 @@ def test_cqlsh_shows_selectors_and_groups(node, grouped, sel):
     assert "system.blobasbigint(bl)" in out and "14" in out
     code, out, err = cqlsh(node, "-e", "SELECT foo(i) FROM interop.sel")
     assert "Unknown function 'foo'" in err
+
+
+@pytest.mark.parametrize("prepared", [False, True])
+def test_writetime_of_a_collection_per_element(sel, prepared):
+    sel.execute("INSERT INTO sel (k, c, st) VALUES (6, 1, {2, -1}) USING TIMESTAMP 1000 AND TTL 100")
+    sel.execute("UPDATE sel USING TIMESTAMP 3000 SET st = st + {1} WHERE k = 6 AND c = 1")
+    names, result = rows(sel, "SELECT writetime(st), maxwritetime(st), minwritetime(st) FROM sel WHERE k = 6",
+                         prepared=prepared)
+    assert names == ["writetime(st)", "maxwritetime(st)", "minwritetime(st)"]
+    (writetimes, latest, earliest), = result
+    assert (list(writetimes), latest, earliest) == ([1000, 3000, 1000], 3000, 1000)
+    with pytest.raises(InvalidRequest, match="Cannot use selection function ttl on non-frozen collection st"):
+        rows(sel, "SELECT ttl(st) FROM sel", prepared=prepared)

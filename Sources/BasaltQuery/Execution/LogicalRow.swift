@@ -3,23 +3,17 @@ import BasaltCQLProtocol
 import BasaltStorage
 
 /// One CQL row as the executor sees it: a value per table column (in `TableSchema.columns` order,
-/// `.null` when absent) with write time and TTL of non-collection cells, those of each element of a
-/// non-frozen collection (in the order of its value's elements), and the storage position (partition
-/// key and clustering bytes) that paging resumes from.
+/// `.null` when absent) with write time and TTL of non-collection cells, the write time of each element
+/// of a non-frozen collection (in the order of its value's elements), and the storage position
+/// (partition key and clustering bytes) that paging resumes from.
 struct LogicalRow {
     var values: [CQLValue]
     var writetimes: [Int64?]
     var ttls: [Int32?]
     /// By column position; only non-frozen collections with elements have an entry.
-    var elementCells: [Int: [ElementCell]] = [:]
+    var elementWritetimes: [Int: [Int64]] = [:]
     var partitionKey: [UInt8]
     var clustering: [UInt8]?
-
-    struct ElementCell {
-        var writetime: Int64
-        /// Seconds left, nil for an element without TTL.
-        var ttl: Int32?
-    }
 }
 
 /// Decodes storage rows into `LogicalRow`s: the partition key from its CompositeType bytes, the
@@ -78,9 +72,9 @@ struct RowDecoder {
             let column = table.columns[index]
             let group = cells[start..<end]
             if column.isMultiCell {
-                let (value, cells) = try collection(group, type: column.dataType)
+                let (value, writetimes) = try collection(group, type: column.dataType)
                 row.values[index] = value
-                row.elementCells[index] = cells
+                row.elementWritetimes[index] = writetimes
             } else if let cell = group.first, let value = cell.value {
                 row.values[index] = try CQLValue.deserialize(bytes: value, type: column.dataType)
                 row.writetimes[index] = cell.timestamp
@@ -89,25 +83,23 @@ struct RowDecoder {
         }
     }
 
-    /// The collection and each element's write time and TTL, both in the value's element order.
-    private func collection(_ cells: ArraySlice<Cell>, type: CQLDataType) throws -> (CQLValue, [LogicalRow.ElementCell]) {
-        let elementCells = cells.map { cell in
-            LogicalRow.ElementCell(writetime: cell.timestamp, ttl: cell.ttl > 0 ? max(cell.localDeletionTime - now, 0) : nil)
-        }
+    /// The collection and each element's write time, both in the value's element order.
+    private func collection(_ cells: ArraySlice<Cell>, type: CQLDataType) throws -> (CQLValue, [Int64]) {
+        let writetimes = cells.map(\.timestamp)
         switch type {
         case .list(let element):
-            return (.list(try cells.map { try CQLValue.deserialize(bytes: $0.value ?? [], type: element) }), elementCells)
+            return (.list(try cells.map { try CQLValue.deserialize(bytes: $0.value ?? [], type: element) }), writetimes)
         case .set(let element):
             let items = try cells.map { try CQLValue.deserialize(bytes: $0.path ?? [], type: element) }
             let order = sortedOrder(items, element)
-            return (.set(order.map { items[$0] }), order.map { elementCells[$0] })
+            return (.set(order.map { items[$0] }), order.map { writetimes[$0] })
         case .map(let keyType, let valueType):
             let entries = try cells.map {
                 CQLMapEntry(key: try CQLValue.deserialize(bytes: $0.path ?? [], type: keyType),
                             value: try CQLValue.deserialize(bytes: $0.value ?? [], type: valueType))
             }
             let order = sortedOrder(entries.map(\.key), keyType)
-            return (.map(order.map { entries[$0] }), order.map { elementCells[$0] })
+            return (.map(order.map { entries[$0] }), order.map { writetimes[$0] })
         default:
             return (.null, [])
         }

@@ -96,8 +96,6 @@ extension QueryProcessor {
 
     private func serialize(_ values: [CQLValue], _ specs: [CQLColumnSpec]) throws -> [[UInt8]?] {
         try zip(values, specs).map { value, spec in
-            // A selector may answer in wire form already (per-element TTLs, whose list holds nulls).
-            if case .custom(let bytes) = value { return bytes }
             do { return try value.serialize(as: spec.type) } catch { throw QueryError(.serverError, "cannot serialize \(spec.name): \(error)") }
         }
     }

@@ -96,9 +96,14 @@ struct SelectorCompiler {
         case .minWritetime: "minwritetime"
         }
         guard !column.isPrimaryKey else { throw .invalid("Cannot use selection function \(function) on PRIMARY KEY part \(name)") }
+        // Cassandra 5 answers a list holding a null for each element without TTL, which the Python
+        // driver's decoder rejects (it drops the connection), so this stays refused as in Cassandra 4.
+        if kind == .ttl && column.isMultiCell {
+            throw .invalid("Cannot use selection function ttl on non-frozen collection \(name)")
+        }
         let scalar: CQLDataType = kind == .ttl ? .int : .bigint
         let multiCell = column.isMultiCell
-        let type: CQLDataType = multiCell && (kind == .writetime || kind == .ttl) ? .list(scalar) : scalar
+        let type: CQLDataType = multiCell && kind == .writetime ? .list(scalar) : scalar
         return Compiled(node: .cellMetadata(position, kind, multiCell: multiCell), type: type,
                         name: "\(function.lowercased())(\(name))")
     }

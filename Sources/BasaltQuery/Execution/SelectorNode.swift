@@ -25,7 +25,7 @@ indirect enum SelectorNode {
         case .column(let i): return row?.values[i] ?? .null
         case .cellMetadata(let i, let kind, let multiCell):
             guard let row else { return .null }
-            return multiCell ? Self.elementMetadata(row.elementCells[i] ?? [], kind) : Self.cellMetadata(row, i, kind)
+            return multiCell ? Self.elementMetadata(row.elementWritetimes[i] ?? [], kind) : Self.cellMetadata(row, i, kind)
         case .token: return row.map { .bigint(PartitionKey($0.partitionKey).token) } ?? .null
         case .constant(let value): return value
         case .aggregate(let i): return aggregates[i]
@@ -55,34 +55,17 @@ indirect enum SelectorNode {
         }
     }
 
-    /// Of a non-frozen collection, as Cassandra 5: a list with each element's write time or TTL, in
-    /// the collection's order, or the latest or earliest write time; null without elements.
-    private static func elementMetadata(_ cells: [LogicalRow.ElementCell], _ kind: CellMetadata) -> CQLValue {
-        guard !cells.isEmpty else { return .null }
+    /// Of a non-frozen collection, as Cassandra 5: a list with each element's write time, in the
+    /// collection's order, or the latest or earliest of them; null without elements. (`ttl` of such a
+    /// collection is refused when the selection is compiled.)
+    private static func elementMetadata(_ writetimes: [Int64], _ kind: CellMetadata) -> CQLValue {
+        guard !writetimes.isEmpty else { return .null }
         switch kind {
-        case .writetime: return .list(cells.map { .bigint($0.writetime) })
-        case .maxWritetime: return .bigint(cells.map(\.writetime).max()!)
-        case .minWritetime: return .bigint(cells.map(\.writetime).min()!)
-        case .ttl:
-            // An element without TTL is a null element, which a CQLValue list cannot hold, so the list
-            // is built in its wire form (spec §6: count, then length-prefixed elements, -1 for null).
-            var bytes: [UInt8] = []
-            appendInt32(Int32(cells.count), to: &bytes)
-            for cell in cells {
-                if let ttl = cell.ttl {
-                    appendInt32(4, to: &bytes)
-                    appendInt32(ttl, to: &bytes)
-                } else {
-                    appendInt32(-1, to: &bytes)
-                }
-            }
-            return .custom(bytes)
+        case .writetime: return .list(writetimes.map { .bigint($0) })
+        case .maxWritetime: return .bigint(writetimes.max()!)
+        case .minWritetime: return .bigint(writetimes.min()!)
+        case .ttl: return .null
         }
-    }
-
-    private static func appendInt32(_ value: Int32, to bytes: inout [UInt8]) {
-        bytes += [UInt8(truncatingIfNeeded: value >> 24), UInt8(truncatingIfNeeded: value >> 16),
-                  UInt8(truncatingIfNeeded: value >> 8), UInt8(truncatingIfNeeded: value)]
     }
 
     /// `m[k]` is the value at key k, `s[x]` is x if the set holds it; null otherwise.
