@@ -18,12 +18,6 @@ struct NativeFunction: Sendable {
         if arguments.contains(.null) { return .null }
         return try body(arguments, context)
     }
-
-    /// The FunctionFailure error (0x1400) a function raises on a value it cannot handle.
-    func failure(_ message: String) -> QueryError {
-        QueryError(.functionFailure(keyspace: "system", function: name, argumentTypes: argumentTypes.map(\.description)),
-                   message)
-    }
 }
 
 /// What a function may read besides its arguments: the statement's clock, in microseconds.
