@@ -38,6 +38,7 @@ let bindMarkerCases: [BindMarkerCase] = [
     .init(input: "SELECT * FROM t WHERE k = blobAsText(?)", expected: ["0 arg0/1(blobastext)"]),
     .init(input: "INSERT INTO t (k, v) VALUES (?, f(1, ?, g(?)))", expected: ["0 k", "1 arg1/3(f)", "2 arg0/1(g)"]),
     .init(input: "SELECT * FROM t WHERE token(k) > token(?)", expected: ["0 k"]),
+    .init(input: "SELECT blobastext(?), m[?], ? FROM t", expected: ["0 arg0/1(blobastext)", "1 key(m)", "2 <unknown>"]),
     .init(input: "UPDATE t SET l = [?, ?] WHERE k = ?", expected: ["0 <unknown>", "1 <unknown>", "2 k"]),
     .init(input: "SELECT * FROM t WHERE m[?] = ?", expected: ["0 key(m)", "1 value(m)"]),
     .init(input: "SELECT * FROM t WHERE \"K\" = :\"Id\"", expected: ["0 :Id K"]),

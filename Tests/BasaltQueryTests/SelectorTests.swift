@@ -266,6 +266,24 @@ struct SelectorTests {
         #expect(error.message == "Cannot use selection function maxwritetime on PRIMARY KEY part k")
     }
 
+    /// Markers in the select list: function arguments take the parameter's type (in PREPARE's
+    /// metadata too), element keys the key type; a marker with nothing to type it is refused.
+    @Test func markersInTheSelectList() async throws {
+        let h = try Harness()
+        try await Self.load(h)
+        let prepared = await h.processor.handle(.prepare(CQLPrepare(query: "SELECT blobastext(?), m[?], tounixtimestamp(maxtimeuuid(?)) FROM ks.s WHERE k = 1 AND c = 1")),
+                                                session: h.session)
+        guard case .result(.prepared(let result)) = prepared else { throw Harness.Failure("\(prepared)") }
+        #expect(result.bindMarkers.map(\.name) == ["arg0(system.blobastext)", "key(m)", "arg0(system.maxtimeuuid)"])
+        #expect(result.bindMarkers.map(\.type) == [.blob, .text, .timestamp])
+        let values: [CQLBoundValue] = [.bytes(Array("hi".utf8)), .bytes(Array("c".utf8)), .bytes(try CQLValue.timestamp(1000).serialize(as: .timestamp)!)]
+        #expect(try await h.rows("SELECT blobastext(?), m[?], tounixtimestamp(maxtimeuuid(?)) FROM ks.s WHERE k = 1 AND c = 1", values)
+            == [[.text("hi"), .int(3), .bigint(1000)]])
+        let untyped = await h.processor.handle(.prepare(CQLPrepare(query: "SELECT ? FROM ks.s")), session: h.session)
+        guard case .error(let error) = untyped else { throw Harness.Failure("\(untyped)") }
+        #expect(error.message == "Cannot infer type for term ? in selection clause (try using a cast to force a type)")
+    }
+
     /// A selection without rows: count is 0, sum and avg are 0, min, max and plain columns null.
     @Test func aggregatesOverNoRows() async throws {
         let h = try Harness()

@@ -91,6 +91,14 @@ def test_cast_and_arithmetic(sel, prepared):
         rows(sel, "SELECT cast(tx AS int) FROM sel", prepared=prepared)
 
 
+def test_markers_in_the_select_list_take_their_parameters_types(sel):
+    prepared = sel.prepare("SELECT blobastext(?), tounixtimestamp(maxtimeuuid(?)), m[?] FROM sel WHERE k = 1 AND c = 1")
+    assert [(column.name, column.type.typename) for column in prepared.column_metadata] == [
+        ("arg0(system.blobastext)", "blob"), ("arg0(system.maxtimeuuid)", "timestamp"), ("key(m)", "varchar")]
+    row = list(sel.execute(prepared, (b"hi", datetime.datetime(1970, 1, 1, 0, 0, 1), "b")))[0]
+    assert tuple(row) == ("hi", 1000, 2)
+
+
 def test_duration_arithmetic_with_a_bound_duration(sel):
     update = sel.prepare("UPDATE sel SET du = ? WHERE k = ? AND c = ?")
     sel.execute(update, (Duration(1, 2, 3_000_000_000), 1, 2))

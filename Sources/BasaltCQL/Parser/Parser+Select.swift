@@ -165,8 +165,16 @@ extension Parser {
                 repeat { arguments.append(try selectorExpression()) } while acceptSymbol(",")
                 try expectSymbol(")")
             }
+            // A marker passed straight to the function takes that parameter's type.
+            for (position, argument) in arguments.enumerated() {
+                guard case .literal(.bindMarker(var marker)) = argument else { continue }
+                marker.target = .functionArgument(function: function, position: position, count: arguments.count)
+                markers[marker.index] = marker
+                arguments[position] = .literal(.bindMarker(marker))
+            }
             return .function(name: function, arguments: arguments)
         }
+        if isBindMarker { return .literal(.bindMarker(try bindMarker(.unknown))) }
         if isName() { return .column(advance().value) }
         if let constant = try constantIfPresent() { return .literal(constant) }
         if acceptKeyword("null") { return .literal(.null) }

@@ -42,7 +42,7 @@ struct SelectorCompiler {
             guard let type = expected ?? Self.inferredType(term) else {
                 throw .invalid("Cannot infer type for term \(term) in selection clause (try using a cast to force a type)")
             }
-            return Compiled(node: .constant(try evaluator.literal(term, as: type, for: term.description)), type: type,
+            return Compiled(node: .constant(try bound(term, as: type, for: term.description, required: false)), type: type,
                             name: term.description)
         case .function(let name, let arguments):
             return try function(name, arguments)
@@ -67,7 +67,7 @@ struct SelectorCompiler {
         case .element(let collection, let key):
             let compiled = try compile(collection)
             let keyType = try subSelectionKeyType(compiled)
-            let keyValue = try subSelectionKey(key, as: keyType, for: compiled.name)
+            let keyValue = try bound(key, as: keyType, for: compiled.name, required: true)
             let resultType: CQLDataType = if case .map(_, let value) = compiled.type { value } else { keyType }
             return Compiled(node: .element(compiled.node, key: keyValue, type: compiled.type), type: resultType,
                             name: "\(compiled.name)[\(key)]", aggregates: compiled.aggregates)
@@ -76,7 +76,7 @@ struct SelectorCompiler {
             let keyType = try subSelectionKeyType(compiled)
             var bounds: [CQLValue?] = []
             for bound in [from, to] {
-                if let bound { bounds.append(try subSelectionKey(bound, as: keyType, for: compiled.name)) } else { bounds.append(nil) }
+                if let term = bound { bounds.append(try self.bound(term, as: keyType, for: compiled.name, required: true)) } else { bounds.append(nil) }
             }
             return Compiled(node: .slice(compiled.node, from: bounds[0], to: bounds[1], type: compiled.type), type: compiled.type,
                             name: "\(compiled.name)[\(from.map(\.description) ?? "")..\(to.map(\.description) ?? "")]",
@@ -113,11 +113,13 @@ struct SelectorCompiler {
         return position
     }
 
-    /// A key of `m[k]` or a slice bound. Preparing compiles the selection for its result types only,
-    /// before any value is bound, so a marker's value is not needed then.
-    private func subSelectionKey(_ key: Term, as type: CQLDataType, for name: String) throws(QueryError) -> CQLValue {
-        if case .bindMarker = key, evaluator.bound.values == nil { return .null }
-        return try evaluator.required(key, as: type, for: name)
+    /// A constant, a function argument, a key of `m[k]` or a slice bound (`required` ones may not be
+    /// null). Preparing compiles the selection for its result types only, before any value is bound,
+    /// so a marker's value is not needed then.
+    private func bound(_ term: Term, as type: CQLDataType, for name: String, required: Bool) throws(QueryError) -> CQLValue {
+        if case .bindMarker = term, evaluator.bound.values == nil { return .null }
+        if required { return try evaluator.required(term, as: type, for: name) }
+        return try evaluator.literal(term, as: type, for: name)
     }
 
     /// Element and slice selection is on maps and sets only, as in Cassandra 4.
@@ -170,7 +172,7 @@ struct SelectorCompiler {
         var compiled: [Compiled?] = []
         for argument in arguments {
             if case .literal(let term) = argument {
-                shapes.append(term == .null ? .marker : .literal(term))
+                if case .bindMarker = term { shapes.append(.marker) } else { shapes.append(term == .null ? .marker : .literal(term)) }
                 compiled.append(nil)
             } else {
                 let argumentCompiled = try compile(argument)
