@@ -279,6 +279,12 @@ struct SelectorTests {
         let values: [CQLBoundValue] = [.bytes(Array("hi".utf8)), .bytes(Array("c".utf8)), .bytes(try CQLValue.timestamp(1000).serialize(as: .timestamp)!)]
         #expect(try await h.rows("SELECT blobastext(?), m[?], tounixtimestamp(maxtimeuuid(?)) FROM ks.s WHERE k = 1 AND c = 1", values)
             == [[.text("hi"), .int(3), .bigint(1000)]])
+        let arithmetic = await h.processor.handle(.prepare(CQLPrepare(query: "SELECT i + ?, ? * d, ts - ? FROM ks.s")), session: h.session)
+        guard case .result(.prepared(let operands)) = arithmetic else { throw Harness.Failure("\(arithmetic)") }
+        #expect(operands.bindMarkers.map(\.type) == [.int, .double, .duration])
+        let bound: [CQLBoundValue] = [.bytes([0, 0, 0, 1]), .bytes(try CQLValue.double(2).serialize(as: .double)!), Self.durations[0][0]]
+        #expect(try await h.rows("SELECT i + ?, ? * d, ts - ? FROM ks.s WHERE k = 1 AND c = 1", bound)
+            == [[.int(8), .double(4.5), .timestamp(1_296_619_500_000)]])
         let untyped = await h.processor.handle(.prepare(CQLPrepare(query: "SELECT ? FROM ks.s")), session: h.session)
         guard case .error(let error) = untyped else { throw Harness.Failure("\(untyped)") }
         #expect(error.message == "Cannot infer type for term ? in selection clause (try using a cast to force a type)")

@@ -104,6 +104,10 @@ def test_duration_arithmetic_with_a_bound_duration(sel):
     sel.execute(update, (Duration(1, 2, 3_000_000_000), 1, 2))
     names, result = rows(sel, "SELECT ts - du FROM sel WHERE k = 1 AND c = 2", prepared=True)
     assert result == [(datetime.datetime(2011, 1, 1, 4, 4, 57),)]
+    shifted = sel.prepare("SELECT ts + ?, i * ? FROM sel WHERE k = 1 AND c = 1")
+    assert [column.type.typename for column in shifted.column_metadata] == ["duration", "int"]
+    row = list(sel.execute(shifted, (Duration(0, 1, 0), 3)))[0]
+    assert tuple(row) == (datetime.datetime(2011, 2, 4, 4, 5), 21)
 
 
 @pytest.mark.parametrize("prepared", [False, True])

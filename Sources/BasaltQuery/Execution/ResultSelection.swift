@@ -9,6 +9,8 @@ struct ResultSelection {
     private var nodes: [SelectorNode]
     private var aggregates: [(function: AggregateFunction, argument: SelectorNode?)]
     private let context: FunctionContext
+    /// Types of the select list's bind markers, by marker index, for PREPARE's metadata.
+    private(set) var markerTypes: [Int: CQLDataType] = [:]
 
     var isAggregate: Bool { !aggregates.isEmpty }
 
@@ -33,6 +35,7 @@ struct ResultSelection {
                 specs.append(spec(selector.alias ?? compiled.name, compiled.type))
             }
             aggregates = compiler.aggregates
+            markerTypes = compiler.markerTypes
         }
     }
 

@@ -8,6 +8,8 @@ struct SelectorCompiler {
     let table: TableSchema
     let evaluator: TermEvaluator
     private(set) var aggregates: [(function: AggregateFunction, argument: SelectorNode?)] = []
+    /// The type each bind marker of the select list was given, by marker index, for PREPARE.
+    private(set) var markerTypes: [Int: CQLDataType] = [:]
     private let index: [String: Int]
 
     init(table: TableSchema, evaluator: TermEvaluator) {
@@ -42,6 +44,7 @@ struct SelectorCompiler {
             guard let type = expected ?? Self.inferredType(term) else {
                 throw .invalid("Cannot infer type for term \(term) in selection clause (try using a cast to force a type)")
             }
+            if case .bindMarker(let marker) = term { markerTypes[marker.index] = type }
             return Compiled(node: .constant(try bound(term, as: type, for: term.description, required: false)), type: type,
                             name: term.description)
         case .function(let name, let arguments):
@@ -199,8 +202,23 @@ struct SelectorCompiler {
 
     private mutating func operation(_ op: ArithmeticOperator, _ leftExpression: SelectorExpression,
                                     _ rightExpression: SelectorExpression) throws(QueryError) -> Compiled {
-        let left = try compile(leftExpression)
-        let right = try compile(rightExpression)
+        // A marker operand takes the other operand's type, or duration beside a timestamp or date.
+        func isMarker(_ expression: SelectorExpression) -> Bool {
+            if case .literal(.bindMarker) = expression { true } else { false }
+        }
+        func markerType(besides other: Compiled) -> CQLDataType? {
+            if Number.isNumeric(other.type) { return other.type == .counter ? .bigint : other.type }
+            return (other.type == .timestamp || other.type == .date) && (op == .add || op == .subtract) ? .duration : nil
+        }
+        let left: Compiled
+        let right: Compiled
+        if isMarker(leftExpression) && !isMarker(rightExpression) {
+            right = try compile(rightExpression)
+            left = try compile(leftExpression, expected: Number.isNumeric(right.type) ? markerType(besides: right) : nil)
+        } else {
+            left = try compile(leftExpression)
+            right = try compile(rightExpression, expected: isMarker(rightExpression) ? markerType(besides: left) : nil)
+        }
         guard let type = Arithmetic.resultType(op, left.type, right.type) else {
             throw .invalid("the '\(left.type) \(op.rawValue) \(right.type)' operation is not supported between \(left.name) and \(right.name)")
         }
