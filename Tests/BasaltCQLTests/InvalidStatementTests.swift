@@ -41,6 +41,7 @@ let invalidStatements: [InvalidStatementCase] = [
     .init(input: "SELECT * FROM t WHERE (a, b) > 1", message: "line 1:31 mismatched input '1' expecting '('", line: 1, column: 32, token: "1"),
     .init(input: "SELECT cast(a AS list<int>) FROM t", message: "line 1:17 no viable alternative at input 'list'", line: 1, column: 18, token: "list"),
     .init(input: "SELECT a + FROM t", message: "line 1:11 no viable alternative at input 'FROM'", line: 1, column: 12, token: "FROM"),
+    .init(input: "SELECT m[..] FROM t", message: "line 1:11 no viable alternative at input ']'", line: 1, column: 12, token: "]"),
     .init(input: "SELECT m[] FROM t", message: "line 1:9 no viable alternative at input ']'", line: 1, column: 10, token: "]"),
     .init(input: "SELECT * FROM t GROUP a", message: "line 1:22 mismatched input 'a' expecting K_BY", line: 1, column: 23, token: "a"),
     .init(input: "SELECT * FROM ks.?", message: "line 1:17 Bind variables cannot be used for table names", line: 1, column: 18, token: "?"),

@@ -113,6 +113,8 @@ extension Parser {
         if !isRange { from = try term(target) }
         if isRange {
             position += 2
+            // `[..]` has neither end, which Cassandra's grammar does not allow.
+            if from == nil && isSymbol("]") { throw noViableAlternative() }
             let to = isSymbol("]") ? nil : try term(target)
             try expectSymbol("]")
             return .slice(collection, from: from, to: to)
