@@ -61,6 +61,13 @@ import Testing
         }
     }
 
+    @Test func negationKeepsTheTypeAndWraps() {
+        #expect(Arithmetic.negate(.int(.min)) == .int(.min))
+        #expect(Arithmetic.negate(.tinyint(5)) == .tinyint(-5))
+        #expect(Arithmetic.negate(.counter(3)) == .bigint(-3))
+        #expect(Arithmetic.negate(.decimal(CQLDecimal("1.50")!)) == .decimal(CQLDecimal("-1.50")!))
+    }
+
     static let casts: [(CQLDataType, CQLDataType, Bool)] = [
         (.int, .bigint, true), (.double, .tinyint, true), (.varint, .float, true), (.int, .counter, false),
         (.counter, .int, true), (.timestamp, .date, true), (.date, .timestamp, true), (.timeuuid, .timestamp, true),

@@ -102,14 +102,14 @@ enum Arithmetic {
         }
     }
 
-    /// `-x`, in x's own type (wrapping at the minimum, as Java's negation does).
+    /// `-x`, in x's own type (wrapping at the minimum, as Java's negation does); a counter's is a bigint.
     static func negate(_ value: CQLValue) -> CQLValue {
         switch value {
         case .tinyint(let v): .tinyint(0 &- v)
         case .smallint(let v): .smallint(0 &- v)
         case .int(let v): .int(0 &- v)
         case .bigint(let v): .bigint(0 &- v)
-        case .counter(let v): .counter(0 &- v)
+        case .counter(let v): .bigint(0 &- v)
         case .float(let v): .float(-v)
         case .double(let v): .double(-v)
         case .varint(let v): .varint(-v)
