@@ -45,6 +45,11 @@ struct GroupByTests {
         Case(query: "SELECT a, count(*) FROM ks.g WHERE c = 1 GROUP BY a ALLOW FILTERING", rows: tokenOrder.map { [$0, 3] }),
         Case(query: "SELECT a, s, count(v) FROM ks.g WHERE a IN (2, 0) GROUP BY a", rows: [[0, 0, 9], [2, 2, 9]]),
         Case(query: "SELECT count(*) FROM ks.g WHERE a = 7 GROUP BY a", rows: []),
+        // ORDER BY over the partitions of an IN sorts the groups (by their first row), then limits them.
+        Case(query: "SELECT a, b, count(*) FROM ks.g WHERE a IN (2, 0) GROUP BY a, b ORDER BY b DESC LIMIT 3",
+             rows: [[0, 2, 3], [2, 2, 3], [0, 1, 3]]),
+        Case(query: "SELECT a, b, max(c) FROM ks.g WHERE a IN (2, 0) AND b > 0 GROUP BY a ORDER BY b DESC",
+             rows: [[0, 2, 2], [2, 2, 2]]),
     ]
 
     static func ints(_ rows: [[CQLValue]]) -> [[Int]] {

@@ -36,8 +36,10 @@ extension QueryProcessor {
         // aggregates every row, whatever the PER PARTITION LIMIT, as Cassandra does. Groups are
         // limited by the collector.
         let rowLimit = selection.isAggregate || sortsAcrossPartitions || grouping != nil ? .max : limit
+        // Sorted groups are limited once sorted.
         var collector = grouping.map {
-            GroupCollector(grouping: $0, pageSize: pageSize, limit: limit, perPartitionLimit: perPartitionLimit, resume: resume)
+            GroupCollector(grouping: $0, pageSize: pageSize, limit: sortsAcrossPartitions ? .max : limit,
+                           perPartitionLimit: perPartitionLimit, resume: resume)
         }
 
         var rows: [LogicalRow] = []
@@ -46,7 +48,7 @@ extension QueryProcessor {
         var lastPartitionCount: Int64 = 0
         let perPartition = select.isDistinct ? 1 : selection.isAggregate || grouping != nil ? .max : perPartitionLimit
         let visit: (LogicalRow, Int64) -> Bool = { row, partitionCount in
-            if !sortsAcrossPartitions, collector != nil { return collector!.add(row) }
+            if collector != nil { return collector!.add(row) }
             // Returns false to stop: the page (plus one look-ahead row) or the LIMIT is full.
             if Int64(rows.count) == pageSize {
                 state = PagingState(partitionKey: rows.last!.partitionKey, clustering: rows.last!.clustering,
@@ -67,13 +69,9 @@ extension QueryProcessor {
                            perPartitionLimit: perPartition, distinct: select.isDistinct,
                            consistency: parameters.consistency, visit: visit)
         }
-        if sortsAcrossPartitions && (!selection.isAggregate || collector != nil) {
-            rows = sortedByClustering(rows, columns: select.orderBy.count, reversed: reversed, table: table)
-            if collector != nil {
-                for row in rows where !collector!.add(row) { break }
-            } else {
-                rows = Array(rows.prefix(Int(clamping: limit)))
-            }
+        if sortsAcrossPartitions && !selection.isAggregate && collector == nil {
+            rows = Array(sortedByClustering(rows, columns: select.orderBy.count, reversed: reversed, table: table, row: { $0 })
+                .prefix(Int(clamping: limit)))
         }
         if selection.isAggregate && collector == nil {
             let metadata = CQLRowsMetadata(columns: selection.specs)
@@ -84,7 +82,14 @@ extension QueryProcessor {
         if let collector {
             // A group is one row: its aggregates, and its first row's values for plain columns.
             metadata.pagingState = collector.pagingState?.encoded
-            let values = try collector.groups.map { group in
+            var groups = collector.groups
+            if sortsAcrossPartitions {
+                // As Cassandra, groups form in each partition, then the result rows (a group's first
+                // row) are sorted across partitions, then limited.
+                groups = Array(sortedByClustering(groups, columns: select.orderBy.count, reversed: reversed, table: table,
+                                                  row: { $0[0] }).prefix(Int(clamping: limit)))
+            }
+            let values = try groups.map { group in
                 try serialize(selection.isAggregate ? selection.aggregate(group) : selection.project(group[0]), selection.specs)
             }
             return .rows(CQLRows(metadata: metadata, rows: values))
@@ -100,19 +105,21 @@ extension QueryProcessor {
         }
     }
 
-    /// A stable sort of rows by their first `columns` clustering values in clustering order (reversed
-    /// for a reversed ORDER BY): rows equal on them keep the order they were read in.
-    private func sortedByClustering(_ rows: [LogicalRow], columns: Int, reversed: Bool, table: TableSchema) -> [LogicalRow] {
+    /// A stable sort of rows (or of groups, by their first row) by their first `columns` clustering
+    /// values in clustering order (reversed for a reversed ORDER BY): items equal on them keep the
+    /// order they were read in.
+    private func sortedByClustering<Item>(_ items: [Item], columns: Int, reversed: Bool, table: TableSchema,
+                                          row: (Item) -> LogicalRow) -> [Item] {
         let ordering = Array(table.clusteringColumns.prefix(columns))
         let positions = ordering.map { column in table.columns.firstIndex { $0.name == column.name }! }
-        let keyed = rows.enumerated().map { offset, row in
-            (key: (try? ClusteringEncoding.encode(positions.map { row.values[$0] }, columns: ordering)) ?? [],
-             offset: offset, row: row)
+        let keyed = items.enumerated().map { offset, item in
+            (key: (try? ClusteringEncoding.encode(positions.map { row(item).values[$0] }, columns: ordering)) ?? [],
+             offset: offset, item: item)
         }
         return keyed.sorted { a, b in
             let order = compareBytes(a.key, b.key)
             return order != 0 ? (order < 0) != reversed : a.offset < b.offset
-        }.map(\.row)
+        }.map(\.item)
     }
 
     /// ORDER BY must follow the clustering columns in declared or fully reversed order.
