@@ -254,11 +254,12 @@ struct CQLModel {
         return rows.map { row in names.map { row.values[$0] ?? .null } }
     }
 
-    /// `count(*), count(v), min(v), max(v)` over `rows`.
+    /// `count(*), count(v), count(coll), min(v), max(v)` over `rows`.
     private func aggregates(_ rows: [Candidate]) -> [CQLValue] {
         let vs = rows.map { $0.values["v"] ?? .null }.filter { $0 != .null }
-        return [.bigint(Int64(rows.count)), .bigint(Int64(vs.count)), vs.min { Self.compare($0, $1) < 0 } ?? .null,
-                vs.max { Self.compare($0, $1) < 0 } ?? .null]
+        let collections = rows.filter { ($0.values["coll"] ?? .null) != .null }
+        return [.bigint(Int64(rows.count)), .bigint(Int64(vs.count)), .bigint(Int64(collections.count)),
+                vs.min { Self.compare($0, $1) < 0 } ?? .null, vs.max { Self.compare($0, $1) < 0 } ?? .null]
     }
 
     /// GROUP BY the partition key and `prefix` clustering columns: consecutive rows with equal values

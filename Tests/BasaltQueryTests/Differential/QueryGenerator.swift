@@ -281,12 +281,12 @@ struct QueryGenerator {
         var text: String
         switch query.kind {
         case .rows: text = "SELECT \(schema.selected.joined(separator: ", "))"
-        case .aggregate: text = "SELECT count(*), count(v), min(v), max(v)"
+        case .aggregate: text = "SELECT count(*), count(v), count(coll), min(v), max(v)"
         case .grouped:
             let prefix = int(0...schema.clustering.count)
             query.groupBy = prefix
             let names = (schema.partitionKey + schema.clustering.prefix(prefix)).map(\.name)
-            text = "SELECT \(names.joined(separator: ", ")), count(*), count(v), min(v), max(v)"
+            text = "SELECT \(names.joined(separator: ", ")), count(*), count(v), count(coll), min(v), max(v)"
         case .distinct: text = "SELECT DISTINCT " + (schema.partitionKey.map(\.name) + (schema.hasStatic ? ["s"] : [])).joined(separator: ", ")
         }
         text += " FROM ks.\(schema.table)"
