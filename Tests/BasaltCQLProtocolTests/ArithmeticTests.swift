@@ -58,6 +58,16 @@ import Testing
         #expect(a.remainder(dividingBy: b)?.description == c.6)
     }
 
+    /// Scales further apart than a literal's digits may be are still aligned (no parser limit).
+    @Test func alignsScalesPastTheLiteralDigitLimit() {
+        let tiny = Self.decimal("1E-5000"), one = Self.decimal("1")
+        let sum = tiny + one
+        #expect(sum.scale == 5000)
+        #expect(sum.description.hasPrefix("1.000") && sum.description.hasSuffix("0001"))
+        #expect(CQLDecimal.powerOfTen(20).description == "100000000000000000000")
+        #expect(CQLDecimal.powerOfTen(0).description == "1")
+    }
+
     @Test func ordering() {
         #expect(Self.varint("-3") < Self.varint("2"))
         #expect(Self.decimal("1.50") < Self.decimal("1.6"))

@@ -290,6 +290,24 @@ struct SelectorTests {
         #expect(error.message == "Cannot infer type for term ? in selection clause (try using a cast to force a type)")
     }
 
+    /// Decimals with scales thousands of digits apart add up exactly; millions apart are refused,
+    /// in sums and in arithmetic, instead of stalling the node.
+    @Test func decimalsWithFarApartScales() async throws {
+        let h = try Harness()
+        try await Self.load(h)
+        try await h.ok("INSERT INTO ks.s (k, c, de) VALUES (7, 1, 1e-5000)")
+        try await h.ok("INSERT INTO ks.s (k, c, de) VALUES (7, 2, 1)")
+        let rows = try await h.rows("SELECT sum(de) FROM ks.s WHERE k = 7")
+        guard case .decimal(let sum) = rows.first?.first else { throw Harness.Failure("\(rows)") }
+        #expect(sum.scale == 5000)
+        try await h.ok("INSERT INTO ks.s (k, c, de) VALUES (8, 1, 1e-2000000000)")
+        try await h.ok("INSERT INTO ks.s (k, c, de) VALUES (8, 2, 1)")
+        let error = try #require(await h.error("SELECT sum(de) FROM ks.s WHERE k = 8"))
+        #expect(error.message.contains("scales too far apart"))
+        let arithmetic = try #require(await h.error("SELECT de + 1 FROM ks.s WHERE k = 8"))
+        #expect(arithmetic.message.contains("scales too far apart"))
+    }
+
     /// A selection without rows: count is 0, sum and avg are 0, min, max and plain columns null.
     @Test func aggregatesOverNoRows() async throws {
         let h = try Harness()

@@ -79,8 +79,19 @@ extension CQLDecimal: Comparable {
         return (lhs.unscaled * powerOfTen(Int(rhs.scale) - Int(lhs.scale)), rhs.unscaled, rhs.scale)
     }
 
+    /// 10^exponent (1 for a negative exponent), built nine digits at a time: the decimal parser
+    /// refuses literals past `CQLVarint.maximumDigits`, and aligning scales can need more.
     public static func powerOfTen(_ exponent: Int) -> CQLVarint {
-        CQLVarint(decimal: "1" + String(repeating: "0", count: max(exponent, 0)))!
+        var magnitude = Magnitude(trimming: [1])
+        var remaining = max(exponent, 0)
+        while remaining > 0 {
+            let step = min(remaining, 9)
+            var factor: UInt32 = 1
+            for _ in 0..<step { factor *= 10 }
+            magnitude.multiplyAdd(multiplier: factor, addend: 0)
+            remaining -= step
+        }
+        return CQLVarint(magnitude: magnitude, negative: false)
     }
 
     /// Drops the last `count` digits, rounding half to even; `sticky` says nonzero digits were already

@@ -52,7 +52,7 @@ struct ResultSelection {
             for (position, aggregate) in aggregates.enumerated() {
                 // count(*) counts rows: any non-null stands in for the row.
                 let value = try aggregate.argument?.evaluate(row, aggregates: [], context: context) ?? .boolean(true)
-                accumulators[position].add(value)
+                try accumulators[position].add(value)
             }
         }
         let results = accumulators.map { $0.result() }

@@ -59,7 +59,7 @@ struct Accumulator {
 
     init(function: AggregateFunction) { self.function = function }
 
-    mutating func add(_ value: CQLValue) {
+    mutating func add(_ value: CQLValue) throws(QueryError) {
         guard value != .null else { return }
         count += 1
         switch function.kind {
@@ -87,7 +87,13 @@ struct Accumulator {
                 compensation = (t - floatingSum) - y
                 floatingSum = t
             case .varint(let v): wideSum = (wideSum ?? CQLVarint(0)) + v
-            case .decimal(let v): decimalSum = decimalSum + v
+            case .decimal(let v):
+                // As in arithmetic: aligning scales this far apart would take that many digits.
+                guard abs(Int(decimalSum.scale) - Int(v.scale)) <= Number.maximumScaleGap else {
+                    throw QueryError(.functionFailure(keyspace: "system", function: function.kind.rawValue, argumentTypes: ["decimal"]),
+                                     "the decimals aggregated by system.\(function.kind.rawValue) have scales too far apart")
+                }
+                decimalSum = decimalSum + v
             }
         }
     }
