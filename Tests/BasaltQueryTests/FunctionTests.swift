@@ -95,6 +95,11 @@ import Testing
         (.double(1.5e-5), .text, .text("1.5E-5")),
         (.float(100), .text, .text("100.0")),
         (.double(-0.0), .text, .text("-0.0")),
+        (.decimal(CQLDecimal("1.50")!), .text, .text("1.50")),
+        (.decimal(CQLDecimal("0.000001")!), .text, .text("0.000001")),
+        (.decimal(CQLDecimal("0.0000001")!), .text, .text("1E-7")),
+        (.decimal(CQLDecimal("1E+3")!), .text, .text("1E+3")),
+        (.decimal(CQLDecimal("2.5")!), .double, .double(2.5)),
         (.timestamp(-1), .text, .text("1969-12-31T23:59:59.999Z")),
         (.timestamp(-1), .date, .date(CQLValue.dateEpoch - 1)),
         (.time(3_723_000_000_004), .text, .text("01:02:03.000000004")),
@@ -110,6 +115,14 @@ import Testing
         default: Self.type(of: c.0)
         }
         #expect(try Cast.convert(c.0, to: c.1, from: from) == c.2)
+    }
+
+    /// A decimal with a scale of two billion (not a test argument: its plain text would be printed).
+    @Test func hugeScalesConvertWithoutTheirPlainDigits() throws {
+        let tiny = try #require(CQLDecimal("-12.5e-2000000000"))
+        #expect(try Cast.convert(.decimal(tiny), to: .text, from: .decimal) == .text("-1.25E-1999999999"))
+        #expect(try Cast.convert(.decimal(tiny), to: .double, from: .decimal) == .double(-0.0))
+        #expect(try Cast.convert(.decimal(tiny), to: .int, from: .decimal) == .int(0))
     }
 
     static let months: [((Int64, Int64, Int64), Int64, (Int64, Int64, Int64))] = [

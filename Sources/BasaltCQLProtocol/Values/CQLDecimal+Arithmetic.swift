@@ -12,7 +12,9 @@ extension CQLDecimal: Comparable {
         self.init("\(value)")
     }
 
-    public var doubleValue: Double { Double(description) ?? 0 }
+    /// Read from scientific text, so that a scale of millions costs nothing (the plain form would
+    /// have as many digits).
+    public var doubleValue: Double { Double("\(unscaled)e\(-Int64(scale))") ?? 0 }
 
     public static func + (lhs: CQLDecimal, rhs: CQLDecimal) -> CQLDecimal {
         let (left, right, scale) = aligned(lhs, rhs)

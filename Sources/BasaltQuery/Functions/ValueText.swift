@@ -16,7 +16,7 @@ enum ValueText {
         case .float(let v): javaFloating(Double(v), String(v))
         case .double(let v): javaFloating(v, String(v))
         case .varint(let v): v.description
-        case .decimal(let v): v.description
+        case .decimal(let v): javaDecimal(v)
         case .uuid(let v), .timeuuid(let v): v.description
         case .inet(let v): v.description
         case .blob(let bytes): hex(bytes)
@@ -26,6 +26,18 @@ enum ValueText {
         case .duration(let duration): CQLDurationFormat.text(duration)
         case .list, .set, .map, .tuple, .udt, .custom: ""
         }
+    }
+
+    /// `BigDecimal.toString`: plain unless the scale is negative or the exponent below -6, then
+    /// `d.dddE±n`, which also keeps a scale of millions from becoming millions of digits.
+    static func javaDecimal(_ value: CQLDecimal) -> String {
+        var digits = value.unscaled.description
+        let sign = digits.hasPrefix("-") ? "-" : ""
+        if !sign.isEmpty { digits.removeFirst() }
+        let exponent = Int64(digits.count - 1) - Int64(value.scale)
+        if value.scale >= 0 && exponent >= -6 { return value.description }
+        let rest = digits.dropFirst()
+        return sign + String(digits.prefix(1)) + (rest.isEmpty ? "" : "." + rest) + "E" + (exponent >= 0 ? "+" : "") + String(exponent)
     }
 
     static func hex(_ bytes: [UInt8]) -> String {
