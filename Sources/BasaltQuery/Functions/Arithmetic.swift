@@ -77,7 +77,9 @@ enum Arithmetic {
             switch op {
             case .add: return .decimal(a + b)
             case .subtract: return .decimal(a - b)
-            case .multiply: return .decimal(a * b)
+            case .multiply:
+                guard Int32(exactly: Int64(a.scale) + Int64(b.scale)) != nil else { throw failed("Underflow") }
+                return .decimal(a * b)
             case .divide:
                 guard let quotient = a.divided(by: b) else { throw failed("Division by zero") }
                 return .decimal(quotient)
