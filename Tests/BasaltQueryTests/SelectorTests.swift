@@ -308,6 +308,16 @@ struct SelectorTests {
         #expect(arithmetic.message.contains("scales too far apart"))
     }
 
+    /// Smallints sum and average as smallints (wrapping, truncating) and widen to int with an int literal.
+    @Test func smallints() async throws {
+        let h = try Harness()
+        try await Self.load(h)
+        try await h.ok("CREATE TABLE ks.sm (k int PRIMARY KEY, v smallint)")
+        for (k, v) in [(1, 5000), (2, -2000), (3, 30000)] { try await h.ok("INSERT INTO ks.sm (k, v) VALUES (\(k), \(v))") }
+        #expect(try await h.rows("SELECT sum(v), avg(v), max(v) FROM ks.sm") == [[.smallint(-32536), .smallint(11000), .smallint(30000)]])
+        #expect(try await h.rows("SELECT v * 2, v + v FROM ks.sm WHERE k = 3") == [[.int(60000), .smallint(-5536)]])
+    }
+
     /// A selection without rows: count is 0, sum and avg are 0, min, max and plain columns null.
     @Test func aggregatesOverNoRows() async throws {
         let h = try Harness()
