@@ -90,7 +90,7 @@ let package = Package(
                 "BasaltInternode", .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .testTarget(name: "BasaltReplicationTests", dependencies: ["BasaltReplication", "BasaltQuery", "BasaltCore"]),
+        .testTarget(name: "BasaltReplicationTests", dependencies: ["BasaltReplication", "BasaltQuery", "BasaltCore", "BasaltCommitLog"]),
         .testTarget(name: "BasaltServerTests", dependencies: ["BasaltServer", "BasaltCore"]),
         .target(
             name: "BasaltInternode",

@@ -320,14 +320,7 @@ public final class ClusterNode: @unchecked Sendable {
         let ownership = ring.primaryOwnership()
         let members: [[String: Any]] = state.knownNodes.compactMap { node in
             guard let endpoint = state.state(of: node) else { return nil }
-            let status = endpoint[.status].flatMap(NodeStatus.init)
-            let statusName = switch status {
-            case .normal?: "NORMAL"
-            case .bootstrapping?: "BOOT"
-            case .leaving?: "LEAVING"
-            case .left?: "LEFT"
-            case nil: "UNKNOWN"
-            }
+            let statusName = endpoint[.status].flatMap(NodeStatus.init)?.name ?? "UNKNOWN"
             return [
                 "address": node.host, "port": node.port, "state": state.isAlive(node) ? "UP" : "DOWN", "status": statusName,
                 "load": Int(endpoint[.load] ?? "0") ?? 0, "tokens": ring.tokens(of: node).count,
@@ -347,10 +340,12 @@ public final class ClusterNode: @unchecked Sendable {
 
     // MARK: stopping
 
-    /// Stops gossip and the messenger; peers convict this node within a few seconds.
+    /// Announces SHUTDOWN to every live peer (so they mark this node down at once and tell their
+    /// clients), then stops gossip and the messenger, which writes out those last messages.
     public func stop() async {
         let task = lock.withLock { defer { loop = nil }; return loop }
         task?.cancel()
+        carryOut(state.withGossiper { $0.announceShutdown() })
         await messenger.shutdown()
     }
 }

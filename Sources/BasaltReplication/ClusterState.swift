@@ -57,14 +57,15 @@ public final class ClusterState: ClusterView, PeerDirectory, @unchecked Sendable
         }
     }
 
-    /// Ring members: nodes whose STATUS is NORMAL or LEAVING (they own their tokens).
+    /// Ring members: nodes whose STATUS is NORMAL, LEAVING or SHUTDOWN (they own their tokens; a
+    /// node stopped on purpose is down, not gone, and its ranges do not move).
     private func rebuildRing() {
         var rebuilt = TokenRing()
         for node in gossiper.knownEndpoints {
             guard let state = gossiper.state(of: node), let statusText = state[.status],
                   let status = NodeStatus(statusText) else { continue }
             switch status {
-            case .normal(let tokens), .leaving(let tokens):
+            case .normal(let tokens), .leaving(let tokens), .shutdown(let tokens):
                 let location = NodeLocation(dataCenter: state[.dataCenter] ?? "datacenter1", rack: state[.rack] ?? "rack1")
                 // A token claimed twice (a misconfigured initial_token) keeps the first claimant.
                 try? rebuilt.add(node, location: location, tokens: tokens)

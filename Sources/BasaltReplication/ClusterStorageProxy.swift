@@ -34,10 +34,13 @@ public final class ClusterStorageProxy: StorageProxy, @unchecked Sendable {
     let timeouts: Timeouts
     let hintsEnabled: Bool
     let schemaSync: SchemaSync?
+    /// Runs the request's tasks and times its timeouts: the real ones in a node, the simulator's in tests.
+    let runtime: NodeRuntime
 
     public init(view: ClusterView, transport: ReplicaTransport, service: ReplicaService, hints: HintStore,
                 catalog: SchemaCatalog, engine: StorageEngine, timeouts: Timeouts = Timeouts(), hintsEnabled: Bool = true,
-                schemaSync: SchemaSync? = nil) {
+                schemaSync: SchemaSync? = nil, runtime: NodeRuntime = NodeRuntime()) {
+        self.runtime = runtime
         self.hintsEnabled = hintsEnabled
         self.schemaSync = schemaSync
         self.view = view
@@ -69,56 +72,48 @@ public final class ClusterStorageProxy: StorageProxy, @unchecked Sendable {
             return try await engine.write(Mutation(updates))
         }
         // Each replica gets one mutation with all of its partitions (a batch stays one commit-log
-        // record there); its answer counts for every partition it carried.
-        let fanout = MutationFanout(plans)
-        let collectors = plans.map { ResponseCollector<Void>(requirement: $0.requirement, replicas: $0.targets + $0.hinted) }
-        for share in fanout.targets {
-            let mutation = Mutation(share.partitions.map { updates[$0] })
-            let replica = share.replica.replica
-            Task {
-                do {
-                    if share.replica.isLocal {
-                        try await engine.write(mutation)
-                    } else {
-                        _ = try await transport.request(.mutation, payload: DataCodec.encode(mutation), to: replica,
-                                                        timeout: timeouts.write)
+        // record there); the round counts its answer for every partition it carried.
+        let runner = RoundRunner(WriteRound(plans: plans), runtime: runtime) { runner, step in
+            switch step {
+            case .send(let share):
+                let mutation = Mutation(share.partitions.map { updates[$0] })
+                let replica = share.replica.replica
+                self.runtime.spawn {
+                    do {
+                        if share.replica.isLocal {
+                            try await self.engine.write(mutation)
+                        } else {
+                            _ = try await self.transport.request(.mutation, payload: DataCodec.encode(mutation), to: replica,
+                                                                 timeout: self.timeouts.write)
+                        }
+                        runner.deliver(.acknowledged(replica))
+                    } catch ReplicaRequestError.timedOut {
+                        runner.deliver(.unanswered(replica))
+                    } catch {
+                        runner.deliver(.failed(replica))
                     }
-                    for partition in share.partitions { collectors[partition].succeeded(replica, ()) }
-                } catch {
-                    if error as? ReplicaRequestError != .timedOut {
-                        for partition in share.partitions { collectors[partition].failed(replica) }
+                }
+            case .hint(let share):
+                let mutation = Mutation(share.partitions.map { updates[$0] })
+                self.runtime.spawn {
+                    if await self.storeHint(mutation, for: share.replica.replica) {
+                        runner.deliver(.hintStored(share.replica.replica))
                     }
-                    // A replica that did not acknowledge gets a hint, like one that was down.
-                    if !share.replica.isLocal { await storeHint(mutation, for: replica) }
                 }
             }
         }
-        for share in fanout.hinted {
-            let mutation = Mutation(share.partitions.map { updates[$0] })
-            Task {
-                // Only ANY counts a stored hint as an acknowledgement.
-                if await storeHint(mutation, for: share.replica.replica), consistency == .any {
-                    for partition in share.partitions { collectors[partition].succeeded(share.replica.replica, ()) }
-                }
-            }
+        let round = await runner.run(timeout: timeouts.write)
+        guard round.outcome != .met, let partition = round.deciding else { return }
+        let tracker = round.trackers[partition]
+        let blockFor = Int32(tracker.requirement.blockFor)
+        if round.outcome == .failed {
+            throw QueryError(.writeFailure(consistency: consistency, received: Int32(tracker.received), blockFor: blockFor,
+                                           failures: Int32(tracker.failures.count), writeType: writeType),
+                             "Operation failed - received \(tracker.received) responses and \(tracker.failures.count) failures")
         }
-        // Every partition must meet the level within the one write timeout; the first that cannot
-        // decides the client's error.
-        let deadline = ContinuousClock.now + timeouts.write
-        for (collector, plan) in zip(collectors, plans) {
-            switch await collector.wait(timeout: deadline - .now) {
-            case .met: continue
-            case .failed:
-                throw QueryError(.writeFailure(consistency: consistency, received: Int32(collector.received),
-                                               blockFor: Int32(plan.requirement.blockFor), failures: Int32(collector.failures),
-                                               writeType: writeType),
-                                 "Operation failed - received \(collector.received) responses and \(collector.failures) failures")
-            case .timedOut:
-                throw QueryError(.writeTimeout(consistency: consistency, received: Int32(collector.received),
-                                               blockFor: Int32(plan.requirement.blockFor), writeType: writeType),
-                                 "Operation timed out - received only \(collector.received) responses.")
-            }
-        }
+        throw QueryError(.writeTimeout(consistency: consistency, received: Int32(tracker.received), blockFor: blockFor,
+                                       writeType: writeType),
+                         "Operation timed out - received only \(tracker.received) responses.")
     }
 
     @discardableResult
@@ -154,7 +149,7 @@ public final class ClusterStorageProxy: StorageProxy, @unchecked Sendable {
             return resolve(try service.read(command))
         }
         let payload = command.encoded()
-        let (outcome, collector) = await gather(plan, timeout: timeouts.read) { contact, data -> ReadAnswer in
+        let round = await gather(plan, timeout: timeouts.read) { contact, data -> ReadAnswer in
             if contact.isLocal {
                 let update = try self.service.read(command)
                 return data ? .data(update) : .digest(PartitionDigest(of: update))
@@ -166,60 +161,54 @@ public final class ClusterStorageProxy: StorageProxy, @unchecked Sendable {
             return .digest(try PartitionDigest(decoding:
                 try await self.transport.request(.readDigest, payload: payload, to: contact.replica, timeout: self.timeouts.read)))
         }
-        let answers = collector.answers
-        let dataPresent = answers.contains { if case .data = $0.1 { true } else { false } }
-        if let error = unmet(outcome, collector, requirement: requirement, dataPresent: dataPresent) { throw error }
-        let digests = Set(answers.map(\.1.digest))
-        if digests.count == 1, case .data(let update)? = answers.first(where: { if case .data = $0.1 { true } else { false } })?.1 {
+        let answers = round.answers
+        let dataPresent = round.anyData { if case .data = $0 { true } else { false } }
+        if let error = unmet(round, dataPresent: dataPresent) { throw error }
+        let digests = Set(answers.map(\.answer.digest))
+        if digests.count == 1, case .data(let update)? = answers.first(where: { if case .data = $0.answer { true } else { false } })?.answer {
             return resolve(update)
         }
         // Replicas disagree (or only digests came back): read everything from those that answered.
-        return resolve(try await reconcile(command, from: answers.map(\.0), consistency: consistency,
+        return resolve(try await reconcile(command, from: answers.map(\.replica), consistency: consistency,
                                            blockFor: requirement.blockFor))
     }
 
-    /// Sends a read to each of `plan`'s contacts (the first for data, the others for digests) and
-    /// waits until the level is met, can no longer be met, or `timeout` passes. A contact that
-    /// fails — refused, unreachable, or an error answer, as from a node that died but is not yet
-    /// convicted — is replaced by the next spare, asked for data. A slow one is not: the read as a
-    /// whole times out at the same moment, so a spare could not answer sooner.
+    /// Runs a `ReadRound` over `plan`: `ask` carries out each of its asks (the first contact for
+    /// data, the others for digests, a spare for data when a contact fails).
     private func gather<Value: Sendable>(
         _ plan: ReadPlan<NodeAddress>, timeout: Duration,
         ask: @escaping @Sendable (_ contact: ReplicaCandidate<NodeAddress>, _ data: Bool) async throws -> Value
-    ) async -> (ResponseCollector<Value>.Outcome, ResponseCollector<Value>) {
-        let collector = ResponseCollector<Value>(requirement: plan.requirement, replicas: plan.contacts + plan.spares)
-        let spares = SpareQueue(plan.spares)
-        @Sendable func send(_ contact: ReplicaCandidate<NodeAddress>, data: Bool) {
-            Task {
+    ) async -> ReadRound<NodeAddress, Value> {
+        let runner = RoundRunner(ReadRound<NodeAddress, Value>(plan: plan), runtime: runtime) { runner, step in
+            self.runtime.spawn {
                 do {
-                    collector.succeeded(contact.replica, try await ask(contact, data))
+                    runner.deliver(.answered(step.contact.replica, try await ask(step.contact, step.data)))
                 } catch ReplicaRequestError.timedOut {
+                    // Not replaced: the read as a whole times out at the same moment.
                 } catch {
-                    collector.failed(contact.replica)
-                    if let spare = spares.next() { send(spare, data: true) }
+                    runner.deliver(.failed(step.contact.replica))
                 }
             }
         }
-        for (index, contact) in plan.contacts.enumerated() { send(contact, data: index == 0) }
-        return (await collector.wait(timeout: timeout), collector)
+        return await runner.run(timeout: timeout)
     }
 
     /// The client's error for a read whose level was not met; nil when it was.
-    private func unmet<Value>(_ outcome: ResponseCollector<Value>.Outcome, _ collector: ResponseCollector<Value>,
-                              requirement: ConsistencyRequirement, dataPresent: Bool) -> QueryError? {
-        let consistency = requirement.consistency
-        switch outcome {
-        case .met:
+    private func unmet<Value>(_ round: ReadRound<NodeAddress, Value>, dataPresent: Bool) -> QueryError? {
+        let tracker = round.tracker
+        let consistency = tracker.requirement.consistency
+        let blockFor = Int32(tracker.requirement.blockFor)
+        switch round.outcome {
+        case .met, nil:
             return nil
         case .failed:
-            return QueryError(.readFailure(consistency: consistency, received: Int32(collector.received),
-                                           blockFor: Int32(requirement.blockFor), failures: Int32(collector.failures),
-                                           dataPresent: dataPresent),
-                              "Operation failed - received \(collector.received) responses and \(collector.failures) failures")
+            return QueryError(.readFailure(consistency: consistency, received: Int32(tracker.received), blockFor: blockFor,
+                                           failures: Int32(tracker.failures.count), dataPresent: dataPresent),
+                              "Operation failed - received \(tracker.received) responses and \(tracker.failures.count) failures")
         case .timedOut:
-            return QueryError(.readTimeout(consistency: consistency, received: Int32(collector.received),
-                                           blockFor: Int32(requirement.blockFor), dataPresent: dataPresent),
-                              "Operation timed out - received only \(collector.received) responses.")
+            return QueryError(.readTimeout(consistency: consistency, received: Int32(tracker.received), blockFor: blockFor,
+                                           dataPresent: dataPresent),
+                              "Operation timed out - received only \(tracker.received) responses.")
         }
     }
 
@@ -304,13 +293,13 @@ public final class ClusterStorageProxy: StorageProxy, @unchecked Sendable {
         let consistency = requirement.consistency
         let payload = command.encoded()
         // Every contact answers with data: a range has no digest form.
-        let (outcome, collector) = await gather(plan, timeout: timeouts.range) { contact, _ -> RangeReadResponse in
+        let round = await gather(plan, timeout: timeouts.range) { contact, _ -> RangeReadResponse in
             if contact.isLocal { return try self.service.rangeRead(command) }
             return try RangeReadResponse(decoding: try await self.transport.request(
                 .rangeRead, payload: payload, to: contact.replica, timeout: self.timeouts.range))
         }
-        let answers = collector.answers.map { (replica: $0.0, response: $0.1) }
-        if let error = unmet(outcome, collector, requirement: requirement, dataPresent: !answers.isEmpty) { throw error }
+        let answers = round.answers.map { (replica: $0.replica, response: $0.answer) }
+        if let error = unmet(round, dataPresent: !answers.isEmpty) { throw error }
         // Replicas that stopped at the limit cover keys only up to their last one: everything past
         // the smallest such key waits for the next round, when every replica covers it.
         let cutoff = answers.filter { !$0.response.exhausted }.compactMap { $0.response.partitions.last?.key }.min()
@@ -389,14 +378,4 @@ public final class ClusterStorageProxy: StorageProxy, @unchecked Sendable {
             }
         }
     }
-}
-
-/// Live replicas not yet asked, handed out one at a time when a contacted replica fails.
-private final class SpareQueue: @unchecked Sendable {
-    private let lock = NSLock()
-    private var spares: [ReplicaCandidate<NodeAddress>]
-
-    init(_ spares: [ReplicaCandidate<NodeAddress>]) { self.spares = spares }
-
-    func next() -> ReplicaCandidate<NodeAddress>? { lock.withLock { spares.isEmpty ? nil : spares.removeFirst() } }
 }

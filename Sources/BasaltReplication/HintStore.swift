@@ -68,8 +68,10 @@ public final class HintStore: @unchecked Sendable {
 
     public var statistics: Statistics { lock.withLock { counters } }
 
-    /// Hosts that have hints waiting.
-    public var hostsWithHints: [UUID] { lock.withLock { counters.pendingBytes.filter { $0.value > 0 }.map(\.key) } }
+    /// Hosts that have hints waiting, in a fixed order (so a simulated run replays the same deliveries).
+    public var hostsWithHints: [UUID] {
+        lock.withLock { counters.pendingBytes.filter { $0.value > 0 }.map(\.key) }.sorted { $0.uuidString < $1.uuidString }
+    }
 
     /// Stores `mutation` for `host`, down for `downSeconds`. Returns false when the hint was
     /// dropped by a bound (the replica then needs repair to catch up).

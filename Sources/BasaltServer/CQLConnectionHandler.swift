@@ -31,6 +31,8 @@ final class CQLConnectionHandler: ChannelInboundHandler {
     private var inReadBurst = false
     private var flushScheduled = false
     private var isActive = false
+    /// This connection's row of `system_views.clients`, from `channelActive` on.
+    private var record: ClientConnectionRecord?
 
     init(requestHandler: any CQLRequestHandler, registry: ConnectionRegistry, logger: Logger) {
         self.requestHandler = requestHandler
@@ -46,6 +48,10 @@ final class CQLConnectionHandler: ChannelInboundHandler {
     func channelActive(context: ChannelHandlerContext) {
         isActive = true
         logger.debug("connection opened")
+        let remote = context.channel.remoteAddress
+        let record = ClientConnectionRecord(address: remote?.ipAddress ?? "0.0.0.0", port: Int32(remote?.port ?? 0))
+        self.record = record
+        registry.register(record, for: context.channel)
         if !registry.connections.add(context.channel) { drain(context: context) }
         context.fireChannelActive()
     }
@@ -53,6 +59,7 @@ final class CQLConnectionHandler: ChannelInboundHandler {
     func channelInactive(context: ChannelHandlerContext) {
         isActive = false
         registry.connections.remove(context.channel)
+        registry.unregister(context.channel)
         logger.debug("connection closed", metadata: ["in_flight": "\(state.inFlight)"])
         context.fireChannelInactive()
     }
@@ -71,7 +78,10 @@ final class CQLConnectionHandler: ChannelInboundHandler {
             write(ConnectionStateMachine.protocolError(message), stream: frame.stream, context: context)
             return
         }
-        switch state.receive(request.request) {
+        record?.requestReceived()
+        let action = state.receive(request.request)
+        if case .startup(let startup) = request.request, action.acceptsStartup { record?.started(options: startup.options) }
+        switch action {
         case .reply(let response):
             write(response, stream: request.stream, context: context)
         case .replyReadyThenCompress(let compression):
@@ -131,6 +141,7 @@ final class CQLConnectionHandler: ChannelInboundHandler {
             logger.error("request failed", metadata: ["stream": "\(stream)", "error": "\(error.message)"])
         }
         let closeNow = state.requestCompleted()
+        record?.keyspaceChanged(session.keyspace)
         guard isActive else { return }
         write(response, stream: stream, context: context)
         if closeNow {

@@ -2,21 +2,34 @@ import BasaltCQLProtocol
 import BasaltQuery
 import NIOCore
 import BasaltNIOSupport
+import Synchronization
 
 /// The server's open connections. As the `CQLEventSink` the query layer is given, it fans each
 /// event out to every connection; each connection's state machine knows whether it REGISTERed
 /// for the type (one source of truth, and events are rare enough that asking every connection is
-/// cheap). Shutdown uses it to find the connections to drain.
+/// cheap). As its `ClientDirectory`, it lists them for `system_views.clients`. Shutdown uses it to
+/// find the connections to drain.
 ///
 /// Create it before the query layer (which takes the sink at construction) and pass it to
 /// `CQLServer.start`.
-public final class ConnectionRegistry: CQLEventSink, Sendable {
+public final class ConnectionRegistry: CQLEventSink, ClientDirectory, Sendable {
     /// The open connections; `add`, `remove` and `beginDraining` are the server's.
     let connections = DrainableChannelSet()
+    private let records = Mutex<[ObjectIdentifier: ClientConnectionRecord]>([:])
 
     public init() {}
 
     public var connectionCount: Int { connections.count }
+
+    public var clients: [ClientInfo] { records.withLock { $0.values.map(\.info) } }
+
+    func register(_ record: ClientConnectionRecord, for channel: any Channel) {
+        records.withLock { $0[ObjectIdentifier(channel)] = record }
+    }
+
+    func unregister(_ channel: any Channel) {
+        _ = records.withLock { $0.removeValue(forKey: ObjectIdentifier(channel)) }
+    }
 
     public func publish(_ event: CQLEvent) {
         for channel in connections.channels {

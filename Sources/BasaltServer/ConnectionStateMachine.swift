@@ -21,6 +21,14 @@ struct ConnectionStateMachine {
         case replyReadyThenCompress(CQLCompression)
         /// Hand the request to the query layer; the reply comes when it completes.
         case dispatch(CQLRequest)
+
+        /// Whether this answers a STARTUP with READY (and not with an error).
+        var acceptsStartup: Bool {
+            switch self {
+            case .reply(.ready), .replyReadyThenCompress: true
+            default: false
+            }
+        }
     }
 
     /// SUPPORTED must hold both keys or the python driver fails with KeyError (notes §0.2).

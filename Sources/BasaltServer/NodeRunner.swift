@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import BasaltQuery
+import Foundation
 import BasaltStorage
 import Logging
 import Synchronization
@@ -25,10 +26,10 @@ public struct NodeServices: Sendable {
 /// `stop()` themselves with a small handler.
 public final class NodeRunner: Sendable {
     /// Builds the query layer over the opened storage. It is given the server's connection
-    /// registry as its `CQLEventSink`, and is where tables are opened and the commit log replayed
-    /// (only the query layer knows the schema).
+    /// registry (its `CQLEventSink` and `ClientDirectory`), and is where tables are opened and the
+    /// commit log replayed (only the query layer knows the schema).
     public typealias HandlerFactory =
-        @Sendable (_ storage: StorageEngine, _ events: any CQLEventSink, _ logger: Logger) async throws -> NodeServices
+        @Sendable (_ storage: StorageEngine, _ connections: ConnectionRegistry, _ logger: Logger) async throws -> NodeServices
 
     public let configuration: NodeConfiguration
     public let logger: Logger
@@ -71,6 +72,13 @@ public final class NodeRunner: Sendable {
         try await start()
         let signal = await ShutdownSignal.next()
         logger.info("shutdown requested", metadata: ["signal": "\(signal)"])
+        // An operator who signals again does not want to wait for the drain: the commit log
+        // already holds every acknowledged write, so stopping now loses nothing.
+        Task.detached { [logger] in
+            let again = await ShutdownSignal.next()
+            logger.warning("second signal: exiting without finishing the drain", metadata: ["signal": "\(again)"])
+            exit(1)
+        }
         try await stop()
     }
 
@@ -113,13 +121,42 @@ public final class NodeRunner: Sendable {
     }
 
     /// Stops accepting, lets in-flight requests finish, closes connections, stops the services
-    /// behind the query layer (the cluster layer: peers learn this node is going), then closes
-    /// storage, which syncs the commit log. Does nothing if the node is not running.
-    public func stop() async throws {
+    /// behind the query layer (the cluster layer: peers learn this node is going), drains storage
+    /// (flushes every memtable, so the next start replays next to nothing) for at most
+    /// `drainLimit`, then closes storage, which syncs the commit log. Does nothing if the node is
+    /// not running.
+    public func stop(drainLimit: Duration = .seconds(20)) async throws {
         guard let node = running.withLock({ running in defer { running = nil }; return running }) else { return }
         await node.server.stop()
         await node.services.stop()
+        let drained = await Self.drain(node.storage, within: drainLimit)
         try node.storage.close()
-        logger.info("node stopped", metadata: ["commitlog": "synced"])
+        logger.info("node stopped", metadata: ["commitlog": "synced", "memtables": drained ? "flushed" : "left to the commit log"])
+    }
+
+    /// Flushes every memtable on a thread of its own; gives up waiting after `limit` (a slow or
+    /// failing disk must not hold the stop: the commit log still has everything).
+    static func drain(_ storage: StorageEngine, within limit: Duration) async -> Bool {
+        let outcome = DrainOutcome()
+        return await withCheckedContinuation { (continuation: CheckedContinuation<Bool, Never>) in
+            outcome.continuation = continuation
+            Thread { outcome.finish((try? storage.flush()) != nil) }.start()
+            let seconds = Double(limit.components.seconds) + Double(limit.components.attoseconds) / 1e18
+            DispatchQueue.global().asyncAfter(deadline: .now() + seconds) { outcome.finish(false) }
+        }
+    }
+}
+
+/// Whichever of the flush and the time limit comes first answers the drain.
+private final class DrainOutcome: @unchecked Sendable {
+    private let lock = NSLock()
+    var continuation: CheckedContinuation<Bool, Never>?
+
+    func finish(_ flushed: Bool) {
+        let waiting = lock.withLock { () -> CheckedContinuation<Bool, Never>? in
+            defer { continuation = nil }
+            return continuation
+        }
+        waiting?.resume(returning: flushed)
     }
 }

@@ -19,6 +19,7 @@ public final class StorageEngine: @unchecked Sendable {
     public let commitLog: CommitLog
     let cache: BlockCache
     private let tablesLock = ConditionLock()
+    private let directoryLock: DirectoryLock
     private var tables: [TableID: Table] = [:]
     private var closed = false
     /// Orders commit-log appends + memtable inserts against segment discards (see `ReadWriteLock`).
@@ -36,6 +37,8 @@ public final class StorageEngine: @unchecked Sendable {
     public init(configuration: StorageConfiguration) throws {
         self.configuration = configuration
         try FileSystem.makeDirectory(configuration.directory + "/tables")
+        // Before any file is opened: a second engine on this directory must not touch it.
+        directoryLock = try DirectoryLock(directory: configuration.directory)
         commitLog = try CommitLog(directory: configuration.directory + "/commitlog", configuration: configuration.commitLog)
         cache = BlockCache(capacity: configuration.blockCacheBytes)
     }
@@ -316,6 +319,7 @@ public final class StorageEngine: @unchecked Sendable {
         if already { return }
         for table in allTables { table.lock.withLock { table.lock.broadcast() } }
         waitForBackgroundWork()
+        defer { directoryLock.release() }
         try commitLog.close()
     }
 }

@@ -20,6 +20,8 @@ public enum StorageError: Error, Hashable, Sendable, CustomStringConvertible {
     /// The write waited too long for memtable flushes to make room (they are failing or far behind);
     /// it was not applied. Carries the last flush error, if any.
     case writeBlocked(table: String, waitedMilliseconds: Int, lastFlushError: String?)
+    /// Another engine (another node process, or this one) holds the data directory's lock.
+    case directoryLocked(directory: String, holder: Int32?)
 
     public var description: String {
         switch self {
@@ -33,6 +35,9 @@ public enum StorageError: Error, Hashable, Sendable, CustomStringConvertible {
         case let .commitLog(message): "commit log: \(message)"
         case let .writeBlocked(table, waited, lastError):
             "write to \(table) waited \(waited) ms for memtable flushes to make room" + (lastError.map { "; last flush error: \($0)" } ?? "")
+        case let .directoryLocked(directory, holder):
+            "data directory \(directory) is in use by another node" + (holder.map { " (pid \($0))" } ?? "")
+                + "; stop it first, or give this node its own --data-dir"
         }
     }
 }

@@ -25,8 +25,8 @@ struct NullServer: AsyncParsableCommand {
             "cluster_name": "null-server", "commitlog_sync": "periodic", "storage_port": "0",
         ])
         let node = try Start.node(configuration)
-        let runner = NodeRunner(configuration: configuration) { storage, events, logger in
-            let services = try await node(storage, events, logger)
+        let runner = NodeRunner(configuration: configuration) { storage, connections, logger in
+            let services = try await node(storage, connections, logger)
             return NodeServices(handler: NullRequestHandler(queryLayer: services.handler), stop: services.stop)
         }
         try await runner.run()

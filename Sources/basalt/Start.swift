@@ -37,20 +37,31 @@ struct Start: AsyncParsableCommand {
     static func node(_ configuration: NodeConfiguration) throws -> NodeRunner.HandlerFactory {
         let cluster = try configuration.clusterNode()
         let hintWindow = Int64(configuration.maxHintWindowMilliseconds / 1000)
-        return { storage, events, logger in
+        return { storage, connections, logger in
             // Hints first: the commit-log replay (in the catalog's opening) must find their table open.
             let hints = try HintStore(engine: storage, configuration: HintStore.Configuration(maximumWindowSeconds: hintWindow))
-            let catalog = try SchemaCatalog.open(engine: storage)
+            let catalog = try SchemaCatalog(engine: storage)
+            let replay = try storage.replayCommitLog()
+            // Records read, and what they left in memtables: records already flushed are skipped,
+            // so after a drained stop the second figure is next to nothing.
+            let replayed = storage.statistics.tables.reduce(0) { $0 + $1.memtablePartitions }
+            logger.info("commit log replayed", metadata: ["segments": "\(replay.segmentsRead)", "records": "\(replay.recordsReplayed)",
+                                                          "bytes": "\(replay.bytesReplayed)", "partitions_restored": "\(replayed)"])
+            if let first = replay.corruptions.first {
+                // Records that were once written are gone: the operator should repair this node.
+                logger.error("commit log damaged before its end", metadata: ["damaged_regions": "\(replay.corruptions.count)",
+                                                                             "first": "\(first)"])
+            }
             logger.info("schema loaded", metadata: ["keyspaces": "\(catalog.allKeyspaces.count)",
                                                     "schema_version": "\(catalog.schemaVersion)"])
             let member = try await ClusterNode.start(configuration: cluster, engine: storage, catalog: catalog, hints: hints,
-                                                     events: events, logger: logger)
+                                                     events: connections, logger: logger)
             let node = NodeIdentity(clusterName: configuration.clusterName, hostID: member.identity.hostID,
                                     dataCenter: configuration.dataCenter, rack: configuration.rack, tokens: member.identity.tokens,
                                     listenAddress: configuration.listenAddress, rpcAddress: configuration.listenAddress,
                                     nativePort: Int32(configuration.nativeTransportPort))
-            let processor = QueryProcessor(engine: storage, catalog: catalog, node: node, events: events,
-                                           proxy: member.proxy, peers: member.state)
+            let processor = QueryProcessor(engine: storage, catalog: catalog, node: node, events: connections,
+                                           proxy: member.proxy, peers: member.state, clients: connections)
             return NodeServices(handler: processor, stop: { await member.stop() })
         }
     }

@@ -56,7 +56,14 @@ final class NodeProcess: Sendable {
         ]
         let output = Pipe()
         process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
+        // The node's log, kept beside its data so a failure can say why the node stopped.
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let logPath = directory + "/node.log"
+        if !FileManager.default.fileExists(atPath: logPath) { FileManager.default.createFile(atPath: logPath, contents: nil) }
+        let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
+        defer { try? log.close() }
+        log.seekToEndOfFile()
+        process.standardError = log
         let seen = Mutex("")
         output.fileHandleForReading.readabilityHandler = { handle in
             let data = handle.availableData
@@ -74,8 +81,12 @@ final class NodeProcess: Sendable {
             try await Task.sleep(for: .milliseconds(20))
         }
         output.fileHandleForReading.readabilityHandler = nil
+        // The ready line may have come in during the last wait.
+        if seen.withLock({ $0.contains("node ready") }), process.isRunning { return }
+        let status = process.isRunning ? "still starting after \(timeout)" : "exited with status \(process.terminationStatus)"
         kill()
-        throw Failure(description: "node on \(contactPoint) not ready: \(seen.withLock { $0 })")
+        let logTail = (try? String(contentsOfFile: logPath, encoding: .utf8))?.split(separator: "\n").suffix(5).joined(separator: "\n") ?? ""
+        throw Failure(description: "node on \(contactPoint) not ready (\(status)); output: \(seen.withLock { $0 }); log: \(logTail)")
     }
 
     /// SIGKILL: no shutdown, no final sync, sockets reset by the kernel.

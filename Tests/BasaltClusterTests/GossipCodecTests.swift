@@ -161,10 +161,11 @@ struct GoldenMessage: Sendable, CustomTestStringConvertible {
     }
 
     @Test func nodeStatusTextRoundTrips() {
-        let statuses: [NodeStatus] = [.bootstrapping(tokens: [1]), .normal(tokens: [-9, 0, 9]), .leaving(tokens: []), .left(tokens: [Int64.min])]
+        let statuses: [NodeStatus] = [.bootstrapping(tokens: [1]), .normal(tokens: [-9, 0, 9]), .leaving(tokens: []), .left(tokens: [Int64.min]),
+                                      .shutdown(tokens: [1])]
         for status in statuses { #expect(NodeStatus(status.description) == status) }
         #expect(NodeStatus.normal(tokens: [-5, 7]).description == "NORMAL,-5,7")
-        #expect(NodeStatus("SHUTDOWN,1") == nil && NodeStatus("NORMAL,x") == nil && NodeStatus("NORMAL,") == nil)
+        #expect(NodeStatus("REMOVED,1") == nil && NodeStatus("NORMAL,x") == nil && NodeStatus("NORMAL,") == nil)
         #expect(NodeStatus.tokens(fromValue: NodeStatus.tokensValue([3, -4])) == [3, -4])
         #expect(NodeStatus.tokens(fromValue: "") == [] && NodeStatus.tokens(fromValue: "1,,2") == nil)
     }

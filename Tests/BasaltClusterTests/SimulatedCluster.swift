@@ -107,6 +107,14 @@ struct SimulatedCluster {
         nodes[address]!.held = []
     }
 
+    /// A graceful stop: the node announces SHUTDOWN to its live peers, its last messages leave, and
+    /// the process ends.
+    mutating func shutDown(_ address: NodeAddress) {
+        let outputs = nodes[address]!.gossiper!.announceShutdown()
+        handle(outputs, from: address)
+        kill(address)
+    }
+
     /// A new process at the same address: a new generation, the same announced states.
     mutating func restart(_ address: NodeAddress) {
         precondition(nodes[address]!.gossiper == nil, "restart of a running node")

@@ -140,6 +140,33 @@ import Testing
         }
     }
 
+    /// A node stopped gracefully is down for every peer as soon as its SHUTDOWN arrives (one message
+    /// delay, not the ~20 s a conviction takes), exactly once, while it keeps its tokens; a restart
+    /// brings it back NORMAL and alive.
+    @Test(arguments: seeds)
+    func gracefulShutdownIsSeenAtOnceAndRestartClearsIt(seed: UInt64) throws {
+        var cluster = Self.settled(seed: seed, .init(nodeCount: 6))
+        let all = cluster.addresses
+        let stopped = node(4)
+        let others = all.filter { $0 != stopped }
+        cluster.shutDown(stopped)
+        let seenDown = cluster.run(upTo: .seconds(1)) { cluster in
+            others.allSatisfy { !cluster.nodes[$0]!.gossiper!.isAlive(stopped) }
+        }
+        #expect(seenDown != nil, "seed \(seed): not down everywhere within 1 s")
+        cluster.run(for: .seconds(60))
+        for address in others {
+            let gossiper = cluster.nodes[address]!.gossiper!
+            #expect(Self.deaths(cluster.events(of: address)) == [stopped], "seed \(seed), \(address)")
+            let status = try #require(gossiper.state(of: stopped)?[.status].flatMap(NodeStatus.init))
+            #expect(status == .shutdown(tokens: [4_000, 4_001, 4_002, 4_003]), "seed \(seed), \(address)")
+        }
+        cluster.restart(stopped)
+        let back = cluster.run(upTo: .seconds(10)) { $0.converged(all) }
+        #expect(back != nil, "seed \(seed): restart not seen within 10 s")
+        #expect(others.allSatisfy { cluster.nodes[$0]!.gossiper!.isAlive(stopped) }, "seed \(seed)")
+    }
+
     /// A node announces LEFT, gossips for 5 s more and stops. Every other node removes it once the
     /// 30 s quarantine has passed (within 40 s of the announcement) and it never comes back.
     @Test(arguments: seeds)

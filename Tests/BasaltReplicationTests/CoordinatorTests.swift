@@ -26,6 +26,7 @@ import Testing
 
     @Test func quorumSurvivesOneNodeDownAndHintsCatchItUp() async throws {
         let cluster = try await Self.cluster(rf: 3)
+        defer { cluster.remove() }
         cluster.set(2, .down)
         for k in 0..<20 {
             let response = await cluster.nodes[0].run("INSERT INTO ks.t (k, c, v) VALUES (\(k), 1, 'v\(k)')", .quorum)
@@ -49,6 +50,7 @@ import Testing
 
     @Test func schemaChangesReachEveryNodeByPushOrPull() async throws {
         let cluster = try SimulatedCluster(size: 3)
+        defer { cluster.remove() }
         cluster.set(2, .down)
         guard case .result = await cluster.nodes[0].run("CREATE KEYSPACE ks WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 3}")
         else { Issue.record("DDL failed"); return }
@@ -62,6 +64,7 @@ import Testing
 
     @Test func readAtAllRepairsAReplicaThatMissedAWrite() async throws {
         let cluster = try await Self.cluster(rf: 3)
+        defer { cluster.remove() }
         cluster.set(1, .down)
         cluster.set(2, .down)
         _ = await cluster.nodes[0].run("INSERT INTO ks.t (k, c, v) VALUES (7, 1, 'only-on-0')", .one)
@@ -78,6 +81,7 @@ import Testing
 
     @Test func slowReplicasTimeOutWithTheCountsTheClientNeeds() async throws {
         let cluster = try await Self.cluster(rf: 3)
+        defer { cluster.remove() }
         cluster.set(1, .hung)
         cluster.set(2, .hung)
         #expect(Self.errorKind(await cluster.nodes[0].run("INSERT INTO ks.t (k, c, v) VALUES (1, 1, 'x')", .quorum))
@@ -90,6 +94,7 @@ import Testing
     @Test(arguments: [1, 2, 3])
     func scansAcrossRangesReturnEveryPartitionOnceInTokenOrder(rf: Int) async throws {
         let cluster = try await Self.cluster(rf: rf)
+        defer { cluster.remove() }
         let count = 700
         for k in 0..<count {
             let response = await cluster.nodes[k % 3].run("INSERT INTO ks.t (k, c, v) VALUES (\(k), \(k % 5), 'v')", .all)
@@ -118,6 +123,7 @@ import Testing
     /// must send the read to a spare, for range reads as for single-partition reads.
     @Test func readsFallBackToASpareWhenAReplicaRefuses() async throws {
         let cluster = try await Self.cluster(rf: 3)
+        defer { cluster.remove() }
         for k in 0..<50 {
             _ = await cluster.nodes[k % 3].run("INSERT INTO ks.t (k, c, v) VALUES (\(k), 1, 'v')", .all)
         }
@@ -141,6 +147,7 @@ import Testing
     @Test(arguments: ["LOGGED", "UNLOGGED"])
     func aBatchIsOneMutationPerReplica(kind: String) async throws {
         let cluster = try await Self.cluster(rf: 2)
+        defer { cluster.remove() }
         let inserts = (0..<30).map { "INSERT INTO ks.t (k, c, v) VALUES (\($0), 1, 'b')" }.joined(separator: "; ")
         let response = await cluster.nodes[0].run("BEGIN \(kind) BATCH \(inserts) APPLY BATCH", .all)
         guard case .result = response else { Issue.record("\(response)"); return }
@@ -150,6 +157,7 @@ import Testing
 
     @Test func truncateNeedsEveryNode() async throws {
         let cluster = try await Self.cluster(rf: 2)
+        defer { cluster.remove() }
         _ = await cluster.nodes[0].run("INSERT INTO ks.t (k, c, v) VALUES (1, 1, 'x')", .all)
         cluster.set(2, .down)
         #expect(Self.errorKind(await cluster.nodes[0].run("TRUNCATE ks.t")) == .unavailable(consistency: .all, required: 3, alive: 2))

@@ -38,6 +38,28 @@ struct CQLServerTests {
         }
     }
 
+    /// What `system_views.clients` is built from: one entry per open connection, STARTUP options
+    /// once accepted, requests counted, gone when the connection closes.
+    @Test func theRegistryListsEveryOpenConnection() async throws {
+        try await withServer { server in
+            let first = try await TestClient.connect(port: server.port)
+            #expect(try await first.startup() == .ready)
+            #expect(try await first.request(.query("SELECT 1")) == .result(.setKeyspace("SELECT 1")))
+            let second = try await TestClient.connect(port: server.port)
+            #expect(try await second.request(.options, stream: 0) != nil)
+            let clients = server.connections.clients.sorted { $0.requestCount > $1.requestCount }
+            #expect(clients.count == 2)
+            #expect(clients.map(\.connectionStage) == ["ready", "established"])
+            #expect(clients.map(\.requestCount) == [2, 1])
+            #expect(clients.allSatisfy { $0.address == "127.0.0.1" && $0.port > 0 && $0.protocolVersion == 4 })
+            #expect(clients[0].options["DRIVER_NAME"] == "BasaltServerTests")
+            await first.close()
+            for _ in 0..<200 where server.connections.clients.count > 1 { try await Task.sleep(for: .milliseconds(10)) }
+            #expect(server.connections.clients.map(\.connectionStage) == ["established"])
+            await second.close()
+        }
+    }
+
     @Test func requestsRunOnTheConnectionsEventLoop() async throws {
         try await withServer { server in
             let client = try await TestClient.connect(port: server.port)

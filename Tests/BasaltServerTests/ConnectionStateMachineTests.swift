@@ -29,6 +29,15 @@ struct ConnectionStateMachineTests {
         #expect(isProtocolError(result[5]), "a second STARTUP")
     }
 
+    /// The handler records a connection's STARTUP options (for `system_views.clients`) only when accepted.
+    @Test(arguments: [
+        (ConnectionStateMachine.Action.reply(.ready), true), (.replyReadyThenCompress(.lz4), true),
+        (ConnectionStateMachine.protocolError("no").asAction, false), (.reply(.supported(ConnectionStateMachine.supported)), false),
+    ])
+    func acceptsStartupOnlyWithReady(_ action: ConnectionStateMachine.Action, _ accepts: Bool) {
+        #expect(action.acceptsStartup == accepts)
+    }
+
     @Test func startupNeedsCQLVersionAndAKnownCompression() {
         var machine = ConnectionStateMachine()
         let result = actions(
@@ -68,4 +77,8 @@ struct ConnectionStateMachineTests {
         let closeIdle = idle.drain()
         #expect(closeIdle, "nothing in flight: close at once")
     }
+}
+
+private extension CQLResponse {
+    var asAction: ConnectionStateMachine.Action { .reply(self) }
 }

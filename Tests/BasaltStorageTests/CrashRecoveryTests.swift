@@ -1,5 +1,6 @@
 import BasaltCore
 import Foundation
+import Synchronization
 import Testing
 @testable import BasaltStorage
 
@@ -36,12 +37,26 @@ struct CrashRecoveryTests {
             let pipe = Pipe()
             process.standardOutput = pipe
             process.standardError = FileHandle.nullDevice
+            let received = Mutex(Data())
+            pipe.fileHandleForReading.readabilityHandler = { handle in
+                let data = handle.availableData
+                received.withLock { $0.append(data) }
+            }
             try process.run()
+            // The kill's moment counts from the first acknowledgement, not from the launch, which
+            // takes long on a loaded machine.
+            let launched = ContinuousClock.now
+            while !received.withLock({ $0.contains(UInt8(ascii: "\n")) }), process.isRunning,
+                  ContinuousClock.now - launched < .seconds(60) {
+                usleep(10_000)
+            }
             // Let it run long enough to flush and compact (64 KiB memtables), then kill it mid-flight.
             usleep(UInt32(150_000 + random.next() % 450_000))
             kill(process.processIdentifier, SIGKILL)
             process.waitUntilExit()
-            let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            pipe.fileHandleForReading.readabilityHandler = nil
+            let rest = pipe.fileHandleForReading.readDataToEndOfFile()
+            let output = String(decoding: received.withLock { $0 } + rest, as: UTF8.self)
             var ids = 0
             for line in output.split(separator: "\n") where line.hasPrefix("A ") {
                 // A line cut by the kill is not an acknowledgement the writer finished printing.

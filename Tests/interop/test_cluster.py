@@ -117,3 +117,17 @@ def test_schema_reaches_a_node_that_was_down(session, local_cluster):
         assert on2.execute("SELECT k FROM latecomer.t WHERE k = 1").one().k == 1
     finally:
         cluster.shutdown()
+
+
+def test_a_stopped_node_is_down_for_its_peers_at_once_and_drivers_are_told(session, local_cluster):
+    """SIGTERM announces SHUTDOWN in gossip: the peers mark the node down within a gossip round
+    (not after the failure detector's ~20 s), and the driver hears STATUS_CHANGE DOWN."""
+    host3 = next(h for h in session.cluster.metadata.all_hosts() if h.address == local_cluster.host(3))
+    started = time.time()
+    local_cluster.run("stop", "3")
+    local_cluster.wait_until(lambda: local_cluster.state_seen_by(1, 3) == "DOWN" and local_cluster.state_seen_by(2, 3) == "DOWN",
+                             timeout=10, what="node 3 to be seen down after a graceful stop")
+    assert time.time() - started < 10
+    local_cluster.wait_until(lambda: not host3.is_up, timeout=10, what="the driver to mark node 3 down")
+    local_cluster.run("restart", "3")
+    local_cluster.wait_until(lambda: local_cluster.state_seen_by(1, 3) == "UP", timeout=30, what="node 3 back up")

@@ -11,6 +11,8 @@ public enum Term: Hashable, Sendable, CustomStringConvertible {
     /// A decimal literal with fraction and/or exponent as written, or `NaN`, `Infinity`, `-Infinity`.
     case float(String)
     case boolean(Bool)
+    /// A duration literal (`1h30m`, `P2W`), as written; the value is checked against the column.
+    case duration(String)
     /// An unquoted uuid literal, as written.
     case uuid(String)
     /// The bytes of a `0x...` literal.
@@ -28,7 +30,7 @@ public enum Term: Hashable, Sendable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .string(let value): CQLText.string(value)
-        case .integer(let text), .float(let text), .uuid(let text): text
+        case .integer(let text), .float(let text), .duration(let text), .uuid(let text): text
         case .boolean(let value): value ? "true" : "false"
         case .blob(let bytes): "0x" + bytes.map(hexByte).joined()
         case .null: "null"

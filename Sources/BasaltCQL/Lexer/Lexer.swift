@@ -2,7 +2,7 @@
 ///
 /// It follows Cassandra's `Lexer.g`: `--`, `//` and `/* */` comments; `'...'` strings with `''` escapes and
 /// `$$...$$` strings; `"..."` names with `""` escapes; integers with an optional leading `-`; floats with a
-/// fraction and/or exponent; unquoted uuids; `0x` blobs. All input is tokenized up front, which gives the
+/// fraction and/or exponent; durations (`Lexer+Duration.swift`); unquoted uuids; `0x` blobs. All input is tokenized up front, which gives the
 /// recursive-descent parser unbounded lookahead and keeps the scanner a single tight loop.
 struct Lexer {
     let source: [UInt8]
@@ -60,6 +60,9 @@ struct Lexer {
             var end = start + 2
             while byte(end).isHexDigit { end += 1 }
             return Token(kind: .hex, value: text(start + 2, end), start: start, end: end)
+        }
+        if b.isDigit || b == .minus || b == UInt8(ascii: "P"), let end = durationEnd(at: start) {
+            return Token(kind: .duration, value: text(start, end), start: start, end: end)
         }
         if b.isDigit || (b == .minus && byte(start + 1).isDigit) {
             return scanNumber(at: start)
@@ -180,11 +183,11 @@ struct Lexer {
     }
 
     /// The byte at `index`, or 0 past the end, so lookahead never needs a bounds check.
-    private func byte(_ index: Int) -> UInt8 {
+    func byte(_ index: Int) -> UInt8 {
         index < source.count ? source[index] : 0
     }
 
-    private func text(_ start: Int, _ end: Int) -> String {
+    func text(_ start: Int, _ end: Int) -> String {
         String(decoding: source[start..<end], as: UTF8.self)
     }
 

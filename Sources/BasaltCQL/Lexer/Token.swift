@@ -13,6 +13,8 @@ enum TokenKind: Equatable, Sendable {
     case integer
     /// A decimal literal with a fraction and/or exponent, as written.
     case float
+    /// A duration such as `1h30m`, `-2d` or `P1DT2H`, as written.
+    case duration
     /// An unquoted `8-4-4-4-12` hex uuid, as written.
     case uuid
     /// A `0x...` blob literal; the value holds the hex digits only.

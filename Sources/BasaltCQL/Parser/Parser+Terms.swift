@@ -66,13 +66,14 @@ extension Parser {
     }
 
     /// A constant as in Cassandra's `constant` rule, if one starts here: string, integer, float (including
-    /// `NaN`, `Infinity`, `-Infinity`), boolean, uuid or blob.
+    /// `NaN`, `Infinity`, `-Infinity`), boolean, duration, uuid or blob.
     mutating func constantIfPresent() throws(CQLSyntaxError) -> Term? {
         let token = current
         switch token.kind {
         case .string: advance(); return .string(token.value)
         case .integer: advance(); return .integer(token.value)
         case .float: advance(); return .float(token.value)
+        case .duration: advance(); return .duration(token.value)
         case .uuid: advance(); return .uuid(token.value)
         case .hex: advance(); return .blob(try hexBytes(token))
         case .identifier:

@@ -16,7 +16,7 @@ enum CQLDurationText {
         } else {
             try parseUnits(body, text, into: &accumulator)
         }
-        return try accumulator.duration(negative: negative, text: text)
+        return accumulator.duration(negative: negative)
     }
 
     private static func invalid(_ text: String) -> CQLValueError {
@@ -30,6 +30,11 @@ enum CQLDurationText {
         ("µs", 0, 0, 1_000), ("ns", 0, 0, 1),
     ]
 
+    /// Unit names by rank (`us` and `µs` share one), as Cassandra's messages spell them.
+    private static let unitNames = [
+        "years", "months", "weeks", "days", "hours", "minutes", "seconds", "milliseconds", "microseconds", "nanoseconds",
+    ]
+
     private static func parseUnits(_ body: [UInt8], _ text: String, into accumulator: inout Accumulator) throws {
         var offset = 0
         var lastUnit = -1
@@ -41,9 +46,13 @@ enum CQLDurationText {
             guard let unit = units.firstIndex(where: { $0.symbol == symbol }) else { throw invalid(text) }
             // "us" and "µs" are the same unit; both may not appear.
             let rank = unit == 9 ? 8 : (unit > 9 ? unit - 1 : unit)
-            guard rank > lastUnit else { throw CQLValueError("Invalid duration. The units of '\(text)' are repeated or out of order") }
+            // Cassandra's words (Duration.Builder.validateOrder).
+            guard rank != lastUnit else { throw CQLValueError("Invalid duration. The \(unitNames[rank]) are specified multiple times") }
+            guard rank > lastUnit else {
+                throw CQLValueError("Invalid duration. The \(unitNames[lastUnit]) should be after \(unitNames[rank])")
+            }
             lastUnit = rank
-            try accumulator.add(amount, units[unit], text)
+            try accumulator.add(amount, units[unit])
             offset = end
         }
     }
@@ -76,7 +85,7 @@ enum CQLDurationText {
             }
             guard rank > order else { throw invalid(text) }
             order = rank
-            try accumulator.add(amount, units[unit], text)
+            try accumulator.add(amount, units[unit])
             offset = end + 1
         }
     }
@@ -92,7 +101,7 @@ enum CQLDurationText {
         for (range, unit) in fields {
             guard body[range].allSatisfy(isDecimalDigit) else { throw invalid(text) }
             let amount = body[range].reduce(Int64(0)) { $0 * 10 + Int64($1 - UInt8(ascii: "0")) }
-            try accumulator.add(amount, units[unit], text)
+            try accumulator.add(amount, units[unit])
         }
     }
 
@@ -115,21 +124,23 @@ enum CQLDurationText {
         var days: Int64 = 0
         var nanos: Int64 = 0
 
-        mutating func add(_ amount: Int64, _ unit: (symbol: String, months: Int64, days: Int64, nanos: Int64), _ text: String) throws {
-            for (keyPath, factor) in [(\Accumulator.months, unit.months), (\.days, unit.days), (\.nanos, unit.nanos)] where factor != 0 {
+        mutating func add(_ amount: Int64, _ unit: (symbol: String, months: Int64, days: Int64, nanos: Int64)) throws {
+            let fields = [(\Accumulator.months, unit.months, "months", Int64(Int32.max)), (\.days, unit.days, "days", Int64(Int32.max)),
+                          (\.nanos, unit.nanos, "nanoseconds", Int64.max)]
+            for (keyPath, factor, name, limit) in fields where factor != 0 {
                 let (product, overflow1) = amount.multipliedReportingOverflow(by: factor)
                 let (sum, overflow2) = self[keyPath: keyPath].addingReportingOverflow(product)
-                guard !overflow1, !overflow2 else { throw CQLValueError("Invalid duration '\(text)': value out of range") }
+                guard !overflow1, !overflow2, sum <= limit else {
+                    throw CQLValueError("Invalid duration. The total number of \(name) must be less or equal to \(limit)")
+                }
                 self[keyPath: keyPath] = sum
             }
         }
 
-        func duration(negative: Bool, text: String) throws -> CQLDuration {
-            guard let months32 = Int32(exactly: months), let days32 = Int32(exactly: days) else {
-                throw CQLValueError("Invalid duration '\(text)': value out of range")
-            }
-            let sign: Int32 = negative ? -1 : 1
-            return CQLDuration(months: sign * months32, days: sign * days32, nanoseconds: Int64(sign) * nanos)!
+        /// `add` keeps months and days within Int32, and all three of one sign.
+        func duration(negative: Bool) -> CQLDuration {
+            let sign: Int64 = negative ? -1 : 1
+            return CQLDuration(months: Int32(sign * months), days: Int32(sign * days), nanoseconds: sign * nanos)!
         }
     }
 }

@@ -97,7 +97,7 @@ extension CQLValue {
         case .timestamp:
             if isIntegerText(text) { return .timestamp(try integer(text, "long")) }
             guard let millis = CQLTemporalText.timestampMilliseconds(text) else {
-                throw CQLValueError("Unable to parse a date/time from '\(text)'")
+                throw CQLValueError("Unable to coerce '\(text)' to a formatted date (long)")
             }
             return .timestamp(millis)
         case .date:

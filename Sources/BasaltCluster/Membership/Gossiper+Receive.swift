@@ -85,8 +85,8 @@ extension Gossiper {
                 endpointStates[endpoint] = remote
                 failureDetector.heartbeat(from: endpoint, at: now)
                 outputs.append(.joined(endpoint, remote))
-                // A node first heard of after it left is not brought up, only quarantined.
-                if !Self.hasLeft(remote) {
+                // A node first heard of after it left or shut down is not brought up.
+                if !Self.hasLeft(remote), !Self.isShutDown(remote) {
                     live.insert(endpoint)
                     outputs.append(.alive(endpoint))
                 }
@@ -120,11 +120,24 @@ extension Gossiper {
         if newerHeartbeat { updated.heartbeat = remote.heartbeat }
         endpointStates[endpoint] = updated
         scheduleRemovalIfLeft(endpoint, now: now)
+        // Down at once; its failure-detector history would only mislead after a restart. Gossip
+        // still in flight from before the stop (a newer heartbeat of this generation) must not
+        // bring it back: only a new generation does.
+        if Self.isShutDown(updated) {
+            failureDetector.remove(endpoint)
+            if live.remove(endpoint) != nil { outputs.append(.dead(endpoint)) }
+            return
+        }
         guard newerHeartbeat else { return }
         failureDetector.heartbeat(from: endpoint, at: now)
         // A newer heartbeat proves the process ran after it was convicted. (Cassandra also checks
         // with an echo round trip that it is reachable from here; gossip alone is trusted here.)
         if live.insert(endpoint).inserted { outputs.append(.alive(endpoint)) }
+    }
+
+    static func isShutDown(_ state: EndpointState) -> Bool {
+        guard let text = state[.status], case .shutdown = NodeStatus(text) else { return false }
+        return true
     }
 
     static func hasLeft(_ state: EndpointState) -> Bool {

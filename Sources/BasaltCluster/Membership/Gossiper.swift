@@ -84,6 +84,16 @@ public struct Gossiper: Sendable {
                      "too many application states")
     }
 
+    /// A graceful stop: STATUS becomes SHUTDOWN (with the tokens it had) and this node's whole
+    /// state is pushed to every live peer at once, as an ACK2, so they mark it down now rather than
+    /// when their failure detectors convict it. The shell sends these last messages and then stops.
+    public mutating func announceShutdown() -> [GossipOutput] {
+        let tokens = endpointStates[local]![.status].flatMap(NodeStatus.init)?.tokens ?? []
+        setLocalState(.status, NodeStatus.shutdown(tokens: tokens).description)
+        let state = endpointStates[local]!
+        return liveMembers.map { .send(.ack2(states: [local: state]), to: $0) }
+    }
+
     // MARK: the gossip round
 
     /// One gossip interval: bump the heartbeat, start rounds, judge liveness, drop LEFT nodes whose

@@ -13,19 +13,24 @@ public enum NodeStatus: Hashable, Sendable, CustomStringConvertible {
     case leaving(tokens: [Int64])
     /// Gone: peers drop it after the quarantine delay (LEFT).
     case left(tokens: [Int64])
+    /// Stopped on purpose (SIGTERM, drain): still the owner of its tokens, but down at once for
+    /// every peer that hears it, instead of after the failure detector's ~20 s (SHUTDOWN). A
+    /// restart, with its new generation, announces NORMAL again.
+    case shutdown(tokens: [Int64])
 
     public var tokens: [Int64] {
         switch self {
-        case let .bootstrapping(tokens), let .normal(tokens), let .leaving(tokens), let .left(tokens): tokens
+        case let .bootstrapping(tokens), let .normal(tokens), let .leaving(tokens), let .left(tokens), let .shutdown(tokens): tokens
         }
     }
 
-    var name: String {
+    public var name: String {
         switch self {
         case .bootstrapping: "BOOT"
         case .normal: "NORMAL"
         case .leaving: "LEAVING"
         case .left: "LEFT"
+        case .shutdown: "SHUTDOWN"
         }
     }
 
@@ -41,6 +46,7 @@ public enum NodeStatus: Hashable, Sendable, CustomStringConvertible {
         case "NORMAL": self = .normal(tokens: tokens)
         case "LEAVING": self = .leaving(tokens: tokens)
         case "LEFT": self = .left(tokens: tokens)
+        case "SHUTDOWN": self = .shutdown(tokens: tokens)
         default: return nil
         }
     }

@@ -67,11 +67,14 @@ struct TermEvaluator {
     func literal(_ term: Term, as type: CQLDataType, for name: String) throws(QueryError) -> CQLValue {
         switch term {
         case .null: return .null
+        // Cassandra's TimestampSerializer reads 'now' as the coordinator's clock.
+        case .string(let text) where type == .timestamp && text.lowercased() == "now": return .timestamp(now / 1000)
         case .string(let text): return try constant(text, .string, type, name)
         case .integer(let text): return try constant(text, .integer, type, name)
         case .float(let text): return try constant(text, .float, type, name)
         case .boolean(let value): return try constant(value ? "true" : "false", .boolean, type, name)
         case .uuid(let text): return try constant(text, .uuid, type, name)
+        case .duration(let text): return try constant(text, .duration, type, name)
         case .blob(let bytes):
             guard type == .blob else { throw .invalid("Invalid HEX constant (\(term)) for \"\(name)\" of type \(type)") }
             return .blob(bytes)

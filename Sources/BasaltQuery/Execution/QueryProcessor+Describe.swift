@@ -68,8 +68,18 @@ enum CreateStatements {
     }
 
     static func keyspace(_ keyspace: KeyspaceSchema) -> String {
-        "CREATE KEYSPACE \(name(keyspace.name)) WITH replication = \(literalMap(keyspace.replication))"
+        if isVirtual(keyspace.name) { return virtual("Keyspace \(keyspace.name) is a virtual keyspace", "VIRTUAL KEYSPACE \(name(keyspace.name));") }
+        return "CREATE KEYSPACE \(name(keyspace.name)) WITH replication = \(literalMap(keyspace.replication))"
             + "  AND durable_writes = \(keyspace.durableWrites);"
+    }
+
+    /// A virtual keyspace or table cannot be created; Cassandra shows its structure in a comment.
+    private static func virtual(_ what: String, _ structure: String) -> String {
+        "/*\nWarning: \(what) and cannot be recreated with CQL.\nStructure, for reference:\n\(structure)\n*/"
+    }
+
+    private static func isVirtual(_ keyspace: String) -> Bool {
+        SystemSchemaDefinitions.virtualKeyspaces.contains { $0.name == keyspace }
     }
 
     static func table(_ table: TableSchema) -> String {
@@ -87,6 +97,12 @@ enum CreateStatements {
             }.joined(separator: ", ") + ")")
         }
         let o = table.options
+        let qualified = "\(name(table.keyspace)).\(name(table.name))"
+        if isVirtual(table.keyspace) {
+            options.append("comment = '\(o.comment.replacingOccurrences(of: "'", with: "''"))'")
+            return virtual("Table \(table.keyspace).\(table.name) is a virtual table", "VIRTUAL TABLE \(qualified) (\n"
+                           + lines.joined(separator: ",\n") + "\n) WITH " + options.joined(separator: "\n    AND ") + ";")
+        }
         options += [
             "bloom_filter_fp_chance = \(o.bloomFilterFpChance)",
             "caching = \(literalMap(o.caching))",
@@ -97,7 +113,7 @@ enum CreateStatements {
             "gc_grace_seconds = \(o.gcGraceSeconds)",
             "speculative_retry = '\(o.speculativeRetry)'",
         ]
-        return "CREATE TABLE \(name(table.keyspace)).\(name(table.name)) (\n" + lines.joined(separator: ",\n") + "\n) WITH "
+        return "CREATE TABLE \(qualified) (\n" + lines.joined(separator: ",\n") + "\n) WITH "
             + options.joined(separator: "\n    AND ") + ";"
     }
 }

@@ -130,12 +130,12 @@ struct ModificationWrite {
         self.table = table
         self.evaluator = evaluator
         self.isInsert = isInsert
-        timestamp = try using.timestamp.map { try processor.integer($0, bound: evaluator.bound) } ?? defaultTimestamp
+        timestamp = try using.timestamp.flatMap { try processor.integer($0, bound: evaluator.bound) } ?? defaultTimestamp
         // Int64.min is what a deletion with no timestamp means in storage (and in Cassandra).
         guard timestamp != .min else {
             throw QueryError.invalid("Out of bound timestamp, must be in [\(Int64.min + 1), \(Int64.max)]")
         }
-        let ttl = try using.ttl.map { try processor.integer($0, bound: evaluator.bound) } ?? Int64(table.options.defaultTimeToLive)
+        let ttl = try using.ttl.flatMap { try processor.integer($0, bound: evaluator.bound) } ?? Int64(table.options.defaultTimeToLive)
         guard ttl >= 0 else { throw QueryError.invalid("A TTL must be greater or equal to 0, but was \(ttl)") }
         guard ttl <= Int64(SchemaProperties.maximumTimeToLive) else {
             throw QueryError.invalid("ttl is too large. requested (\(ttl)) maximum (\(SchemaProperties.maximumTimeToLive))")
@@ -182,6 +182,9 @@ struct ModificationWrite {
         try RelationConflicts.refuse(relations, partitionKey: table.partitionKey.map(\.name))
         var out: [String: [CQLValue]] = [:]
         for relation in relations {
+            if case .element(let name, _) = relation.subject {
+                throw QueryError.invalid("Non PRIMARY KEY columns found in where clause: \(name) ")
+            }
             guard case .column(let name) = relation.subject else {
                 throw QueryError.invalid("Multi-column relations and token restrictions are not supported in modifications")
             }
@@ -241,7 +244,9 @@ struct ModificationWrite {
     func apply(_ assignments: [Assignment], where relations: [Relation]) async throws -> [PartitionUpdate] {
         let values = try keyValues(relations)
         let keys = try partitionKeys(values)
-        let onlyStatic = !assignments.isEmpty && !isInsert && assignments.allSatisfy {
+        // A write of static columns only, naming no clustering column, changes the partition's static
+        // row and no row (an INSERT then writes no row marker either, as in Cassandra).
+        let onlyStatic = !assignments.isEmpty && assignments.allSatisfy {
             table.column(named: assignmentColumn($0))?.kind == .static
         }
         let rowClusterings = table.clusteringColumns.isEmpty ? [Clustering.empty]

@@ -15,12 +15,15 @@ public final class QueryProcessor: CQLRequestHandler, @unchecked Sendable {
     let events: CQLEventSink?
     /// The other nodes, for `system.peers`; nil on a single node.
     let peers: PeerDirectory?
+    /// The server's open connections, for `system_views.clients`; nil without a server.
+    let clients: ClientDirectory?
     let prepared = PreparedStatementCache()
 
     public init(engine: StorageEngine, catalog: SchemaCatalog, node: NodeIdentity, events: CQLEventSink?,
-                proxy: StorageProxy? = nil, peers: PeerDirectory? = nil) {
+                proxy: StorageProxy? = nil, peers: PeerDirectory? = nil, clients: ClientDirectory? = nil) {
         self.engine = engine
         self.peers = peers
+        self.clients = clients
         self.proxy = proxy ?? LocalStorageProxy(engine: engine)
         self.catalog = catalog
         self.node = node
@@ -102,7 +105,7 @@ public final class QueryProcessor: CQLRequestHandler, @unchecked Sendable {
             return .void
         case .batch(let batch):
             var updates: [PartitionUpdate] = []
-            let batchTimestamp = try batch.timestamp.map { try integer($0, bound: bound) } ?? timestamp
+            let batchTimestamp = try batch.timestamp.flatMap { try integer($0, bound: bound) } ?? timestamp
             var composition = BatchComposition(isCounterBatch: batch.kind == .counter, isLogged: batch.kind == .logged)
             for child in batch.statements {
                 try composition.add(try resolveTable(child.table, session: session))
@@ -180,17 +183,33 @@ public final class QueryProcessor: CQLRequestHandler, @unchecked Sendable {
         try await proxy.write(merged, consistency: consistency, writeType: writeType)
     }
 
-    func integer(_ value: IntegerValue, bound: BoundValues) throws(QueryError) -> Int64 {
+    /// The number a USING TTL / USING TIMESTAMP / LIMIT / PER PARTITION LIMIT gives, or nil when it is
+    /// bound to UNSET: as in Cassandra 4, that means the clause was not given (the table's default
+    /// TTL, the coordinator's timestamp, no limit).
+    func integer(_ value: IntegerValue, bound: BoundValues) throws(QueryError) -> Int64? {
         switch value {
         case .literal(let n): return n
         case .bindMarker(let marker):
             switch try bound.raw(marker) {
+            case .unset: return nil
+            case .null: throw .invalid("Invalid null value of \(Self.clauseName(marker))")
             case .bytes(let bytes) where bytes.count == 4:
                 return Int64(Int32(bitPattern: bytes.reduce(0) { $0 << 8 | UInt32($1) }))
             case .bytes(let bytes) where bytes.count == 8:
                 return Int64(bitPattern: bytes.reduce(0) { $0 << 8 | UInt64($1) })
             default: throw .invalid("Invalid value for \(BindMetadata.name(of: marker))")
             }
+        }
+    }
+
+    /// How Cassandra names a numeric clause in its "Invalid null value of ..." messages.
+    private static func clauseName(_ marker: BindMarker) -> String {
+        switch marker.target {
+        case .ttl: "TTL"
+        case .timestamp: "timestamp"
+        case .limit: "limit"
+        case .perPartitionLimit: "per partition limit"
+        default: BindMetadata.name(of: marker)
         }
     }
 

@@ -28,6 +28,8 @@ struct Restrictions {
         var types: [CQLDataType]
         /// Operands are tuples, one element per column (multi-column relations, even `(b) < (3)`).
         var isTuple = false
+        /// `m[key] = value`: the operand is compared with the map's value at this key.
+        var mapKey: CQLValue?
     }
 
     /// `(b, c) op (...)` with its candidate tuples (one, or several for IN), elements in column order.
@@ -98,6 +100,7 @@ struct Restrictions {
                     operands = [try evaluator.required(relation.value, as: column.dataType, for: name)]
                     equalities[name] = operands
                 default:
+                    try Self.refuseDurationSlice(on: column)
                     operands = [try evaluator.required(relation.value, as: column.dataType, for: name)]
                     ranges[name, default: []].append((relation.op, operands[0]))
                 }
@@ -149,8 +152,13 @@ struct Restrictions {
                 case .equal: tokenStart = (token, true); tokenEnd = (token, true)
                 default: throw .invalid("Unsupported operator on token()")
                 }
-            case .element:
-                throw .invalid("Map-entry equality predicates on frozen map column are not supported")
+            case .element(let name, let keyTerm):
+                guard let column = table.column(named: name), let position = index[name] else {
+                    throw .invalid("Undefined column name \(name)")
+                }
+                let (key, value, valueType) = try Self.mapEntry(relation, key: keyTerm, column: column, evaluator: evaluator)
+                needsFiltering = true
+                predicates.append(Predicate(columns: [position], op: .equal, operands: [value], types: [valueType], mapKey: key))
             }
         }
         singleValueColumns = Set(equalities.filter { $0.value.count == 1 }.keys)
@@ -222,6 +230,35 @@ struct Restrictions {
         } catch { return }
     }
 
+    /// The key and value of `m[key] = value`, with Cassandra's refusals: only on non-frozen maps (a
+    /// list has no entries to match by key), and only with `=`.
+    private static func mapEntry(_ relation: Relation, key: Term, column: ColumnSchema,
+                                 evaluator: TermEvaluator) throws(QueryError) -> (CQLValue, CQLValue, CQLDataType) {
+        let name = column.name
+        if case .list = column.dataType {
+            throw .invalid("Indexes on list entries (\(name)[index] = value) are not supported.")
+        }
+        guard case .map(let keyType, let valueType) = column.dataType else { throw .invalid("Column \(name) cannot be used as a map") }
+        guard column.isMultiCell else {
+            throw .invalid("Map-entry equality predicates on frozen map column \(name) are not supported")
+        }
+        guard relation.op == .equal else { throw .invalid("Only EQ relations are supported on map entries") }
+        // Named as Cassandra names the receivers of an entry, in messages such as "Invalid INTEGER constant".
+        return (try evaluator.required(key, as: keyType, for: "key(\(name))"),
+                try evaluator.required(relation.value, as: valueType, for: "value(\(name))"), valueType)
+    }
+
+    /// Durations have no order (a month is not a fixed number of days), so Cassandra refuses `<`, `>`
+    /// and their kin on them, naming what holds the duration.
+    private static func refuseDurationSlice(on column: ColumnSchema) throws(QueryError) {
+        guard column.type.referencesDuration else { return }
+        switch column.dataType {
+        case .list, .set, .map: throw .invalid("Slice restrictions are not supported on collections containing durations")
+        case .tuple: throw .invalid("Slice restrictions are not supported on tuples containing durations")
+        default: throw .invalid("Slice restrictions are not supported on duration columns")
+        }
+    }
+
     /// Distinct keys in the order of their values (component by component, each in its type's order),
     /// which is the order Cassandra reads the partitions of an `IN`, whatever order the values were given in.
     private static func partitionKeys(_ candidates: [[CQLValue]], columns: [ColumnSchema]) throws(QueryError) -> [PartitionKey] {
@@ -261,6 +298,11 @@ struct Restrictions {
             case .containsKey:
                 guard case .map(let entries) = values[0] else { return false }
                 return entries.contains { $0.key == predicate.operands[0] }
+            case .equal where predicate.mapKey != nil:
+                guard case .map(let entries) = values[0], let entry = entries.first(where: { $0.key == predicate.mapKey }) else {
+                    return false
+                }
+                return compare([entry.value], predicate.operands[0], predicate) == 0
             case .equal, .in:
                 return predicate.operands.contains { operand in
                     compare(values, operand, predicate) == 0

@@ -35,8 +35,7 @@ extension QueryProcessor {
 
     /// LIMIT and PER PARTITION LIMIT are CQL ints: a literal past Int32.max does not parse as one.
     func limit(_ value: IntegerValue?, bound: BoundValues) throws(QueryError) -> Int64 {
-        guard let value else { return .max }
-        let limit = try integer(value, bound: bound)
+        guard let value, let limit = try integer(value, bound: bound) else { return .max }
         guard limit <= Int64(Int32.max) else {
             if case .literal = value { throw .invalid("Unable to make int from '\(limit)'") }
             throw .invalid("Invalid limit value")

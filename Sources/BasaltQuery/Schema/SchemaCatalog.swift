@@ -126,7 +126,8 @@ public final class SchemaCatalog: @unchecked Sendable {
     // MARK: reads
 
     public func keyspace(_ name: String) -> KeyspaceSchema? {
-        if let system = SystemSchemaDefinitions.keyspaces.first(where: { $0.name == name }) { return system }
+        let system = SystemSchemaDefinitions.keyspaces + SystemSchemaDefinitions.virtualKeyspaces
+        if let keyspace = system.first(where: { $0.name == name }) { return keyspace }
         return lock.withLock { keyspaces[name] }
     }
 
@@ -141,7 +142,7 @@ public final class SchemaCatalog: @unchecked Sendable {
         lock.withLock { tables.values.lazy.flatMap(\.values).first { $0.id == id } }
     }
 
-    /// System keyspaces first, then user keyspaces by name.
+    /// System keyspaces first, then user keyspaces by name (virtual keyspaces are not among them).
     public var allKeyspaces: [KeyspaceSchema] {
         SystemSchemaDefinitions.keyspaces + lock.withLock { keyspaces.values.sorted { $0.name < $1.name } }
     }

@@ -6,7 +6,7 @@ enum SchemaProperties {
     /// A constant's text (`'x'`, `1`, `1.5`, `true`).
     static func text(_ term: Term, property: String) throws(QueryError) -> String {
         switch term {
-        case .string(let s), .integer(let s), .float(let s), .uuid(let s): return s
+        case .string(let s), .integer(let s), .float(let s), .duration(let s), .uuid(let s): return s
         case .boolean(let b): return b ? "true" : "false"
         default: throw .syntax("Invalid value for property '\(property)'")
         }

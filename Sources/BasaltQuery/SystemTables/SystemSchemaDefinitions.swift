@@ -16,9 +16,40 @@ enum SystemSchemaDefinitions {
                        replication: ["class": KeyspaceSchema.simpleStrategy, "replication_factor": "2"]),
     ]
 
-    static let names: Set<String> = Set(keyspaces.map(\.name))
+    /// Cassandra 4's virtual keyspaces: their tables show the node's live state, they are listed in
+    /// `system_virtual_schema` rather than `system_schema` (drivers build their metadata from it, and
+    /// cqlsh only reads tables it finds there), and they are never written.
+    static let virtualKeyspaces: [KeyspaceSchema] = [
+        KeyspaceSchema(name: "system_views", replication: ["class": KeyspaceSchema.localStrategy]),
+        KeyspaceSchema(name: "system_virtual_schema", replication: ["class": KeyspaceSchema.localStrategy]),
+    ]
+
+    static let names: Set<String> = Set((keyspaces + virtualKeyspaces).map(\.name))
+
+    /// One row per client connection, in Cassandra 4.1's `system_views.clients` and, with the same rows,
+    /// as `system.clients` (where ScyllaDB keeps them).
+    private static func clientsDefinition(_ keyspace: String) -> String {
+        """
+        CREATE TABLE \(keyspace).clients (address inet, port int, client_options frozen<map<text, text>>,
+        connection_stage text, driver_name text, driver_version text, hostname text, keyspace_name text,
+        protocol_version int, request_count bigint, ssl_cipher_suite text, ssl_enabled boolean, ssl_protocol text,
+        username text, PRIMARY KEY ((address), port)) WITH comment = 'currently connected clients'
+        """
+    }
 
     private static let definitions = [
+        clientsDefinition("system"),
+        clientsDefinition("system_views"),
+        "CREATE TABLE system_virtual_schema.keyspaces (keyspace_name text PRIMARY KEY) WITH comment = 'virtual keyspace definitions'",
+        """
+        CREATE TABLE system_virtual_schema.tables (keyspace_name text, table_name text, comment text,
+        PRIMARY KEY ((keyspace_name), table_name)) WITH comment = 'virtual table definitions'
+        """,
+        """
+        CREATE TABLE system_virtual_schema.columns (keyspace_name text, table_name text, column_name text,
+        clustering_order text, column_name_bytes blob, kind text, position int, type text,
+        PRIMARY KEY ((keyspace_name), table_name, column_name)) WITH comment = 'virtual column definitions'
+        """,
         """
         CREATE TABLE system.local (key text PRIMARY KEY, bootstrapped text, broadcast_address inet,
         broadcast_port int, cluster_name text, cql_version text, data_center text, gossip_generation int,

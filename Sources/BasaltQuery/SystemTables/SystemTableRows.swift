@@ -3,8 +3,9 @@ import Foundation
 
 /// Rows of the read-only system tables, generated from the catalog and `NodeIdentity` on every
 /// query: `system.local` (exactly one row), `peers`/`peers_v2` from the `PeerDirectory` (none on a
-/// single node; never the local node, which drivers would reject as a duplicate), and the
-/// `system_schema` tables describing user and system keyspaces alike (cqlsh needs both, notes §0.5).
+/// single node; never the local node, which drivers would reject as a duplicate), the
+/// `system_schema` tables describing user and system keyspaces alike (cqlsh needs both, notes §0.5),
+/// `system_virtual_schema` describing the virtual keyspaces, and the clients of `ClientDirectory`.
 struct SystemTableRows {
     let processor: QueryProcessor
 
@@ -15,8 +16,13 @@ struct SystemTableRows {
         case ("system", "peers_v2"): peers(v2: true)
         case ("system_schema", "keyspaces"): keyspaces()
         case ("system_schema", "tables"): tables()
-        case ("system_schema", "columns"): columns()
+        case ("system_schema", "columns"): columns(of: allTables)
         case ("system_schema", "dropped_columns"): droppedColumns()
+        case ("system_views", "clients"), ("system", "clients"): clients()
+        case ("system_virtual_schema", "keyspaces"): SystemSchemaDefinitions.virtualKeyspaces.map { ["keyspace_name": .text($0.name)] }
+        case ("system_virtual_schema", "tables"):
+            virtualTables.map { ["keyspace_name": .text($0.keyspace), "table_name": .text($0.name), "comment": .text($0.options.comment)] }
+        case ("system_virtual_schema", "columns"): columns(of: virtualTables)
         default: []
         }
         let decoder = RowDecoder(table: table, now: 0)
@@ -92,8 +98,26 @@ struct SystemTableRows {
         }
     }
 
-    private func columns() -> [[String: CQLValue]] {
-        allTables.flatMap { table in
+    private var virtualTables: [TableSchema] { SystemSchemaDefinitions.virtualKeyspaces.flatMap { catalog.tables(in: $0.name) } }
+
+    /// Cassandra shows an unauthenticated connection's user as `anonymous`, and Basalt has no TLS.
+    private func clients() -> [[String: CQLValue]] {
+        let clients = (processor.clients?.clients ?? []).sorted { ($0.address, $0.port) < ($1.address, $1.port) }
+        return clients.map { client in
+            [
+                "address": CQLInet(client.address).map(CQLValue.inet) ?? .null, "port": .int(client.port),
+                "client_options": Self.textMap(client.options), "connection_stage": .text(client.connectionStage),
+                "driver_name": client.options["DRIVER_NAME"].map(CQLValue.text) ?? .null,
+                "driver_version": client.options["DRIVER_VERSION"].map(CQLValue.text) ?? .null,
+                "hostname": .text(client.address), "keyspace_name": client.keyspace.map(CQLValue.text) ?? .null,
+                "protocol_version": .int(client.protocolVersion), "request_count": .bigint(client.requestCount),
+                "ssl_enabled": .boolean(false), "username": .text("anonymous"),
+            ]
+        }
+    }
+
+    private func columns(of tables: [TableSchema]) -> [[String: CQLValue]] {
+        tables.flatMap { table in
             table.columns.map { column in
                 [
                     "keyspace_name": .text(table.keyspace), "table_name": .text(table.name),

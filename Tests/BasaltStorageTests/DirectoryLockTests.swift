@@ -1,0 +1,26 @@
+import Foundation
+import Testing
+@testable import BasaltStorage
+
+@Suite struct DirectoryLockTests {
+    @Test func aSecondEngineOnTheSameDirectoryIsRefusedUntilTheFirstCloses() throws {
+        let directory = TemporaryDirectory("lock")
+        defer { directory.remove() }
+        let first = try StorageEngine(configuration: StorageConfiguration(directory: directory.path))
+        #expect(throws: StorageError.directoryLocked(directory: directory.path, holder: getpid())) {
+            try StorageEngine(configuration: StorageConfiguration(directory: directory.path))
+        }
+        try first.close()
+        let second = try StorageEngine(configuration: StorageConfiguration(directory: directory.path))
+        try second.close()
+    }
+
+    @Test func anEngineThatIsDroppedReleasesTheLock() throws {
+        let directory = TemporaryDirectory("lock-drop")
+        defer { directory.remove() }
+        do { _ = try DirectoryLock(directory: directory.path) }
+        let again = try DirectoryLock(directory: directory.path)
+        again.release()
+        again.release()
+    }
+}
