@@ -131,6 +131,10 @@ struct SelectorTests {
         Case(selector: "ts + du", name: "ts + du", type: .timestamp, value: .timestamp(1_296_792_300_000)),
         Case(selector: "ts - du", name: "ts - du", type: .timestamp, value: .timestamp(1_296_619_500_000)),
         Case(selector: "dt + du", name: "dt + du", type: .date, value: .date(CQLValue.dateEpoch + 15009)),
+        Case(selector: "ts + 1h30m", name: "ts + 1h30m", type: .timestamp, value: .timestamp(1_296_711_300_000)),
+        Case(selector: "ts - 1mo", name: "ts - 1mo", type: .timestamp, value: .timestamp(1_294_027_500_000)),
+        Case(selector: "dt - 1y2d", name: "dt - 1y2d", type: .date, value: .date(CQLValue.dateEpoch + 14641)),
+        Case(selector: "1d", name: "1d", type: .duration, value: .duration(CQLDuration(months: 0, days: 1, nanoseconds: 0)!)),
         // element and slice selection
         Case(selector: "m['b']", name: "m['b']", type: .int, value: .int(2)),
         Case(selector: "m['z']", name: "m['z']", type: .int, value: .null),

@@ -91,6 +91,13 @@ def test_cast_and_arithmetic(sel, prepared):
         rows(sel, "SELECT cast(tx AS int) FROM sel", prepared=prepared)
 
 
+@pytest.mark.parametrize("prepared", [False, True])
+def test_duration_literals_in_selector_arithmetic(sel, prepared):
+    names, result = rows(sel, "SELECT ts + 1h30m, ts - 1mo FROM sel WHERE k = 1 AND c = 1", prepared=prepared)
+    assert names == ["ts + 1h30m", "ts - 1mo"]
+    assert result == [(datetime.datetime(2011, 2, 3, 5, 35), datetime.datetime(2011, 1, 3, 4, 5))]
+
+
 def test_markers_in_the_select_list_take_their_parameters_types(sel):
     prepared = sel.prepare("SELECT blobastext(?), tounixtimestamp(maxtimeuuid(?)), m[?] FROM sel WHERE k = 1 AND c = 1")
     assert [(column.name, column.type.typename) for column in prepared.column_metadata] == [

@@ -238,6 +238,7 @@ struct SelectorCompiler {
         switch term {
         case .integer(let text): Int32(text) != nil ? .int : Int64(text) != nil ? .bigint : .varint
         case .float: .double
+        case .duration: .duration
         case .string: .text
         case .boolean: .boolean
         case .uuid: .uuid
