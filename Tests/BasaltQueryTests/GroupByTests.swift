@@ -45,6 +45,7 @@ struct GroupByTests {
         Case(query: "SELECT a, count(*) FROM ks.g WHERE c = 1 GROUP BY a ALLOW FILTERING", rows: tokenOrder.map { [$0, 3] }),
         Case(query: "SELECT a, s, count(v) FROM ks.g WHERE a IN (2, 0) GROUP BY a", rows: [[0, 0, 9], [2, 2, 9]]),
         Case(query: "SELECT count(*) FROM ks.g WHERE a = 7 GROUP BY a", rows: []),
+        Case(query: "SELECT DISTINCT a, s FROM ks.g GROUP BY a", rows: tokenOrder.map { [$0, $0] }),
         // ORDER BY over the partitions of an IN sorts the groups (by their first row), then limits them.
         Case(query: "SELECT a, b, count(*) FROM ks.g WHERE a IN (2, 0) GROUP BY a, b ORDER BY b DESC LIMIT 3",
              rows: [[0, 2, 3], [2, 2, 3], [0, 1, 3]]),
@@ -103,6 +104,7 @@ struct GroupByTests {
          "Group by currently only support groups of columns following their declared order in the PRIMARY KEY"),
         ("SELECT a, count(*) FROM ks.pk GROUP BY a", "Group by is not supported on only a part of the partition key"),
         ("SELECT a, count(*) FROM ks.g GROUP BY nope", "Group by is currently only supported on the columns of the PRIMARY KEY, got nope"),
+        ("SELECT DISTINCT a FROM ks.g GROUP BY a, b", "Grouping on clustering columns is not allowed for SELECT DISTINCT queries"),
     ]
 
     @Test(arguments: refusals)

@@ -20,6 +20,9 @@ extension QueryProcessor {
         let reversed = try isReversed(select.orderBy, table: table, restrictions: restrictions)
         let resume = try parameters.pagingState.map { try PagingState(decoding: $0) }
         let grouping = try Grouping(select.groupBy, table: table, restrictions: restrictions)
+        if select.isDistinct, let grouping, !grouping.clusteringPositions.isEmpty {
+            throw QueryError.invalid("Grouping on clustering columns is not allowed for SELECT DISTINCT queries")
+        }
         // Aggregates without GROUP BY and system tables answer in one page (drivers send no page size
         // for system queries); with GROUP BY a page holds whole groups.
         let requestedPageSize = parameters.pageSize.flatMap { $0 > 0 ? Int64($0) : nil } ?? .max
