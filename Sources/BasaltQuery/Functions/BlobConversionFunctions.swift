@@ -17,9 +17,9 @@ enum BlobConversionFunctions {
                 do {
                     return try CQLValue.deserialize(bytes: bytes, type: type)
                 } catch {
-                    let hex = bytes.map { String($0, radix: 16).count == 1 ? "0" + String($0, radix: 16) : String($0, radix: 16) }.joined()
                     throw QueryError(.functionFailure(keyspace: "system", function: name, argumentTypes: ["blob"]),
-                                     "In call to function system.\(name), value 0x\(hex) is not a valid binary representation for type \(type)")
+                                     "In call to function system.\(name), value 0x\(ValueText.hex(bytes)) is not a valid binary "
+                                         + "representation for type \(type)")
                 }
             })
         }
