@@ -251,7 +251,10 @@ struct CQLModel {
         if let prefix = query.groupBy { return groups(rows, prefix: prefix, query) }
         if let limit = query.limit { rows = Array(rows.prefix(limit)) }
         let names = query.kind == .distinct ? schema.partitionKey.map(\.name) + (schema.hasStatic ? ["s"] : []) : schema.selected
-        return rows.map { row in names.map { row.values[$0] ?? .null } }
+        return rows.map { row in names.map { name in
+            let value = row.values[name] ?? .null
+            return name == "v" ? query.vSelector.apply(value) : value
+        } }
     }
 
     /// `count(*), count(v), count(coll), min(v), max(v)` over `rows`.
@@ -345,6 +348,31 @@ enum ModelWrite {
     }
 }
 
+/// A selector over v (an int) and what it gives; null stays null.
+enum VSelector: CaseIterable {
+    case plain, arithmetic, negated, cast, blobRoundTrip
+
+    var text: String {
+        switch self {
+        case .plain: "v"
+        case .arithmetic: "v * 3 - 1 AS v"
+        case .negated: "-v AS v"
+        case .cast: "cast(v AS text) AS v"
+        case .blobRoundTrip: "blobasint(intasblob(v)) AS v"
+        }
+    }
+
+    func apply(_ value: CQLValue) -> CQLValue {
+        guard case .int(let v) = value else { return value }
+        switch self {
+        case .plain, .blobRoundTrip: return value
+        case .arithmetic: return .int(v * 3 - 1)
+        case .negated: return .int(-v)
+        case .cast: return .text(String(v))
+        }
+    }
+}
+
 /// One SELECT of the differential test, as the model reads it; `text` is the CQL sent to Basalt.
 struct ModelQuery {
     enum Kind { case rows, distinct, aggregate, grouped }
@@ -372,6 +400,8 @@ struct ModelQuery {
     var clustering: [Relation] = []
     var filters: [Filter] = []
     /// How many clustering columns ORDER BY names; `reversed` is whether that reverses the table's order.
+    /// How a rows query selects v: plainly, or through arithmetic, a cast or functions.
+    var vSelector = VSelector.plain
     /// For `grouped`: how many clustering columns GROUP BY names after the partition key.
     var groupBy: Int?
     var orderBy: Int?

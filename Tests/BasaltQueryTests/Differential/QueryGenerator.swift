@@ -280,7 +280,9 @@ struct QueryGenerator {
 
         var text: String
         switch query.kind {
-        case .rows: text = "SELECT \(schema.selected.joined(separator: ", "))"
+        case .rows:
+            if chance(25) { query.vSelector = VSelector.allCases[int(0...VSelector.allCases.count - 1)] }
+            text = "SELECT " + schema.selected.map { $0 == "v" ? query.vSelector.text : $0 }.joined(separator: ", ")
         case .aggregate: text = "SELECT count(*), count(v), count(coll), min(v), max(v)"
         case .grouped:
             let prefix = int(0...schema.clustering.count)
