@@ -109,6 +109,8 @@ struct SelectorTests {
         Case(selector: "cast(bl AS text)", name: "cast(bl as text)", type: .text, value: .text("0000000000000003")),
         Case(selector: "cast(i AS int)", name: "cast(i as int)", type: .int, value: .int(7)),
         Case(selector: "cast(du AS text)", name: "cast(du as text)", type: .text, value: .text("1d")),
+        Case(selector: "castAsInt(d)", name: "system.castasint(d)", type: .int, value: .int(2)),
+        Case(selector: "castAsText(ts)", name: "system.castastext(ts)", type: .text, value: .text("2011-02-03T04:05:00.000Z")),
         // arithmetic
         Case(selector: "i + b", name: "i + b", type: .bigint, value: .bigint(17)),
         Case(selector: "i / 2", name: "i / 2", type: .int, value: .int(3)),
@@ -199,6 +201,8 @@ struct SelectorTests {
         Refusal("SELECT cast(tx AS int) FROM ks.s", "tx cannot be cast to int"),
         Refusal("SELECT cast(i AS counter) FROM ks.s", "i cannot be cast to counter"),
         Refusal("SELECT cast(i AS uuid) FROM ks.s", "i cannot be cast to uuid"),
+        Refusal("SELECT castasuuid(i) FROM ks.s", "Unknown function 'castasuuid'"),
+        Refusal("SELECT castasint(tx) FROM ks.s", "Invalid call to function system.castasint, none of its type signatures match"),
         Refusal("SELECT i / 0 FROM ks.s WHERE k = 1 AND c = 1", divide, "the operation 'int / int' failed: / by zero"),
         Refusal("SELECT i + tx FROM ks.s", "the 'int + text' operation is not supported between i and tx"),
         Refusal("SELECT -tx FROM ks.s", "the operation '-text' is not supported"),

@@ -33,6 +33,16 @@ enum Cast {
         }
     }
 
+    /// The same conversions as the functions Cassandra registers for them, `castas<type>(x)`
+    /// (`system.castasint(d)`), one overload per source type.
+    static let functions: [NativeFunction] = BlobConversionFunctions.nativeTypes.flatMap { to in
+        BlobConversionFunctions.nativeTypes.filter { from in from != to && isSupported(from: from, to: to) }.map { from in
+            NativeFunction(name: "castas\(to)", argumentTypes: [from], returnType: to) { arguments, _ throws(QueryError) in
+                try convert(arguments[0], to: to, from: from)
+            }
+        }
+    }
+
     private static func isNative(_ type: CQLDataType) -> Bool {
         BlobConversionFunctions.nativeTypes.contains(type)
     }

@@ -36,7 +36,7 @@ enum FunctionArgument {
 /// types, with Cassandra's errors when none or several fit.
 enum FunctionRegistry {
     static let functions: [String: [NativeFunction]] = Dictionary(
-        grouping: BlobConversionFunctions.all + TimeFunctions.all, by: \.name)
+        grouping: BlobConversionFunctions.all + TimeFunctions.all + Cast.functions, by: \.name)
 
     /// The functions named `name` (in keyspace `system`, whether or not it is written).
     static func overloads(_ name: QualifiedName) -> [NativeFunction] {
