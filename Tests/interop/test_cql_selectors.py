@@ -89,6 +89,8 @@ def test_cast_and_arithmetic(sel, prepared):
         rows(sel, "SELECT i / 0 FROM sel WHERE k = 1", prepared=prepared)
     with pytest.raises(InvalidRequest, match="tx cannot be cast to int"):
         rows(sel, "SELECT cast(tx AS int) FROM sel", prepared=prepared)
+    names, result = rows(sel, "SELECT castAsInt(d) FROM sel WHERE k = 1 AND c = 1", prepared=prepared)
+    assert (names, result) == (["system.castasint(d)"], [(2,)])
 
 
 @pytest.mark.parametrize("prepared", [False, True])
