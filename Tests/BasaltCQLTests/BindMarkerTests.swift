@@ -35,7 +35,10 @@ let bindMarkerCases: [BindMarkerCase] = [
     .init(
         input: "BEGIN BATCH USING TIMESTAMP ? INSERT INTO t (k) VALUES (?); UPDATE t SET v = ? WHERE k = ?; APPLY BATCH",
         expected: ["0 [timestamp]", "1 k", "2 v", "3 k"]),
-    .init(input: "SELECT * FROM t WHERE k = blobAsText(?)", expected: ["0 <unknown>"]),
+    .init(input: "SELECT * FROM t WHERE k = blobAsText(?)", expected: ["0 arg0/1(blobastext)"]),
+    .init(input: "INSERT INTO t (k, v) VALUES (?, f(1, ?, g(?)))", expected: ["0 k", "1 arg1/3(f)", "2 arg0/1(g)"]),
+    .init(input: "SELECT * FROM t WHERE token(k) > token(?)", expected: ["0 k"]),
+    .init(input: "SELECT blobastext(?), m[?], ? FROM t", expected: ["0 arg0/1(blobastext)", "1 key(m)", "2 <unknown>"]),
     .init(input: "UPDATE t SET l = [?, ?] WHERE k = ?", expected: ["0 <unknown>", "1 <unknown>", "2 k"]),
     .init(input: "SELECT * FROM t WHERE m[?] = ?", expected: ["0 key(m)", "1 value(m)"]),
     .init(input: "SELECT * FROM t WHERE \"K\" = :\"Id\"", expected: ["0 :Id K"]),
@@ -79,6 +82,7 @@ func summary(of marker: BindMarker) -> String {
     case .perPartitionLimit: "[per_partition_limit]"
     case .ttl: "[ttl]"
     case .timestamp: "[timestamp]"
+    case .functionArgument(let function, let position, let count): "arg\(position)/\(count)(\(function))"
     case .unknown: "<unknown>"
     }
     return "\(marker.index) " + (marker.name.map { ":\($0) " } ?? "") + target

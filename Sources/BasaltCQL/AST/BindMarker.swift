@@ -41,7 +41,10 @@ public enum BindTarget: Hashable, Sendable {
     case ttl
     /// `USING TIMESTAMP ?`: `[timestamp]`.
     case timestamp
-    /// Not evident from the syntax, e.g. inside a function call or a collection literal.
+    /// Argument `position` of a call to `function` with `count` arguments (`maxTimeuuid(?)`): `arg0(system.maxtimeuuid)`;
+    /// the function's signature gives the type.
+    case functionArgument(function: QualifiedName, position: Int, count: Int)
+    /// Not evident from the syntax, e.g. inside a collection literal.
     case unknown
 }
 

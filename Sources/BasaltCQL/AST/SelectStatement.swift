@@ -1,10 +1,11 @@
-/// `SELECT [DISTINCT] selection FROM [ks.]t [WHERE ...] [ORDER BY ...] [PER PARTITION LIMIT n] [LIMIT n]
-/// [ALLOW FILTERING]`.
+/// `SELECT [DISTINCT] selection FROM [ks.]t [WHERE ...] [GROUP BY ...] [ORDER BY ...] [PER PARTITION LIMIT n]
+/// [LIMIT n] [ALLOW FILTERING]`.
 public struct SelectStatement: Hashable, Sendable, CustomStringConvertible {
     public var table: QualifiedName
     public var isDistinct: Bool
     public var selection: Selection
     public var whereClause: [Relation]
+    public var groupBy: [String]
     public var orderBy: [Ordering]
     public var perPartitionLimit: IntegerValue?
     public var limit: IntegerValue?
@@ -13,13 +14,14 @@ public struct SelectStatement: Hashable, Sendable, CustomStringConvertible {
 
     public init(
         table: QualifiedName, isDistinct: Bool = false, selection: Selection, whereClause: [Relation] = [],
-        orderBy: [Ordering] = [], perPartitionLimit: IntegerValue? = nil, limit: IntegerValue? = nil,
+        groupBy: [String] = [], orderBy: [Ordering] = [], perPartitionLimit: IntegerValue? = nil, limit: IntegerValue? = nil,
         allowFiltering: Bool = false, bindMarkers: [BindMarker] = []
     ) {
         self.table = table
         self.isDistinct = isDistinct
         self.selection = selection
         self.whereClause = whereClause
+        self.groupBy = groupBy
         self.orderBy = orderBy
         self.perPartitionLimit = perPartitionLimit
         self.limit = limit
@@ -30,6 +32,7 @@ public struct SelectStatement: Hashable, Sendable, CustomStringConvertible {
     public var description: String {
         var text = "SELECT " + (isDistinct ? "DISTINCT " : "") + selection.description + " FROM \(table)"
         if !whereClause.isEmpty { text += " WHERE " + whereClause.map(\.description).joined(separator: " AND ") }
+        if !groupBy.isEmpty { text += " GROUP BY " + CQLText.names(groupBy) }
         if !orderBy.isEmpty { text += " ORDER BY " + CQLText.list(orderBy) }
         if let perPartitionLimit { text += " PER PARTITION LIMIT \(perPartitionLimit)" }
         if let limit { text += " LIMIT \(limit)" }
@@ -76,6 +79,16 @@ public indirect enum SelectorExpression: Hashable, Sendable, CustomStringConvert
     case function(name: QualifiedName, arguments: [SelectorExpression])
     /// A constant used as a function argument, e.g. the `0x41` of `blobastext(0x41)`.
     case literal(Term)
+    /// `CAST(selector AS type)`: Cassandra casts only to native types.
+    case cast(SelectorExpression, NativeType)
+    /// `a + b`, `a * (b - 1)`, ...
+    case operation(ArithmeticOperator, SelectorExpression, SelectorExpression)
+    /// `-a`
+    case negation(SelectorExpression)
+    /// `m['k']`, `s[x]`: one element of a map or set.
+    case element(SelectorExpression, key: Term)
+    /// `m['a'..'c']`, `s[..x]`: the elements between two keys, both inclusive, either end open.
+    case slice(SelectorExpression, from: Term?, to: Term?)
 
     public var description: String {
         switch self {
@@ -86,7 +99,26 @@ public indirect enum SelectorExpression: Hashable, Sendable, CustomStringConvert
         case .function(let name, let arguments):
             (readsAsSpecialForm ? "\"\(name.name)\"" : CQLText.functionName(name)) + "(" + CQLText.list(arguments) + ")"
         case .literal(let term): term.description
+        case .cast(let inner, let type): "cast(\(inner) as \(type.rawValue))"
+        case .operation(let op, let left, let right):
+            // Parentheses where precedence or left-to-right evaluation needs them, so the text parses back.
+            Self.operand(left, under: op, isRight: false) + " \(op.rawValue) " + Self.operand(right, under: op, isRight: true)
+        case .negation(let inner):
+            // A literal or an operation is parenthesized: `-1` would read back as the literal -1.
+            switch inner {
+            case .column, .function, .countRows, .writetime, .ttl, .cast: "-\(inner)"
+            default: "-(\(inner))"
+            }
+        case .element(let collection, let key): "\(collection)[\(key)]"
+        case .slice(let collection, let from, let to):
+            "\(collection)[\(from.map(\.description) ?? "")..\(to.map(\.description) ?? "")]"
         }
+    }
+
+    private static func operand(_ expression: SelectorExpression, under op: ArithmeticOperator, isRight: Bool) -> String {
+        guard case .operation(let inner, _, _) = expression else { return expression.description }
+        let needsParentheses = inner.precedence < op.precedence || (isRight && inner.precedence == op.precedence)
+        return needsParentheses ? "(\(expression))" : expression.description
     }
 
     /// Unquoted `writetime(...)` and `ttl(...)` are always the special forms, and `count(1)` is `countRows`,
@@ -94,9 +126,21 @@ public indirect enum SelectorExpression: Hashable, Sendable, CustomStringConvert
     private var readsAsSpecialForm: Bool {
         guard case .function(let name, let arguments) = self, name.keyspace == nil else { return false }
         switch name.name {
-        case "writetime", "ttl": return true
+        case "writetime", "ttl", "cast": return true
         case "count": return arguments == [.literal(.integer("1"))]
         default: return false
+        }
+    }
+}
+
+/// The binary operators of selectors, in Cassandra's two precedence levels.
+public enum ArithmeticOperator: String, Hashable, Sendable, CaseIterable {
+    case add = "+", subtract = "-", multiply = "*", divide = "/", modulo = "%"
+
+    public var precedence: Int {
+        switch self {
+        case .add, .subtract: 1
+        case .multiply, .divide, .modulo: 2
         }
     }
 }

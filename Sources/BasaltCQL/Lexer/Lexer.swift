@@ -87,7 +87,8 @@ struct Lexer {
         if source[end] == .minus { end += 1 }
         while byte(end).isDigit { end += 1 }
         var isFloat = false
-        if byte(end) == .dot {
+        // `1..3` is a range of integers in a slice selector (`s[1..3]`), not the float `1.`.
+        if byte(end) == .dot && byte(end + 1) != .dot {
             isFloat = true
             end += 1
             while byte(end).isDigit { end += 1 }

@@ -55,6 +55,13 @@ extension Parser {
             } while acceptSymbol(",")
             try expectSymbol(")")
         }
+        // Only the whole call says which argument of which function a marker is.
+        for (position, argument) in arguments.enumerated() {
+            guard case .bindMarker(var marker) = argument, marker.target == .unknown else { continue }
+            marker.target = .functionArgument(function: name, position: position, count: arguments.count)
+            markers[marker.index] = marker
+            arguments[position] = .bindMarker(marker)
+        }
         return FunctionCall(name: name, arguments: arguments)
     }
 

@@ -42,24 +42,6 @@ enum CQLTemporalText {
         guard let nanos = scanner.timeOfDay(requireSeconds: true, fieldDigitsMinimum: 1), scanner.isAtEnd else { return nil }
         return nanos
     }
-
-    /// Days from 1970-01-01 to the given proleptic Gregorian date (H. Hinnant's days_from_civil).
-    static func daysFromCivil(year: Int64, month: Int64, day: Int64) -> Int64 {
-        let shiftedYear = month <= 2 ? year - 1 : year
-        let era = (shiftedYear >= 0 ? shiftedYear : shiftedYear - 399) / 400
-        let yearOfEra = shiftedYear - era * 400
-        let dayOfYear = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
-        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
-        return era * 146_097 + dayOfEra - 719_468
-    }
-
-    static func daysInMonth(year: Int64, month: Int64) -> Int64 {
-        switch month {
-        case 2: (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
-        case 4, 6, 9, 11: 30
-        default: 31
-        }
-    }
 }
 
 /// Lowercases ASCII letters only, so `t`/`z`/`utc` match without folding punctuation together.
@@ -105,9 +87,9 @@ private struct Scanner {
         else { return nil }
         let signedYear = negative ? -year.value : year.value
         guard (1...12).contains(month.value),
-            (1...CQLTemporalText.daysInMonth(year: signedYear, month: month.value)).contains(day.value)
+            (1...CivilDate.daysInMonth(year: signedYear, month: month.value)).contains(day.value)
         else { return nil }
-        return CQLTemporalText.daysFromCivil(year: signedYear, month: month.value, day: day.value)
+        return CivilDate.toDays(year: signedYear, month: month.value, day: day.value)
     }
 
     /// `hh:mm[:ss[.f{1,9}]]`; `fieldDigitsMinimum` 1 also takes one-digit minutes and seconds.

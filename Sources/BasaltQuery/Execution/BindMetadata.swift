@@ -17,6 +17,8 @@ enum BindMetadata {
         case .perPartitionLimit: return "[per_partition_limit]"
         case .ttl: return "[ttl]"
         case .timestamp: return "[timestamp]"
+        case .functionArgument(let function, let position, _):
+            return "arg\(position)(system.\(function.name))"
         case .unknown: return "?"
         }
     }
@@ -52,6 +54,8 @@ enum BindMetadata {
             }
         case .token, .timestamp: return .bigint
         case .limit, .perPartitionLimit, .ttl: return .int
+        case .functionArgument(let function, let position, let count):
+            return try FunctionRegistry.parameterType(function, position: position, count: count)
         case .unknown: return .blob
         }
     }

@@ -156,53 +156,47 @@ struct TermEvaluator {
         }
     }
 
+    /// A function call assigned to something of `type`: the function chosen from its arguments, the
+    /// result checked against `type`, as Cassandra's "Type error: cannot assign result of function ...".
     private func function(_ call: FunctionCall, _ type: CQLDataType, _ name: String) throws(QueryError) -> CQLValue {
-        let millis = now / 1000
-        let result: CQLValue
-        switch (call.name.name, call.arguments.count) {
-        case ("now", 0): result = .timeuuid(TimeUUID.make(micros: now))
-        case ("uuid", 0): result = .uuid(CQLUUID(bytes: UUIDBytes.random4()))
-        case ("currenttimestamp", 0): result = .timestamp(millis)
-        case ("currentdate", 0): result = .date(UInt32(Int64(CQLValue.dateEpoch) + millis / 86_400_000))
-        case ("currenttime", 0): result = .time((millis % 86_400_000) * 1_000_000)
-        case ("totimestamp", 1) where call.arguments[0] == .functionCall(FunctionCall(name: .init(name: "now"), arguments: [])):
-            result = .timestamp(millis)
+        let (value, function) = try evaluate(call)
+        switch (function.returnType, type) {
+        case let (produced, wanted) where produced == wanted: return value
+        case (.timeuuid, .uuid): if case .timeuuid(let uuid) = value { return .uuid(uuid) } else { return value }
+        case (.ascii, .text): if case .ascii(let text) = value { return .text(text) } else { return value }
         default:
-            throw .invalid("Unknown function \(call.name) called")
+            throw .invalid("Type error: cannot assign result of function \(function.qualifiedName) (type \(function.returnType)) "
+                + "to \(name) (type \(type))")
         }
-        let produced: CQLDataType = switch result {
-        case .timeuuid: .timeuuid
-        case .uuid: .uuid
-        case .date: .date
-        case .time: .time
-        default: .timestamp
+    }
+
+    /// Evaluates a call and says which overload answered: nested calls first, then the literals and
+    /// markers as the chosen overload's parameter types.
+    func evaluate(_ call: FunctionCall) throws(QueryError) -> (CQLValue, NativeFunction) {
+        let candidates = FunctionRegistry.overloads(call.name)
+        guard !candidates.isEmpty else { throw .invalid("Unknown function \(call.name) called") }
+        var shapes: [FunctionArgument] = []
+        var nested: [CQLValue?] = []
+        for argument in call.arguments {
+            switch argument {
+            case .functionCall(let inner):
+                let (value, function) = try evaluate(inner)
+                shapes.append(.typed(function.returnType))
+                nested.append(value)
+            case .bindMarker, .null:
+                shapes.append(.marker)
+                nested.append(nil)
+            default:
+                shapes.append(.literal(argument))
+                nested.append(nil)
+            }
         }
-        guard produced == type else {
-            throw .invalid("Type error: \(call) cannot be passed as argument 0 of function system.\(call.name.name) of type \(type)")
+        let function = try FunctionRegistry.resolve(candidates, shapes) { call.arguments[$0].description }
+        var values: [CQLValue] = []
+        for (position, argument) in call.arguments.enumerated() {
+            if let value = nested[position] { values.append(value); continue }
+            values.append(try literal(argument, as: function.argumentTypes[position], for: "argument \(position) of \(function.qualifiedName)"))
         }
-        return result
+        return (try function.call(values, FunctionContext(now: now)), function)
     }
 }
-
-/// Version-1 uuids for `now()`: 100 ns intervals since 1582-10-15, clock sequence random per process.
-enum TimeUUID {
-    private static let node: UInt64 = UInt64.random(in: 0..<(1 << 48)) | (1 << 40)
-    private static let clockSequence: UInt64 = UInt64.random(in: 0..<0x3FFF)
-
-    static func make(micros: Int64) -> CQLUUID {
-        let ticks = UInt64(bitPattern: micros &* 10 &+ 0x01B2_1DD2_1381_4000) &+ UInt64.random(in: 0..<10)
-        let high = (ticks & 0xFFFF_FFFF) << 32 | ((ticks >> 32) & 0xFFFF) << 16 | 0x1000 | (ticks >> 48) & 0x0FFF
-        return CQLUUID(high: high, low: (0x8000 | clockSequence) << 48 | node)
-    }
-}
-
-enum UUIDBytes {
-    static func random4() -> [UInt8] {
-        var bytes = (0..<16).map { _ in UInt8.random(in: 0...255) }
-        bytes[6] = bytes[6] & 0x0F | 0x40
-        bytes[8] = bytes[8] & 0x3F | 0x80
-        return bytes
-    }
-}
-
-import BasaltCore

@@ -3,12 +3,15 @@ import BasaltCQLProtocol
 import BasaltStorage
 
 /// One CQL row as the executor sees it: a value per table column (in `TableSchema.columns` order,
-/// `.null` when absent) with write time and TTL of non-collection cells, and the storage position
+/// `.null` when absent) with write time and TTL of non-collection cells, the write time of each element
+/// of a non-frozen collection (in the order of its value's elements), and the storage position
 /// (partition key and clustering bytes) that paging resumes from.
 struct LogicalRow {
     var values: [CQLValue]
     var writetimes: [Int64?]
     var ttls: [Int32?]
+    /// By column position; only non-frozen collections with elements have an entry.
+    var elementWritetimes: [Int: [Int64]] = [:]
     var partitionKey: [UInt8]
     var clustering: [UInt8]?
 }
@@ -69,7 +72,9 @@ struct RowDecoder {
             let column = table.columns[index]
             let group = cells[start..<end]
             if column.isMultiCell {
-                row.values[index] = try collection(group, type: column.dataType)
+                let (value, writetimes) = try collection(group, type: column.dataType)
+                row.values[index] = value
+                row.elementWritetimes[index] = writetimes
             } else if let cell = group.first, let value = cell.value {
                 row.values[index] = try CQLValue.deserialize(bytes: value, type: column.dataType)
                 row.writetimes[index] = cell.timestamp
@@ -78,28 +83,32 @@ struct RowDecoder {
         }
     }
 
-    private func collection(_ cells: ArraySlice<Cell>, type: CQLDataType) throws -> CQLValue {
+    /// The collection and each element's write time, both in the value's element order.
+    private func collection(_ cells: ArraySlice<Cell>, type: CQLDataType) throws -> (CQLValue, [Int64]) {
+        let writetimes = cells.map(\.timestamp)
         switch type {
         case .list(let element):
-            return .list(try cells.map { try CQLValue.deserialize(bytes: $0.value ?? [], type: element) })
+            return (.list(try cells.map { try CQLValue.deserialize(bytes: $0.value ?? [], type: element) }), writetimes)
         case .set(let element):
             let items = try cells.map { try CQLValue.deserialize(bytes: $0.path ?? [], type: element) }
-            return .set(sortedByType(items, element))
+            let order = sortedOrder(items, element)
+            return (.set(order.map { items[$0] }), order.map { writetimes[$0] })
         case .map(let keyType, let valueType):
             let entries = try cells.map {
                 CQLMapEntry(key: try CQLValue.deserialize(bytes: $0.path ?? [], type: keyType),
                             value: try CQLValue.deserialize(bytes: $0.value ?? [], type: valueType))
             }
-            let keys = entries.map { (try? ClusteringEncoding.sortKey($0.key, as: keyType)) ?? [] }
-            return .map(zip(keys, entries).sorted { compareBytes($0.0, $1.0) < 0 }.map(\.1))
+            let order = sortedOrder(entries.map(\.key), keyType)
+            return (.map(order.map { entries[$0] }), order.map { writetimes[$0] })
         default:
-            return .null
+            return (.null, [])
         }
     }
 
-    /// Cell paths are serialized bytes, whose order is not the type's (negative ints); sort by type.
-    private func sortedByType(_ items: [CQLValue], _ type: CQLDataType) -> [CQLValue] {
+    /// Cell paths are serialized bytes, whose order is not the type's (negative ints): the positions
+    /// of `items` sorted by the type's order.
+    private func sortedOrder(_ items: [CQLValue], _ type: CQLDataType) -> [Int] {
         let keys = items.map { (try? ClusteringEncoding.sortKey($0, as: type)) ?? [] }
-        return zip(keys, items).sorted { compareBytes($0.0, $1.0) < 0 }.map(\.1)
+        return keys.indices.sorted { compareBytes(keys[$0], keys[$1]) < 0 }
     }
 }

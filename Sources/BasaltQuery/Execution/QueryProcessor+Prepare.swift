@@ -9,11 +9,14 @@ extension QueryProcessor {
         let id = PreparedStatementCache.id(query: query, keyspace: session.keyspace)
         var table: TableSchema?
         var resultColumns: [CQLColumnSpec] = []
+        var selectionMarkerTypes: [Int: CQLDataType] = [:]
         var keyMarkers: [(String, BindMarker)] = []
         switch statement {
         case .select(let s):
             table = try resolveTable(s.table, session: session)
-            resultColumns = try ResultSelection(s.selection, table: table!).specs
+            let selection = try ResultSelection(s.selection, table: table!, evaluator: TermEvaluator(bound: .none, now: 0))
+            resultColumns = selection.specs
+            selectionMarkerTypes = selection.markerTypes
             keyMarkers = Self.equalityMarkers(s.whereClause)
         case .insert(let s):
             table = try resolveTable(s.table, session: session)
@@ -46,7 +49,7 @@ extension QueryProcessor {
             }
             markers.append(CQLColumnSpec(keyspace: markerTable?.keyspace ?? session.keyspace ?? "",
                                          table: markerTable?.name ?? "", name: BindMetadata.name(of: marker),
-                                         type: try BindMetadata.type(of: marker, in: markerTable)))
+                                         type: try selectionMarkerTypes[marker.index] ?? BindMetadata.type(of: marker, in: markerTable)))
         }
         var pkIndexes: [UInt16] = []
         if let table {

@@ -7,8 +7,8 @@ extension QueryProcessor {
     func select(_ select: SelectStatement, bound: BoundValues, parameters: CQLQueryParameters,
                 session: CQLSession) async throws -> CQLResult {
         let table = try resolveTable(select.table, session: session)
-        let selection = try ResultSelection(select.selection, table: table)
         let evaluator = TermEvaluator(bound: bound, now: engine.configuration.clock())
+        let selection = try ResultSelection(select.selection, table: table, evaluator: evaluator)
         let limit = try self.limit(select.limit, bound: bound)
         let perPartitionLimit = try self.limit(select.perPartitionLimit, bound: bound)
         guard limit > 0 else { throw QueryError.invalid("LIMIT must be strictly positive") }
@@ -19,9 +19,15 @@ extension QueryProcessor {
         try validateDistinct(select, table: table, restrictions: restrictions)
         let reversed = try isReversed(select.orderBy, table: table, restrictions: restrictions)
         let resume = try parameters.pagingState.map { try PagingState(decoding: $0) }
-        // Aggregates and system tables answer in one page (drivers send no page size for system queries).
-        let pageSize: Int64 = selection.isAggregate || isSystem ? .max
-            : parameters.pageSize.flatMap { $0 > 0 ? Int64($0) : nil } ?? .max
+        let grouping = try Grouping(select.groupBy, table: table, restrictions: restrictions)
+        if select.isDistinct, let grouping, !grouping.clusteringPositions.isEmpty {
+            throw QueryError.invalid("Grouping on clustering columns is not allowed for SELECT DISTINCT queries")
+        }
+        // Aggregates without GROUP BY and system tables answer in one page (drivers send no page size
+        // for system queries); with GROUP BY a page holds whole groups.
+        let requestedPageSize = parameters.pageSize.flatMap { $0 > 0 ? Int64($0) : nil } ?? .max
+        let pageSize: Int64 = isSystem ? .max : grouping != nil ? requestedPageSize
+            : selection.isAggregate ? .max : requestedPageSize
         // ORDER BY over the partitions of an IN sorts rows of several partitions: Cassandra reads them
         // all, sorts, then applies LIMIT, and refuses to page it (CASSANDRA-6722).
         let sortsAcrossPartitions = !select.orderBy.isEmpty && restrictions.partitionKeyHasIn
@@ -30,15 +36,22 @@ extension QueryProcessor {
                 + " you must either remove the ORDER BY or the IN and sort client side, or disable paging for this query")
         }
         // An aggregate's LIMIT counts result rows (there is one), not the rows aggregated; and it
-        // aggregates every row, whatever the PER PARTITION LIMIT, as Cassandra does.
-        let rowLimit = selection.isAggregate || sortsAcrossPartitions ? .max : limit
+        // aggregates every row, whatever the PER PARTITION LIMIT, as Cassandra does. Groups are
+        // limited by the collector.
+        let rowLimit = selection.isAggregate || sortsAcrossPartitions || grouping != nil ? .max : limit
+        // Sorted groups are limited once sorted.
+        var collector = grouping.map {
+            GroupCollector(grouping: $0, pageSize: pageSize, limit: sortsAcrossPartitions ? .max : limit,
+                           perPartitionLimit: perPartitionLimit, resume: resume)
+        }
 
         var rows: [LogicalRow] = []
         var state: PagingState?
         var returned = resume?.rowsReturned ?? 0
         var lastPartitionCount: Int64 = 0
-        let perPartition = select.isDistinct ? 1 : selection.isAggregate ? .max : perPartitionLimit
+        let perPartition = select.isDistinct ? 1 : selection.isAggregate || grouping != nil ? .max : perPartitionLimit
         let visit: (LogicalRow, Int64) -> Bool = { row, partitionCount in
+            if collector != nil { return collector!.add(row) }
             // Returns false to stop: the page (plus one look-ahead row) or the LIMIT is full.
             if Int64(rows.count) == pageSize {
                 state = PagingState(partitionKey: rows.last!.partitionKey, clustering: rows.last!.clustering,
@@ -59,17 +72,32 @@ extension QueryProcessor {
                            perPartitionLimit: perPartition, distinct: select.isDistinct,
                            consistency: parameters.consistency, visit: visit)
         }
-        if sortsAcrossPartitions && !selection.isAggregate {
-            rows = Array(sortedByClustering(rows, columns: select.orderBy.count, reversed: reversed, table: table)
+        if sortsAcrossPartitions && !selection.isAggregate && collector == nil {
+            rows = Array(sortedByClustering(rows, columns: select.orderBy.count, reversed: reversed, table: table, row: { $0 })
                 .prefix(Int(clamping: limit)))
         }
-        if selection.isAggregate {
+        if selection.isAggregate && collector == nil {
             let metadata = CQLRowsMetadata(columns: selection.specs)
             return .rows(CQLRows(metadata: metadata, rows: [try serialize(selection.aggregate(rows), selection.specs)]))
         }
-        // `state` was computed from the last row of the page with that row's partition count.
         var metadata = parameters.skipMetadata
             ? CQLRowsMetadata(noMetadataColumnCount: selection.specs.count) : CQLRowsMetadata(columns: selection.specs)
+        if let collector {
+            // A group is one row: its aggregates, and its first row's values for plain columns.
+            metadata.pagingState = collector.pagingState?.encoded
+            var groups = collector.groups
+            if sortsAcrossPartitions {
+                // As Cassandra, groups form in each partition, then the result rows (a group's first
+                // row) are sorted across partitions, then limited.
+                groups = Array(sortedByClustering(groups, columns: select.orderBy.count, reversed: reversed, table: table,
+                                                  row: { $0[0] }).prefix(Int(clamping: limit)))
+            }
+            let values = try groups.map { group in
+                try serialize(selection.isAggregate ? selection.aggregate(group) : selection.project(group[0]), selection.specs)
+            }
+            return .rows(CQLRows(metadata: metadata, rows: values))
+        }
+        // `state` was computed from the last row of the page with that row's partition count.
         metadata.pagingState = state?.encoded
         return .rows(CQLRows(metadata: metadata, rows: try rows.map { try serialize(selection.project($0), selection.specs) }))
     }
@@ -80,19 +108,21 @@ extension QueryProcessor {
         }
     }
 
-    /// A stable sort of rows by their first `columns` clustering values in clustering order (reversed
-    /// for a reversed ORDER BY): rows equal on them keep the order they were read in.
-    private func sortedByClustering(_ rows: [LogicalRow], columns: Int, reversed: Bool, table: TableSchema) -> [LogicalRow] {
+    /// A stable sort of rows (or of groups, by their first row) by their first `columns` clustering
+    /// values in clustering order (reversed for a reversed ORDER BY): items equal on them keep the
+    /// order they were read in.
+    private func sortedByClustering<Item>(_ items: [Item], columns: Int, reversed: Bool, table: TableSchema,
+                                          row: (Item) -> LogicalRow) -> [Item] {
         let ordering = Array(table.clusteringColumns.prefix(columns))
         let positions = ordering.map { column in table.columns.firstIndex { $0.name == column.name }! }
-        let keyed = rows.enumerated().map { offset, row in
-            (key: (try? ClusteringEncoding.encode(positions.map { row.values[$0] }, columns: ordering)) ?? [],
-             offset: offset, row: row)
+        let keyed = items.enumerated().map { offset, item in
+            (key: (try? ClusteringEncoding.encode(positions.map { row(item).values[$0] }, columns: ordering)) ?? [],
+             offset: offset, item: item)
         }
         return keyed.sorted { a, b in
             let order = compareBytes(a.key, b.key)
             return order != 0 ? (order < 0) != reversed : a.offset < b.offset
-        }.map(\.row)
+        }.map(\.item)
     }
 
     /// ORDER BY must follow the clustering columns in declared or fully reversed order.

@@ -18,6 +18,8 @@ struct Restrictions {
     static let maximumPrefixes = 1024
     /// A partition key column has `IN`: with ORDER BY, rows of several partitions are sorted together.
     var partitionKeyHasIn = false
+    /// Columns restricted to one value (`c = 1`, `c IN (1)`), which GROUP BY may leave out.
+    var singleValueColumns: Set<String> = []
 
     struct Predicate {
         var columns: [Int]
@@ -159,6 +161,7 @@ struct Restrictions {
                 predicates.append(Predicate(columns: [position], op: .equal, operands: [value], types: [valueType], mapKey: key))
             }
         }
+        singleValueColumns = Set(equalities.filter { $0.value.count == 1 }.keys)
         // Partition key: all `=`/`IN` → point reads; partial restrictions need filtering.
         let keyColumns = table.partitionKey
         let keyRestricted = keyColumns.filter { equalities[$0.name] != nil }

@@ -3,160 +3,61 @@ import BasaltCQL
 import BasaltCQLProtocol
 
 /// The select list compiled against a table: output column specs and how to compute each value from
-/// a `LogicalRow` (or, for aggregates, from all rows).
+/// a `LogicalRow`, or, when the selection aggregates, from a group of rows.
 struct ResultSelection {
-    enum Output {
-        case column(Int)
-        case writetime(Int)
-        case ttl(Int)
-        case token
-        case countRows
-        case count(Int)
-        case min(Int)
-        case max(Int)
-        case sum(Int)
-        case avg(Int)
-
-        var isAggregate: Bool {
-            switch self {
-            case .countRows, .count, .min, .max, .sum, .avg: true
-            default: false
-            }
-        }
-    }
-
     var specs: [CQLColumnSpec]
-    var outputs: [Output]
-    let table: TableSchema
+    private var nodes: [SelectorNode]
+    private var aggregates: [(function: AggregateFunction, argument: SelectorNode?)]
+    private let context: FunctionContext
+    /// Types of the select list's bind markers, by marker index, for PREPARE's metadata.
+    private(set) var markerTypes: [Int: CQLDataType] = [:]
 
-    var isAggregate: Bool { outputs.contains { $0.isAggregate } }
+    var isAggregate: Bool { !aggregates.isEmpty }
 
-    init(_ selection: Selection, table: TableSchema) throws(QueryError) {
-        self.table = table
-        specs = []
-        outputs = []
-        let index = Dictionary(uniqueKeysWithValues: table.columns.enumerated().map { ($1.name, $0) })
+    init(_ selection: Selection, table: TableSchema, evaluator: TermEvaluator) throws(QueryError) {
+        context = FunctionContext(now: evaluator.now)
         func spec(_ name: String, _ type: CQLDataType) -> CQLColumnSpec {
             CQLColumnSpec(keyspace: table.keyspace, table: table.name, name: name, type: type)
         }
-        func column(_ name: String) throws(QueryError) -> Int {
-            guard let position = index[name] else { throw .invalid("Undefined column name \(name) in selection clause") }
-            return position
-        }
         switch selection {
         case .all:
-            for column in table.selectStarColumns {
-                outputs.append(.column(index[column.name]!))
-                specs.append(spec(column.name, column.dataType))
-            }
+            let positions = Dictionary(uniqueKeysWithValues: table.columns.enumerated().map { ($1.name, $0) })
+            nodes = table.selectStarColumns.map { .column(positions[$0.name]!) }
+            specs = table.selectStarColumns.map { spec($0.name, $0.dataType) }
+            aggregates = []
         case .selectors(let selectors):
+            var compiler = SelectorCompiler(table: table, evaluator: evaluator)
+            nodes = []
+            specs = []
             for selector in selectors {
-                let output: Output
-                let name: String
-                let type: CQLDataType
-                switch selector.expression {
-                case .column(let c):
-                    output = .column(try column(c)); name = c; type = table.columns[index[c]!].dataType
-                case .countRows:
-                    output = .countRows; name = "count"; type = .bigint
-                case .writetime(let c):
-                    let position = try column(c)
-                    guard !table.columns[position].isPrimaryKey else { throw .invalid("Cannot use selection function writeTime on PRIMARY KEY part \(c)") }
-                    output = .writetime(position); name = "writetime(\(c))"; type = .bigint
-                case .ttl(let c):
-                    let position = try column(c)
-                    guard !table.columns[position].isPrimaryKey else { throw .invalid("Cannot use selection function ttl on PRIMARY KEY part \(c)") }
-                    output = .ttl(position); name = "ttl(\(c))"; type = .int
-                case .function(let function, let arguments):
-                    let columns = arguments.compactMap { argument -> String? in
-                        if case .column(let c) = argument { return c } else { return nil }
-                    }
-                    guard columns.count == arguments.count else { throw .invalid("Unsupported selector \(selector.expression)") }
-                    name = "system.\(function.name)(\(columns.joined(separator: ", ")))"
-                    switch (function.name, columns.count) {
-                    case ("token", _):
-                        guard columns == table.partitionKey.map(\.name) else {
-                            throw .invalid("Invalid number of arguments in call to function system.token")
-                        }
-                        output = .token; type = .bigint
-                    case ("count", 1): output = .count(try column(columns[0])); type = .bigint
-                    case ("min", 1): output = .min(try column(columns[0])); type = table.columns[index[columns[0]]!].dataType
-                    case ("max", 1): output = .max(try column(columns[0])); type = table.columns[index[columns[0]]!].dataType
-                    case ("sum", 1): output = .sum(try column(columns[0])); type = table.columns[index[columns[0]]!].dataType
-                    case ("avg", 1): output = .avg(try column(columns[0])); type = table.columns[index[columns[0]]!].dataType
-                    default: throw .invalid("Unknown function '\(function.name)'")
-                    }
-                case .literal:
-                    throw .invalid("Constants are not supported in the selection clause")
-                }
-                outputs.append(output)
-                specs.append(spec(selector.alias ?? name, type))
+                let compiled = try compiler.compile(selector.expression)
+                nodes.append(compiled.node)
+                specs.append(spec(selector.alias ?? compiled.name, compiled.type))
             }
+            aggregates = compiler.aggregates
+            markerTypes = compiler.markerTypes
         }
     }
 
-    func project(_ row: LogicalRow) -> [CQLValue] {
-        outputs.map { output in
-            switch output {
-            case .column(let i): row.values[i]
-            case .writetime(let i): row.writetimes[i].map { .bigint($0) } ?? .null
-            case .ttl(let i): row.ttls[i].map { .int($0) } ?? .null
-            case .token: .bigint(PartitionKey(row.partitionKey).token)
-            default: .null
-            }
-        }
+    func project(_ row: LogicalRow) throws(QueryError) -> [CQLValue] {
+        var values: [CQLValue] = []
+        for node in nodes { values.append(try node.evaluate(row, aggregates: [], context: context)) }
+        return values
     }
 
-    /// One row over all `rows`; plain columns take the first row's value, as Cassandra does.
-    func aggregate(_ rows: [LogicalRow]) -> [CQLValue] {
-        outputs.enumerated().map { position, output in
-            switch output {
-            case .countRows: return .bigint(Int64(rows.count))
-            case .count(let i): return .bigint(Int64(rows.filter { $0.values[i] != .null }.count))
-            case .min(let i), .max(let i):
-                let type = table.columns[i].dataType
-                let keyed = rows.map(\.values[i]).filter { $0 != .null }.compactMap { v in
-                    (try? ClusteringEncoding.sortKey(v, as: type)).map { ($0, v) }
-                }
-                let pick: (([UInt8], CQLValue), ([UInt8], CQLValue)) -> Bool = { compareBytes($0.0, $1.0) < 0 }
-                if case .min = output { return keyed.min(by: pick)?.1 ?? .null }
-                return keyed.max(by: pick)?.1 ?? .null
-            case .sum(let i), .avg(let i):
-                let values = rows.map(\.values[i]).filter { $0 != .null }
-                let isAvg = if case .avg = output { true } else { false }
-                return Self.numeric(values, type: table.columns[i].dataType, average: isAvg)
-            default:
-                return rows.first.map { project($0)[position] } ?? .null
+    /// One row over a group of `rows`; plain columns take the first row's values, as Cassandra does.
+    func aggregate(_ rows: [LogicalRow]) throws(QueryError) -> [CQLValue] {
+        var accumulators = aggregates.map { $0.function.accumulator() }
+        for row in rows {
+            for (position, aggregate) in aggregates.enumerated() {
+                // count(*) counts rows: any non-null stands in for the row.
+                let value = try aggregate.argument?.evaluate(row, aggregates: [], context: context) ?? .boolean(true)
+                try accumulators[position].add(value)
             }
         }
-    }
-
-    private static func numeric(_ values: [CQLValue], type: CQLDataType, average: Bool) -> CQLValue {
-        var integer: Int64 = 0
-        var floating: Double = 0
-        for value in values {
-            switch value {
-            case .int(let v): integer &+= Int64(v)
-            case .bigint(let v), .counter(let v): integer &+= v
-            case .smallint(let v): integer &+= Int64(v)
-            case .tinyint(let v): integer &+= Int64(v)
-            case .float(let v): floating += Double(v)
-            case .double(let v): floating += v
-            default: break
-            }
-        }
-        let n = Int64(max(values.count, 1))
-        let total = average ? integer / n : integer
-        let totalFloating = average ? floating / Double(n) : floating
-        switch type {
-        case .int: return .int(Int32(truncatingIfNeeded: total))
-        case .bigint: return .bigint(total)
-        case .counter: return .counter(total)
-        case .smallint: return .smallint(Int16(truncatingIfNeeded: total))
-        case .tinyint: return .tinyint(Int8(truncatingIfNeeded: total))
-        case .float: return .float(Float(totalFloating))
-        case .double: return .double(totalFloating)
-        default: return .null
-        }
+        let results = accumulators.map { $0.result() }
+        var values: [CQLValue] = []
+        for node in nodes { values.append(try node.evaluate(rows.first, aggregates: results, context: context)) }
+        return values
     }
 }

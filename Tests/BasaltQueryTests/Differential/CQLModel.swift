@@ -236,7 +236,9 @@ struct CQLModel {
             }
             inPartition = inPartition.filter { matches($0, query) }
             if query.kind == .distinct { inPartition = Array(inPartition.prefix(1)) }
-            if query.kind != .aggregate, let limit = query.perPartitionLimit { inPartition = Array(inPartition.prefix(limit)) }
+            if query.kind == .rows || query.kind == .distinct, let limit = query.perPartitionLimit {
+                inPartition = Array(inPartition.prefix(limit))
+            }
             rows += inPartition
         }
         if let count = query.orderBy, query.keyUsesIn, query.kind == .rows {
@@ -245,14 +247,47 @@ struct CQLModel {
                 return order != 0 ? (order < 0) != query.reversed : a.offset < b.offset
             }.map(\.element)
         }
-        if query.kind == .aggregate {
-            let vs = rows.map { $0.values["v"] ?? .null }.filter { $0 != .null }
-            return [[.bigint(Int64(rows.count)), vs.min { Self.compare($0, $1) < 0 } ?? .null,
-                     vs.max { Self.compare($0, $1) < 0 } ?? .null]]
-        }
+        if query.kind == .aggregate { return [aggregates(rows)] }
+        if let prefix = query.groupBy { return groups(rows, prefix: prefix, query) }
         if let limit = query.limit { rows = Array(rows.prefix(limit)) }
         let names = query.kind == .distinct ? schema.partitionKey.map(\.name) + (schema.hasStatic ? ["s"] : []) : schema.selected
-        return rows.map { row in names.map { row.values[$0] ?? .null } }
+        return rows.map { row in names.map { name in
+            let value = row.values[name] ?? .null
+            return name == "v" ? query.vSelector.apply(value) : value
+        } }
+    }
+
+    /// `count(*), count(v), count(coll), min(v), max(v)` over `rows`.
+    private func aggregates(_ rows: [Candidate]) -> [CQLValue] {
+        let vs = rows.map { $0.values["v"] ?? .null }.filter { $0 != .null }
+        let collections = rows.filter { ($0.values["coll"] ?? .null) != .null }
+        return [.bigint(Int64(rows.count)), .bigint(Int64(vs.count)), .bigint(Int64(collections.count)),
+                vs.min { Self.compare($0, $1) < 0 } ?? .null, vs.max { Self.compare($0, $1) < 0 } ?? .null]
+    }
+
+    /// GROUP BY the partition key and `prefix` clustering columns: consecutive rows with equal values
+    /// there are a group, PER PARTITION LIMIT and LIMIT count groups, and each group answers its key
+    /// columns (from its first row) and its aggregates.
+    private func groups(_ rows: [Candidate], prefix: Int, _ query: ModelQuery) -> [[CQLValue]] {
+        var groups: [[Candidate]] = []
+        for row in rows {
+            if let first = groups.last?.first, first.key == row.key,
+               Array(first.clustering.prefix(prefix)) == Array(row.clustering.prefix(prefix)) {
+                groups[groups.count - 1].append(row)
+            } else {
+                groups.append([row])
+            }
+        }
+        if let limit = query.perPartitionLimit {
+            var inPartition: [[CQLValue]: Int] = [:]
+            groups = groups.filter { group in
+                inPartition[group[0].key, default: 0] += 1
+                return inPartition[group[0].key]! <= limit
+            }
+        }
+        if let limit = query.limit { groups = Array(groups.prefix(limit)) }
+        let names = (schema.partitionKey + schema.clustering.prefix(prefix)).map(\.name)
+        return groups.map { group in names.map { group[0].values[$0] ?? .null } + aggregates(group) }
     }
 
     private func sign(_ a: Int64, _ b: Int64) -> Int { a < b ? -1 : a == b ? 0 : 1 }
@@ -313,9 +348,34 @@ enum ModelWrite {
     }
 }
 
+/// A selector over v (an int) and what it gives; null stays null.
+enum VSelector: CaseIterable {
+    case plain, arithmetic, negated, cast, blobRoundTrip
+
+    var text: String {
+        switch self {
+        case .plain: "v"
+        case .arithmetic: "v * 3 - 1 AS v"
+        case .negated: "-v AS v"
+        case .cast: "cast(v AS text) AS v"
+        case .blobRoundTrip: "blobasint(intasblob(v)) AS v"
+        }
+    }
+
+    func apply(_ value: CQLValue) -> CQLValue {
+        guard case .int(let v) = value else { return value }
+        switch self {
+        case .plain, .blobRoundTrip: return value
+        case .arithmetic: return .int(v * 3 - 1)
+        case .negated: return .int(-v)
+        case .cast: return .text(String(v))
+        }
+    }
+}
+
 /// One SELECT of the differential test, as the model reads it; `text` is the CQL sent to Basalt.
 struct ModelQuery {
-    enum Kind { case rows, distinct, aggregate }
+    enum Kind { case rows, distinct, aggregate, grouped }
 
     /// `(columns) op tuples` on clustering columns (positions); a single-column relation has one.
     struct Relation {
@@ -340,6 +400,10 @@ struct ModelQuery {
     var clustering: [Relation] = []
     var filters: [Filter] = []
     /// How many clustering columns ORDER BY names; `reversed` is whether that reverses the table's order.
+    /// How a rows query selects v: plainly, or through arithmetic, a cast or functions.
+    var vSelector = VSelector.plain
+    /// For `grouped`: how many clustering columns GROUP BY names after the partition key.
+    var groupBy: Int?
     var orderBy: Int?
     var reversed = false
     var limit: Int?

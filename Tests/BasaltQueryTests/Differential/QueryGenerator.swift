@@ -211,7 +211,7 @@ struct QueryGenerator {
         var query = ModelQuery()
         if chance(30) { query.values = [] }
         let roll = int(0...99)
-        query.kind = roll < 72 ? .rows : roll < 86 ? .aggregate : .distinct
+        query.kind = roll < 64 ? .rows : roll < 76 ? .aggregate : roll < 88 ? .grouped : .distinct
         var relations: [String] = []
         var needsFiltering = false
 
@@ -280,13 +280,26 @@ struct QueryGenerator {
 
         var text: String
         switch query.kind {
-        case .rows: text = "SELECT \(schema.selected.joined(separator: ", "))"
-        case .aggregate: text = "SELECT count(*), min(v), max(v)"
+        case .rows:
+            if chance(25) { query.vSelector = VSelector.allCases[int(0...VSelector.allCases.count - 1)] }
+            text = "SELECT " + schema.selected.map { $0 == "v" ? query.vSelector.text : $0 }.joined(separator: ", ")
+        case .aggregate: text = "SELECT count(*), count(v), count(coll), min(v), max(v)"
+        case .grouped:
+            let prefix = int(0...schema.clustering.count)
+            query.groupBy = prefix
+            let names = (schema.partitionKey + schema.clustering.prefix(prefix)).map(\.name)
+            text = "SELECT \(names.joined(separator: ", ")), count(*), count(v), count(coll), min(v), max(v)"
         case .distinct: text = "SELECT DISTINCT " + (schema.partitionKey.map(\.name) + (schema.hasStatic ? ["s"] : [])).joined(separator: ", ")
         }
         text += " FROM ks.\(schema.table)"
         if !relations.isEmpty { text += " WHERE " + relations.joined(separator: " AND ") }
-        if query.kind == .rows && keyRestricted && !schema.clustering.isEmpty && chance(35) {
+        if let prefix = query.groupBy {
+            text += " GROUP BY " + (schema.partitionKey + schema.clustering.prefix(prefix)).map(\.name).joined(separator: ", ")
+        }
+        // Grouped queries order one partition only: ORDER BY over the partitions of an IN sorts rows
+        // across partitions, where groups are not defined by consecutive rows.
+        let orders = query.kind == .rows || (query.kind == .grouped && !query.keyUsesIn)
+        if orders && keyRestricted && !schema.clustering.isEmpty && chance(35) {
             let count = int(1...schema.clustering.count)
             query.orderBy = count
             query.reversed = chance(50)
