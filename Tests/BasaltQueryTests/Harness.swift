@@ -1,6 +1,7 @@
 import BasaltCQLProtocol
 import BasaltStorage
 import Foundation
+import Testing
 @testable import BasaltQuery
 
 /// A node in a temp directory driven through `QueryProcessor.handle`, with an injectable clock.
@@ -75,4 +76,22 @@ final class Harness: @unchecked Sendable {
         var description: String
         init(_ description: String) { self.description = description }
     }
+}
+
+/// A statement Basalt must refuse: the error code, and text the message must contain (Cassandra's
+/// wording). The rows of the validation tables.
+struct Refusal: Sendable, CustomTestStringConvertible {
+    var statement: String
+    var kind: CQLErrorMessage.Kind
+    var message: String
+    var testDescription: String { statement.count > 90 ? String(statement.prefix(90)) + "…" : statement }
+
+    init(_ statement: String, _ kind: CQLErrorMessage.Kind, _ message: String) {
+        self.statement = statement
+        self.kind = kind
+        self.message = message
+    }
+
+    /// Most refusals are InvalidRequest.
+    init(_ statement: String, _ message: String) { self.init(statement, .invalid, message) }
 }

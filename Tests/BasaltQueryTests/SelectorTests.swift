@@ -167,20 +167,6 @@ struct SelectorTests {
         #expect(values == [[testCase.value]])
     }
 
-    struct Refusal: Sendable, CustomTestStringConvertible {
-        var statement: String
-        var kind: CQLErrorMessage.Kind
-        var message: String
-        var testDescription: String { statement }
-
-        init(_ statement: String, _ kind: CQLErrorMessage.Kind, _ message: String) {
-            self.statement = statement
-            self.kind = kind
-            self.message = message
-        }
-
-        init(_ statement: String, _ message: String) { self.init(statement, .invalid, message) }
-    }
 
     static let divide = CQLErrorMessage.Kind.functionFailure(keyspace: "system", function: "_divide", argumentTypes: ["int", "int"])
 

@@ -113,18 +113,6 @@ import Testing
         #expect(try await h.rows(answer.query).sorted { "\($0)" < "\($1)" } == answer.rows)
     }
 
-    struct Refusal: Sendable, CustomTestStringConvertible {
-        var statement: String
-        var kind: CQLErrorMessage.Kind
-        var message: String
-        var testDescription: String { statement }
-
-        init(_ statement: String, _ kind: CQLErrorMessage.Kind, _ message: String) {
-            self.statement = statement
-            self.kind = kind
-            self.message = message
-        }
-    }
 
     static let refusals: [Refusal] = [
         Refusal("CREATE TABLE ks.x (k duration PRIMARY KEY)", .invalid, "duration type is not supported for PRIMARY KEY column 'k'"),

@@ -38,6 +38,13 @@ class LocalCluster:
         with open(os.path.join(self.run_dir, "node%d" % i, "data", "cluster-status.json")) as f:
             return json.load(f)
 
+    def log_tail(self, i, lines):
+        try:
+            with open(os.path.join(self.run_dir, "node%d" % i, "node.log"), errors="replace") as f:
+                return "".join(f.readlines()[-lines:])
+        except OSError as error:
+            return "(no log: %s)" % error
+
     def state_seen_by(self, viewer, node):
         for member in self.view(viewer)["members"]:
             if member["address"] == self.host(node):
