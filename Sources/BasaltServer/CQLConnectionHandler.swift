@@ -24,6 +24,12 @@ final class CQLConnectionHandler: ChannelInboundHandler {
     private var state = ConnectionStateMachine()
     private let requestHandler: any CQLRequestHandler
     private let registry: ConnectionRegistry
+    private let admission: ConnectionAdmission
+    /// Counted in `admission` (and so to be released on close).
+    private var admittedAddress: String?
+    /// Not read while at `maximumRequestsPerConnection` requests in flight.
+    private var pausedAtInFlightLimit = false
+    private var startupTimer: Scheduled<Void>?
     private let session = CQLSession()
     private var logger: Logger
     private var executor: EventLoopTaskExecutor?
@@ -34,9 +40,10 @@ final class CQLConnectionHandler: ChannelInboundHandler {
     /// This connection's row of `system_views.clients`, from `channelActive` on.
     private var record: ClientConnectionRecord?
 
-    init(requestHandler: any CQLRequestHandler, registry: ConnectionRegistry, logger: Logger) {
+    init(requestHandler: any CQLRequestHandler, registry: ConnectionRegistry, admission: ConnectionAdmission, logger: Logger) {
         self.requestHandler = requestHandler
         self.registry = registry
+        self.admission = admission
         self.logger = logger
     }
 
@@ -46,9 +53,24 @@ final class CQLConnectionHandler: ChannelInboundHandler {
     }
 
     func channelActive(context: ChannelHandlerContext) {
+        let remote = context.channel.remoteAddress
+        let address = remote?.ipAddress ?? "?"
+        // Refused before anything is read or registered: the admission logs why (rate-limited).
+        if admission.admit(address) != nil {
+            context.close(promise: nil)
+            return
+        }
+        admittedAddress = address
         isActive = true
         logger.debug("connection opened")
-        let remote = context.channel.remoteAddress
+        let timeout = admission.limits.startupTimeout
+        let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+        startupTimer = context.eventLoop.scheduleTask(in: timeout) {
+            let (handler, context) = loopBound.value
+            guard !handler.state.isStarted else { return }
+            handler.logger.info("closing connection", metadata: ["reason": "no STARTUP within \(timeout.nanoseconds / 1_000_000_000) s"])
+            context.close(promise: nil)
+        }
         let record = ClientConnectionRecord(address: remote?.ipAddress ?? "0.0.0.0", port: Int32(remote?.port ?? 0))
         self.record = record
         registry.register(record, for: context.channel)
@@ -57,6 +79,12 @@ final class CQLConnectionHandler: ChannelInboundHandler {
     }
 
     func channelInactive(context: ChannelHandlerContext) {
+        startupTimer?.cancel()
+        if let address = admittedAddress {
+            admission.release(address)
+            admittedAddress = nil
+        }
+        guard isActive else { return context.fireChannelInactive() }
         isActive = false
         registry.connections.remove(context.channel)
         registry.unregister(context.channel)
@@ -89,6 +117,11 @@ final class CQLConnectionHandler: ChannelInboundHandler {
             context.triggerUserOutboundEvent(CQLFrameCodecHandler.EnableCompression(compression: compression), promise: nil)
         case .dispatch(let cqlRequest):
             dispatch(cqlRequest, stream: request.stream, context: context)
+            if state.inFlight >= admission.limits.maximumRequestsPerConnection, !pausedAtInFlightLimit {
+                // Frames already received are still handled; no more bytes are read until one completes.
+                pausedAtInFlightLimit = true
+                try? context.channel.syncOptions?.setOption(ChannelOptions.autoRead, value: false)
+            }
         }
     }
 
@@ -143,6 +176,11 @@ final class CQLConnectionHandler: ChannelInboundHandler {
         let closeNow = state.requestCompleted()
         record?.keyspaceChanged(session.keyspace)
         guard isActive else { return }
+        if pausedAtInFlightLimit, state.inFlight < admission.limits.maximumRequestsPerConnection, !state.isDraining {
+            pausedAtInFlightLimit = false
+            try? context.channel.syncOptions?.setOption(ChannelOptions.autoRead, value: true)
+            context.read()
+        }
         write(response, stream: stream, context: context)
         if closeNow {
             context.flush()

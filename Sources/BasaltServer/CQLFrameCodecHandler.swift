@@ -12,6 +12,10 @@ import NIOCore
 /// A framing error (unknown version, oversized or negative length, corrupt lz4, random bytes)
 /// leaves the stream position unknown: the connection gets the protocol's ERROR reply on the
 /// offending stream and is closed. Nothing else is shared, so other connections never notice.
+///
+/// Bytes of a frame received only in part count against the node-wide
+/// `ConnectionLimits.maximumPartialFrameBytes` (a connection that would take the node over it is
+/// closed), and a frame begun must be complete within `partialFrameTimeout`.
 final class CQLFrameCodecHandler: ChannelDuplexHandler {
     typealias InboundIn = ByteBuffer
     typealias InboundOut = CQLFrame
@@ -27,9 +31,15 @@ final class CQLFrameCodecHandler: ChannelDuplexHandler {
     private var encoder = CQLFrameEncoder()
     private var failed = false
     private let logger: Logger
+    private let admission: ConnectionAdmission
+    /// Buffered bytes as last counted in `admission`.
+    private var countedBytes = 0
+    /// Runs while a frame is incomplete; restarted whenever one completes.
+    private var partialFrameTimer: Scheduled<Void>?
 
-    init(maximumBodyBytes: Int, logger: Logger) {
+    init(maximumBodyBytes: Int, admission: ConnectionAdmission, logger: Logger) {
         decoder = CQLFrameDecoder(configuration: .init(direction: .request, maximumBodyLength: maximumBodyBytes))
+        self.admission = admission
         self.logger = logger
     }
 
@@ -37,12 +47,68 @@ final class CQLFrameCodecHandler: ChannelDuplexHandler {
         // After a framing error the remaining bytes are meaningless; the close is on its way.
         guard !failed else { return }
         decoder.feed(unwrapInboundIn(data))
+        var completed = false
         do {
             while !failed, let frame = try decoder.nextFrame() {
+                completed = true
                 context.fireChannelRead(wrapInboundOut(frame))
             }
         } catch {
             fail(error, context: context)
+            return
+        }
+        guard !failed else { return }
+        account(completedAFrame: completed, context: context)
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        release()
+        context.fireChannelInactive()
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        release()
+    }
+
+    /// Counts what the decoder holds and (re)arms the partial-frame timer.
+    private func account(completedAFrame: Bool, context: ChannelHandlerContext) {
+        let held = decoder.bufferedByteCount
+        if held != countedBytes {
+            guard admission.adjustPartialFrameBytes(from: countedBytes, to: held) else {
+                countedBytes = 0
+                close(context, reason: "partly received frames of all connections over \(admission.limits.maximumPartialFrameBytes) bytes")
+                return
+            }
+            countedBytes = held
+        }
+        if completedAFrame || held == 0 {
+            partialFrameTimer?.cancel()
+            partialFrameTimer = nil
+        }
+        if held > 0, partialFrameTimer == nil {
+            let timeout = admission.limits.partialFrameTimeout
+            let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+            partialFrameTimer = context.eventLoop.scheduleTask(in: timeout) {
+                let (handler, context) = loopBound.value
+                handler.partialFrameTimer = nil
+                handler.close(context, reason: "a frame stayed incomplete for \(timeout.nanoseconds / 1_000_000_000) s")
+            }
+        }
+    }
+
+    private func close(_ context: ChannelHandlerContext, reason: String) {
+        failed = true
+        release()
+        logger.info("closing connection", metadata: ["reason": "\(reason)"])
+        context.close(promise: nil)
+    }
+
+    private func release() {
+        partialFrameTimer?.cancel()
+        partialFrameTimer = nil
+        if countedBytes > 0 {
+            _ = admission.adjustPartialFrameBytes(from: countedBytes, to: 0)
+            countedBytes = 0
         }
     }
 

@@ -15,14 +15,17 @@ public final class CQLServer: Sendable {
     /// The address actually bound (the real port when the configuration asked for 0).
     public let localAddress: SocketAddress
     public let connections: ConnectionRegistry
+    /// What the connections hold against `ConnectionLimits`.
+    let admission: ConnectionAdmission
     private let group: MultiThreadedEventLoopGroup
     private let serverChannel: any Channel
     private let logger: Logger
 
     private init(
         configuration: ServerConfiguration, group: MultiThreadedEventLoopGroup, serverChannel: any Channel,
-        connections: ConnectionRegistry, logger: Logger
+        connections: ConnectionRegistry, admission: ConnectionAdmission, logger: Logger
     ) throws {
+        self.admission = admission
         self.configuration = configuration
         self.group = group
         self.serverChannel = serverChannel
@@ -42,6 +45,7 @@ public final class CQLServer: Sendable {
     ) async throws -> CQLServer {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: max(1, configuration.eventLoopThreads))
         let maximumBodyBytes = configuration.maximumFrameBodyBytes
+        let admission = ConnectionAdmission(limits: configuration.limits, logger: logger)
         let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: Int32(clamping: configuration.backlog))
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -55,15 +59,16 @@ public final class CQLServer: Sendable {
                 channel.eventLoop.makeCompletedFuture {
                     let connectionLogger = logger
                     try channel.pipeline.syncOperations.addHandlers(
-                        CQLFrameCodecHandler(maximumBodyBytes: maximumBodyBytes, logger: connectionLogger),
-                        CQLConnectionHandler(requestHandler: handler, registry: connections, logger: connectionLogger))
+                        CQLFrameCodecHandler(maximumBodyBytes: maximumBodyBytes, admission: admission, logger: connectionLogger),
+                        CQLConnectionHandler(requestHandler: handler, registry: connections, admission: admission,
+                                             logger: connectionLogger))
                 }
             }
         do {
             let channel = try await bootstrap.bind(host: configuration.host, port: configuration.port).get()
             let server = try CQLServer(
                 configuration: configuration, group: group, serverChannel: channel, connections: connections,
-                logger: logger)
+                admission: admission, logger: logger)
             logger.info("listening", metadata: ["address": "\(server.localAddress)"])
             return server
         } catch {

@@ -94,6 +94,12 @@ struct ConnectionStateMachine {
         return inFlight == 0
     }
 
+    /// Whether STARTUP was accepted.
+    var isStarted: Bool {
+        if case .ready = state { return true }
+        return false
+    }
+
     /// Whether this connection REGISTERed for the event's type.
     func isSubscribed(to type: CQLEventType) -> Bool {
         guard case .ready(_, let subscriptions) = state else { return false }

@@ -22,6 +22,7 @@ public struct NodeConfiguration: Sendable, Hashable {
     public var listenAddress = "127.0.0.1"
     public var nativeTransportPort = 9042
     public var nativeTransportMaxFrameSizeMiB = 16
+    public var nativeTransportLimits = ConnectionLimits()
     public var dataDirectory = "data"
     public var commitLogSync = CommitLogSync.group
     public var commitLogSyncPeriodMilliseconds = 10
@@ -90,6 +91,14 @@ public struct NodeConfiguration: Sendable, Hashable {
         case "listen_address": listenAddress = try Self.string(key, value)
         case "native_transport_port": nativeTransportPort = try Self.int(key, value, in: 0...65535)
         case "native_transport_max_frame_size_mib": nativeTransportMaxFrameSizeMiB = try Self.int(key, value, in: 1...256)
+        case "native_transport_max_concurrent_connections":
+            nativeTransportLimits.maximumConnections = try Self.int(key, value, in: 1...1 << 20)
+        case "native_transport_max_concurrent_connections_per_ip":
+            nativeTransportLimits.maximumConnectionsPerAddress = try Self.int(key, value, in: 1...1 << 20)
+        case "native_transport_max_requests_per_connection":
+            nativeTransportLimits.maximumRequestsPerConnection = try Self.int(key, value, in: 1...32768)
+        case "native_transport_max_partial_frame_size_mib":
+            nativeTransportLimits.maximumPartialFrameBytes = try Self.int(key, value, in: 1...65536) << 20
         case "data_directory": dataDirectory = try Self.string(key, value)
         case "commitlog_sync":
             guard let mode = CommitLogSync(rawValue: try Self.string(key, value)) else {
@@ -155,7 +164,8 @@ public struct NodeConfiguration: Sendable, Hashable {
 
     public var server: ServerConfiguration {
         ServerConfiguration(
-            host: listenAddress, port: nativeTransportPort, maximumFrameBodyBytes: nativeTransportMaxFrameSizeMiB << 20)
+            host: listenAddress, port: nativeTransportPort, maximumFrameBodyBytes: nativeTransportMaxFrameSizeMiB << 20,
+            limits: nativeTransportLimits)
     }
 
     public var storage: StorageConfiguration {

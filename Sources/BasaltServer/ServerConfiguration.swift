@@ -15,11 +15,15 @@ public struct ServerConfiguration: Sendable, Hashable {
     public var backlog: Int
     /// How long `stop()` waits for in-flight requests before closing connections regardless.
     public var shutdownGracePeriod: TimeAmount
+    /// What one client may hold of the node.
+    public var limits: ConnectionLimits
 
     public init(
         host: String = "127.0.0.1", port: Int = 9042, maximumFrameBodyBytes: Int = 16 << 20,
-        eventLoopThreads: Int = System.coreCount, backlog: Int = 256, shutdownGracePeriod: TimeAmount = .seconds(10)
+        eventLoopThreads: Int = System.coreCount, backlog: Int = 256, shutdownGracePeriod: TimeAmount = .seconds(10),
+        limits: ConnectionLimits = ConnectionLimits()
     ) {
+        self.limits = limits
         self.host = host
         self.port = port
         self.maximumFrameBodyBytes = maximumFrameBodyBytes

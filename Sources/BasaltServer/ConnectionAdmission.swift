@@ -1,0 +1,106 @@
+import Foundation
+import Logging
+import Synchronization
+
+/// The node-wide side of `ConnectionLimits`, shared by every connection whatever its event loop:
+/// which connections may open, and how many bytes partial frames hold. Refusals are logged at most
+/// once per `logInterval` per kind, with how many were refused since, so a flood of rejected
+/// connections cannot flood the log too.
+final class ConnectionAdmission: Sendable {
+    enum Refusal: Hashable, Sendable, CustomStringConvertible {
+        case tooManyConnections(limit: Int)
+        case tooManyFromAddress(String, limit: Int)
+
+        var description: String {
+            switch self {
+            case .tooManyConnections(let limit): "too many connections (limit \(limit))"
+            case .tooManyFromAddress(let address, let limit): "too many connections from \(address) (limit \(limit))"
+            }
+        }
+
+        var kind: String {
+            switch self {
+            case .tooManyConnections: "total"
+            case .tooManyFromAddress: "per_address"
+            }
+        }
+    }
+
+    private struct State {
+        var open = 0
+        var openByAddress: [String: Int] = [:]
+        var partialFrameBytes = 0
+        /// Per refusal kind: when it was last logged and how many were refused since.
+        var lastLogged: [String: (at: ContinuousClock.Instant, suppressed: Int)] = [:]
+    }
+
+    let limits: ConnectionLimits
+    private let logger: Logger
+    private let logInterval: Duration
+    private let state = Mutex(State())
+
+    init(limits: ConnectionLimits, logger: Logger, logInterval: Duration = .seconds(10)) {
+        self.limits = limits
+        self.logger = logger
+        self.logInterval = logInterval
+    }
+
+    /// Counts a new connection from `address`, or says why it may not open.
+    func admit(_ address: String) -> Refusal? {
+        let refusal: Refusal? = state.withLock { state in
+            if state.open >= limits.maximumConnections { return .tooManyConnections(limit: limits.maximumConnections) }
+            let fromAddress = state.openByAddress[address, default: 0]
+            if fromAddress >= limits.maximumConnectionsPerAddress {
+                return .tooManyFromAddress(address, limit: limits.maximumConnectionsPerAddress)
+            }
+            state.open += 1
+            state.openByAddress[address] = fromAddress + 1
+            return nil
+        }
+        if let refusal { logRefusal(refusal) }
+        return refusal
+    }
+
+    /// An admitted connection closed.
+    func release(_ address: String) {
+        state.withLock { state in
+            state.open -= 1
+            let left = state.openByAddress[address, default: 1] - 1
+            state.openByAddress[address] = left > 0 ? left : nil
+        }
+    }
+
+    var openConnections: Int { state.withLock { $0.open } }
+
+    /// A connection's partial frames went from `old` to `new` bytes. False when that takes the
+    /// node over its limit (the change is then not counted: the caller closes the connection and
+    /// reports `new` as 0).
+    func adjustPartialFrameBytes(from old: Int, to new: Int) -> Bool {
+        state.withLock { state in
+            let total = state.partialFrameBytes - old + new
+            if new > old, total > limits.maximumPartialFrameBytes {
+                state.partialFrameBytes -= old
+                return false
+            }
+            state.partialFrameBytes = total
+            return true
+        }
+    }
+
+    var partialFrameBytes: Int { state.withLock { $0.partialFrameBytes } }
+
+    private func logRefusal(_ refusal: Refusal) {
+        let now = ContinuousClock.now
+        let suppressed: Int? = state.withLock { state in
+            let last = state.lastLogged[refusal.kind]
+            if let last, now - last.at < logInterval {
+                state.lastLogged[refusal.kind] = (last.at, last.suppressed + 1)
+                return nil
+            }
+            state.lastLogged[refusal.kind] = (now, 0)
+            return last?.suppressed ?? 0
+        }
+        guard let suppressed else { return }
+        logger.warning("connection refused", metadata: ["reason": "\(refusal)", "refused_since_last_line": "\(suppressed)"])
+    }
+}

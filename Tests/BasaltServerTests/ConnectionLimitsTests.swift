@@ -1,0 +1,110 @@
+import BasaltCQLProtocol
+import NIOCore
+import Testing
+@testable import BasaltServer
+
+/// `ConnectionLimits` against a real server on 127.0.0.1: each limit is reached by a real client
+/// and a well-behaved client keeps being served.
+@Suite(.timeLimit(.minutes(1)))
+struct ConnectionLimitsTests {
+    private func withServer(_ limits: ConnectionLimits, handler: TestRequestHandler = TestRequestHandler(),
+                            _ body: (CQLServer) async throws -> Void) async throws {
+        let configuration = ServerConfiguration(host: "127.0.0.1", port: 0, eventLoopThreads: 2, shutdownGracePeriod: .seconds(2),
+                                                limits: limits)
+        let server = try await CQLServer.start(configuration: configuration, handler: handler)
+        do {
+            try await body(server)
+        } catch {
+            await server.stop()
+            throw error
+        }
+        await server.stop()
+    }
+
+    /// Waits (bounded) until `condition` holds; the server's side of a close is asynchronous.
+    private func eventually(_ condition: () -> Bool) async throws -> Bool {
+        for _ in 0..<500 where !condition() { try await Task.sleep(for: .milliseconds(10)) }
+        return condition()
+    }
+
+    @Test func connectionsBeyondTheLimitAreClosedAndCountedBack() async throws {
+        try await withServer(ConnectionLimits(maximumConnections: 100, maximumConnectionsPerAddress: 2)) { server in
+            let first = try await TestClient.connect(port: server.port)
+            let second = try await TestClient.connect(port: server.port)
+            #expect(try await first.startup() == .ready)
+            #expect(try await second.startup() == .ready)
+            let third = try await TestClient.connect(port: server.port)
+            #expect(await third.next() == nil, "a third connection from one address is closed")
+            #expect(server.admission.openConnections == 2)
+            await first.close()
+            #expect(try await eventually { server.admission.openConnections == 1 })
+            let again = try await TestClient.connect(port: server.port)
+            #expect(try await again.startup() == .ready)
+            await second.close()
+            await again.close()
+        }
+    }
+
+    @Test func aConnectionThatNeverStartsIsClosed() async throws {
+        try await withServer(ConnectionLimits(startupTimeout: .milliseconds(200))) { server in
+            let silent = try await TestClient.connect(port: server.port)
+            let started = try await TestClient.connect(port: server.port)
+            #expect(try await started.startup() == .ready)
+            #expect(await silent.next() == nil)
+            #expect(try await started.request(.query("SELECT 1")) == .result(.setKeyspace("SELECT 1")))
+            await started.close()
+        }
+    }
+
+    /// A header announcing 1,000 body bytes, then 10 of them: a frame that never completes.
+    static let partialFrame: [UInt8] = [0x04, 0x00, 0x00, 0x07, 0x07, 0x00, 0x00, 0x03, 0xE8] + [UInt8](repeating: 0x41, count: 10)
+
+    @Test func aFrameLeftIncompleteIsClosedAndItsBytesAreFreed() async throws {
+        try await withServer(ConnectionLimits(partialFrameTimeout: .milliseconds(300))) { server in
+            let stalled = try await TestClient.connect(port: server.port)
+            #expect(try await stalled.startup() == .ready)
+            try await stalled.sendRaw(Self.partialFrame)
+            #expect(try await eventually { server.admission.partialFrameBytes == Self.partialFrame.count })
+            #expect(await stalled.next() == nil)
+            #expect(server.admission.partialFrameBytes == 0)
+        }
+    }
+
+    @Test func partialFramesOverTheNodeLimitCloseTheConnectionThatWentOver() async throws {
+        try await withServer(ConnectionLimits(maximumPartialFrameBytes: 30)) { server in
+            let first = try await TestClient.connect(port: server.port)
+            let second = try await TestClient.connect(port: server.port)
+            #expect(try await first.startup() == .ready)
+            #expect(try await second.startup() == .ready)
+            try await first.sendRaw(Self.partialFrame)
+            #expect(try await eventually { server.admission.partialFrameBytes == Self.partialFrame.count })
+            try await second.sendRaw(Self.partialFrame)
+            #expect(await second.next() == nil, "the connection that took the node over the limit is closed")
+            #expect(server.admission.partialFrameBytes == Self.partialFrame.count)
+            // The first finishes its frame (1,000 bytes in all; the body is not a valid QUERY).
+            try await first.sendRaw([UInt8](repeating: 0x41, count: 990))
+            #expect(await first.next() != nil)
+            #expect(try await eventually { server.admission.partialFrameBytes == 0 })
+            await first.close()
+        }
+    }
+
+    @Test func requestsBeyondTheInFlightLimitWaitUnreadUntilOneCompletes() async throws {
+        let handler = TestRequestHandler()
+        try await withServer(ConnectionLimits(maximumRequestsPerConnection: 2), handler: handler) { server in
+            let client = try await TestClient.connect(port: server.port)
+            #expect(try await client.startup() == .ready)
+            for stream in Int16(1)...2 { try await client.send(.query("WAIT a"), stream: stream) }
+            #expect(try await eventually { handler.gates.waiting("a") == 2 })
+            // Sent while the connection is at its limit: read (and answered) only once one completes.
+            try await client.send(.query("SELECT 3"), stream: 3)
+            try await Task.sleep(for: .milliseconds(200))
+            #expect(handler.gates.waiting("a") == 2)
+            handler.gates.open("a")
+            var streams: Set<Int16> = []
+            for _ in 0..<3 { if let frame = await client.next() { streams.insert(frame.stream) } }
+            #expect(streams == [1, 2, 3])
+            await client.close()
+        }
+    }
+}
