@@ -82,3 +82,14 @@ def session(cluster):
     s.execute("CREATE KEYSPACE IF NOT EXISTS interop WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 1}")
     s.set_keyspace("interop")
     return s
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """A failing test that ran a local cluster reports the nodes' own logs, before they are gone."""
+    outcome = yield
+    report = outcome.get_result()
+    cluster = item.funcargs.get("local_cluster") if hasattr(item, "funcargs") else None
+    if report.when == "call" and report.failed and cluster is not None:
+        for i in range(1, cluster.nodes + 1):
+            report.sections.append(("node %d log (last 60 lines)" % i, cluster.log_tail(i, 60)))
