@@ -8,6 +8,8 @@ import Synchronization
 final class NodeProcess: Sendable {
     let host: String
     let port: Int
+    /// The internode port, also free: two nodes that drew the same address must not both want 7000.
+    let storagePort: Int
     let directory: String
     private let process = Mutex<Process?>(nil)
 
@@ -30,14 +32,18 @@ final class NodeProcess: Sendable {
     /// machine do not meet) and waits until it serves CQL.
     static func start() async throws -> NodeProcess {
         let host = "127.0.0.\(Int.random(in: 2...250))"
-        let node = NodeProcess(host: host, port: try freePort(host: host))
+        let port = try freePort(host: host)
+        var storagePort = try freePort(host: host)
+        while storagePort == port { storagePort = try freePort(host: host) }
+        let node = NodeProcess(host: host, port: port, storagePort: storagePort)
         try await node.start()
         return node
     }
 
-    private init(host: String, port: Int) {
+    private init(host: String, port: Int, storagePort: Int) {
         self.host = host
         self.port = port
+        self.storagePort = storagePort
         directory = NSTemporaryDirectory() + "basalt-client-test-\(UUID().uuidString.prefix(8))"
     }
 
@@ -51,7 +57,8 @@ final class NodeProcess: Sendable {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: Self.binary)
         process.arguments = [
-            "start", "--listen-address", host, "--native-port", "\(port)", "--data-dir", directory + "/data",
+            "start", "--listen-address", host, "--native-port", "\(port)", "--storage-port", "\(storagePort)",
+            "--data-dir", directory + "/data",
             "--cluster-name", "client-tests",
         ]
         let output = Pipe()
