@@ -9,6 +9,10 @@ enum CommitLogTarget {
     static let directory = SeedData.scratch("commitlog")
 
     static func run(_ bytes: [UInt8]) {
+        SeedData.files.withLock { runAlone(bytes) }
+    }
+
+    private static func runAlone(_ bytes: [UInt8]) {
         for name in (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? [] {
             try? FileManager.default.removeItem(atPath: directory + "/" + name)
         }
@@ -19,6 +23,10 @@ enum CommitLogTarget {
     }
 
     static func seeds() throws -> [[UInt8]] {
+        try SeedData.files.withLock { try seedsAlone() }
+    }
+
+    private static func seedsAlone() throws -> [[UInt8]] {
         let directory = SeedData.scratch("commitlog-seed")
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let log = try CommitLog(directory: directory, configuration: configuration)

@@ -11,6 +11,10 @@ enum SSTableTarget {
     static let directory = SeedData.scratch("sstable")
 
     static func run(_ bytes: [UInt8]) {
+        SeedData.files.withLock { runAlone(bytes) }
+    }
+
+    private static func runAlone(_ bytes: [UInt8]) {
         guard let first = bytes.first, let original = try? originalComponents() else { return }
         let replaced = components[Int(first) % components.count]
         let descriptor = SSTableDescriptor(directory: directory, generation: 1)
@@ -49,6 +53,10 @@ enum SSTableTarget {
     }
 
     static func seeds() throws -> [[UInt8]] {
+        try SeedData.files.withLock { try seedsAlone() }
+    }
+
+    private static func seedsAlone() throws -> [[UInt8]] {
         let original = try originalComponents()
         return components.enumerated().compactMap { index, component in original[component].map { [UInt8(index)] + $0 } }
     }

@@ -17,6 +17,11 @@ enum SeedData {
         return update
     }
 
+    /// The targets that use files share fixed scratch directories (per process, so fuzzing runs
+    /// stay cheap): their runs and seed-making take turns. libFuzzer calls one input at a time
+    /// anyway; the Swift tests run cases in parallel.
+    static let files = NSLock()
+
     /// A scratch directory of this process, emptied.
     static func scratch(_ name: String) -> String {
         let path = NSTemporaryDirectory() + "basalt-fuzz-\(getpid())-\(name)"
