@@ -14,14 +14,7 @@ struct CQLServerTests {
         let configuration = ServerConfiguration(
             host: "127.0.0.1", port: 0, maximumFrameBodyBytes: maximumFrameBodyBytes, eventLoopThreads: 2,
             shutdownGracePeriod: .seconds(5))
-        let server = try await CQLServer.start(configuration: configuration, handler: handler)
-        do {
-            try await body(server)
-        } catch {
-            await server.stop()
-            throw error
-        }
-        await server.stop()
+        try await CQLServer.running(configuration, handler: handler, body)
     }
 
     private func errorCode(_ response: CQLResponse?) -> Int32? {

@@ -11,14 +11,7 @@ struct ConnectionLimitsTests {
                             _ body: (CQLServer) async throws -> Void) async throws {
         let configuration = ServerConfiguration(host: "127.0.0.1", port: 0, eventLoopThreads: 2, shutdownGracePeriod: .seconds(2),
                                                 limits: limits)
-        let server = try await CQLServer.start(configuration: configuration, handler: handler)
-        do {
-            try await body(server)
-        } catch {
-            await server.stop()
-            throw error
-        }
-        await server.stop()
+        try await CQLServer.running(configuration, handler: handler, body)
     }
 
     /// Waits (bounded) until `condition` holds; the server's side of a close is asynchronous.

@@ -1,5 +1,6 @@
 import BasaltCQLProtocol
 import BasaltQuery
+import BasaltServer
 import NIOPosix
 import Synchronization
 
@@ -54,5 +55,20 @@ struct TestRequestHandler: CQLRequestHandler {
             await gates.wait(String(query.query.dropFirst(5)))
         }
         return .result(.setKeyspace(query.query))
+    }
+}
+
+extension CQLServer {
+    /// Runs `body` against a server started with `configuration`, stopping it however `body` ends.
+    static func running(_ configuration: ServerConfiguration, handler: TestRequestHandler,
+                        _ body: (CQLServer) async throws -> Void) async throws {
+        let server = try await CQLServer.start(configuration: configuration, handler: handler)
+        do {
+            try await body(server)
+        } catch {
+            await server.stop()
+            throw error
+        }
+        await server.stop()
     }
 }
