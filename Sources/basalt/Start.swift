@@ -1,4 +1,5 @@
 import ArgumentParser
+import BasaltAdmin
 import BasaltCore
 import BasaltQuery
 import BasaltReplication
@@ -18,6 +19,7 @@ struct Start: AsyncParsableCommand {
     @Option(name: .customLong("cluster-name")) var clusterName: String?
     @Option(help: "Comma-separated seed addresses.") var seeds: String?
     @Option(name: .customLong("storage-port"), help: "Internode (gossip, replication) port.") var storagePort: Int?
+    @Option(name: .customLong("admin-port"), help: "Admin endpoint port (basalt admin).") var adminPort: Int?
 
     func run() async throws {
         var overrides: [String: String] = [:]
@@ -27,6 +29,7 @@ struct Start: AsyncParsableCommand {
         overrides["cluster_name"] = clusterName
         overrides["seeds"] = seeds
         overrides["storage_port"] = storagePort.map(String.init)
+        overrides["admin_port"] = adminPort.map(String.init)
         let configuration = try NodeConfiguration.load(path: config, overrides: overrides)
         let runner = NodeRunner(configuration: configuration, makeHandler: try Self.node(configuration))
         try await runner.run()
@@ -62,7 +65,20 @@ struct Start: AsyncParsableCommand {
                                     nativePort: Int32(configuration.nativeTransportPort))
             let processor = QueryProcessor(engine: storage, catalog: catalog, node: node, events: connections,
                                            proxy: member.proxy, peers: member.state, clients: connections)
-            return NodeServices(handler: processor, stop: { await member.stop() })
+            let admin: AdminServer
+            do {
+                let commands = AdminNode(clusterName: configuration.clusterName, cluster: member, engine: storage, catalog: catalog,
+                                         startedAt: Date())
+                admin = try await AdminServer.start(host: configuration.listenAddress, port: configuration.adminPort,
+                                                    router: AdminCommands.router(for: commands), logger: logger)
+            } catch {
+                await member.stop()
+                throw error
+            }
+            return NodeServices(handler: processor, stop: {
+                await admin.stop()
+                await member.stop()
+            })
         }
     }
 }
