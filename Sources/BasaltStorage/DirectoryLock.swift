@@ -1,3 +1,4 @@
+import BasaltFileSystem
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -12,41 +13,38 @@ import Synchronization
 /// and a node killed with SIGKILL restarts at once.
 final class DirectoryLock: Sendable {
     let path: String
-    private let descriptor: Mutex<Int32?>
+    private let file: Mutex<(any FileHandle)?>
 
-    init(directory: String) throws(StorageError) {
+    init(directory: String, fileSystem: any FileSystem = PosixFileSystem()) throws(StorageError) {
         path = directory + "/LOCK"
-        let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw .io(operation: "open", path: path, errno: errno) }
-        guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
-            let code = errno
-            let holder = Self.holder(fd)
-            close(fd)
-            if code == EWOULDBLOCK { throw .directoryLocked(directory: directory, holder: holder) }
-            throw .io(operation: "flock", path: path, errno: code)
+        let handle: any FileHandle
+        let locked: Bool
+        do {
+            handle = try fileSystem.open(path, .createOrOpen)
+            locked = try handle.lockExclusively()
+        } catch {
+            throw .io(operation: error.operation, path: error.path, errno: error.errorNumber)
         }
+        guard locked else { throw .directoryLocked(directory: directory, holder: Self.holder(handle)) }
         // The pid is for the operator's error message only; the lock itself is the flock.
         let line = Array("\(getpid())\n".utf8)
-        if ftruncate(fd, 0) != 0 || pwrite(fd, line, line.count, 0) != line.count {
-            let code = errno
-            close(fd)
-            throw .io(operation: "write", path: path, errno: code)
+        do {
+            try handle.truncate(to: 0)
+            try handle.write(line, at: 0)
+        } catch {
+            throw .io(operation: error.operation, path: error.path, errno: error.errorNumber)
         }
-        descriptor = Mutex(fd)
+        file = Mutex(handle)
     }
 
-    /// Closing the descriptor releases the lock. Idempotent.
+    /// Releasing the handle releases the lock. Idempotent.
     func release() {
-        if let fd = descriptor.withLock({ fd in defer { fd = nil }; return fd }) { close(fd) }
+        file.withLock { $0 = nil }
     }
-
-    deinit { release() }
 
     /// The pid the current holder wrote, if it is readable.
-    private static func holder(_ fd: Int32) -> Int32? {
-        var bytes = [UInt8](repeating: 0, count: 16)
-        let count = pread(fd, &bytes, bytes.count, 0)
-        guard count > 0 else { return nil }
-        return Int32(String(decoding: bytes[..<count], as: UTF8.self).filter(\.isNumber))
+    private static func holder(_ handle: any FileHandle) -> Int32? {
+        guard let bytes = try? handle.read(count: 16, at: 0), !bytes.isEmpty else { return nil }
+        return Int32(String(decoding: bytes, as: UTF8.self).filter(\.isNumber))
     }
 }
