@@ -92,6 +92,7 @@ public final class SimulatedDisk: @unchecked Sendable {
     var faultCounts: [Fault: Int] = [:]
     var ratesValue = Rates()
     var full = false
+    var heldSyncs: String?
 
     /// The disk's seed is drawn from `random`, the caller's source, so one test seed fixes it.
     public init(random: inout some RandomNumberGenerator) {
@@ -113,6 +114,15 @@ public final class SimulatedDisk: @unchecked Sendable {
     public var isFull: Bool {
         get { lock.withLock { full } }
         set { lock.withLock { full = newValue } }
+    }
+
+    /// While set, every sync of a path containing this string waits (the device is slow): writes
+    /// stay in flight, so a crash meets them unsynced. A crash fails the waiting syncs with EIO.
+    public func holdSyncs(pathContains: String?) {
+        lock.withLock {
+            heldSyncs = pathContains
+            lock.broadcast()
+        }
     }
 
     /// Makes the next `count` operations that can suffer `fault` (on a path containing `pathContains`,
@@ -143,6 +153,8 @@ public final class SimulatedDisk: @unchecked Sendable {
             crashes += 1
             epoch += 1
             fileLocks = [:]
+            heldSyncs = nil
+            lock.broadcast()
             var visited = Set<ObjectIdentifier>()
             crash(root, path: "", visited: &visited)
         }
@@ -224,7 +236,7 @@ public final class SimulatedDisk: @unchecked Sendable {
     private func crash(_ directory: SimulatedDirectory, path: String, visited: inout Set<ObjectIdentifier>) {
         let stream = "crash\(crashes)|\(path)"
         let pending = directory.pending
-        let kept = pending.isEmpty ? 0 : draw(stream: stream, below: pending.count + 1)
+        let kept = draw(stream: stream, below: pending.count + 1)
         count(.crashLostDirectoryEntry, pending[kept...].reduce(0) { $0 + $1.count })
         var entries = directory.durable
         for change in pending[..<kept] {
@@ -233,10 +245,12 @@ public final class SimulatedDisk: @unchecked Sendable {
         directory.entries = entries
         directory.durable = entries
         directory.pending = []
-        for name in entries.keys.sorted() {
+        // Each file draws from its own stream, named by its rank in the directory: a file that only
+        // sometimes exists (the commit log's spare segment, the newest name) shifts no other's fate.
+        for (rank, name) in entries.keys.sorted().enumerated() {
             switch entries[name]! {
             case let .file(inode):
-                if visited.insert(ObjectIdentifier(inode)).inserted { crash(inode, stream: stream) }
+                if visited.insert(ObjectIdentifier(inode)).inserted { crash(inode, stream: "\(stream)|\(rank)") }
             case let .directory(sub):
                 crash(sub, path: path + "/" + name, visited: &visited)
             }
@@ -311,8 +325,21 @@ public final class SimulatedDisk: @unchecked Sendable {
 final class SimulationLock: @unchecked Sendable {
     private var mutex = pthread_mutex_t()
 
-    init() { pthread_mutex_init(&mutex, nil) }
-    deinit { pthread_mutex_destroy(&mutex) }
+    init() {
+        pthread_mutex_init(&mutex, nil)
+        pthread_cond_init(&condition, nil)
+    }
+
+    deinit {
+        pthread_cond_destroy(&condition)
+        pthread_mutex_destroy(&mutex)
+    }
+
+    private var condition = pthread_cond_t()
+
+    /// Waits for `broadcast`, releasing the lock meanwhile. Lock held.
+    func wait() { pthread_cond_wait(&condition, &mutex) }
+    func broadcast() { pthread_cond_broadcast(&condition) }
 
     func withLock<T, E: Error>(_ body: () throws(E) -> T) throws(E) -> T {
         pthread_mutex_lock(&mutex)

@@ -84,7 +84,7 @@ public struct SimulatedFileSystem: FileSystem {
     public func syncDirectory(_ path: String) throws(FileSystemError) {
         try perform("fsync directory", path) { () throws(SimulatedErrno) in
             guard case let .directory(directory) = try disk.root.lookup(path) else { throw SimulatedErrno(ENOTDIR) }
-            try disk.syncFaults(path)
+            try disk.syncFaults(path, epoch: epoch)
             directory.sync()
         }
     }
@@ -134,8 +134,11 @@ public struct SimulatedFileSystem: FileSystem {
 }
 
 extension SimulatedDisk {
-    /// The faults an fsync of any kind may suffer. Lock held.
-    func syncFaults(_ path: String) throws(SimulatedErrno) {
+    /// What an fsync of any kind of `path` by the process of `epoch` goes through: a held device,
+    /// then its faults. Lock held (released while held).
+    func syncFaults(_ path: String, epoch: Int) throws(SimulatedErrno) {
+        while let held = heldSyncs, path.contains(held), self.epoch == epoch { lock.wait() }
+        guard self.epoch == epoch else { throw SimulatedErrno(EIO) }
         if strikes(.syncFailure, path) { throw SimulatedErrno(EIO) }
         if strikes(.noSpaceOnSync, path) { throw SimulatedErrno(ENOSPC) }
     }
@@ -204,7 +207,7 @@ final class SimulatedFileHandle: FileHandle, @unchecked Sendable {
 
     func sync() throws(FileSystemError) {
         try system.perform("fsync", path) { () throws(SimulatedErrno) in
-            try system.disk.syncFaults(path)
+            try system.disk.syncFaults(path, epoch: system.epoch)
             inode.sync()
         }
     }
@@ -246,7 +249,7 @@ final class SimulatedMappedFile: MappedFile, @unchecked Sendable {
                 if mapping.dead { throw SimulatedErrno(EIO) }
                 return
             }
-            try system.disk.syncFaults(path)
+            try system.disk.syncFaults(path, epoch: system.epoch)
             let start = from & ~(SimulatedDisk.pageSize - 1)
             let synced = UnsafeRawBufferPointer(start: mapping.buffer + start, count: to - start)
             inode.durable.replaceSubrange(start..<to, with: synced)
