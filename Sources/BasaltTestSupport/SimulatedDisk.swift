@@ -93,6 +93,7 @@ public final class SimulatedDisk: @unchecked Sendable {
     var ratesValue = Rates()
     var full = false
     var heldSyncs: String?
+    var waiting = 0
 
     /// The disk's seed is drawn from `random`, the caller's source, so one test seed fixes it.
     public init(random: inout some RandomNumberGenerator) {
@@ -124,6 +125,9 @@ public final class SimulatedDisk: @unchecked Sendable {
             lock.broadcast()
         }
     }
+
+    /// How many syncs are waiting on `holdSyncs` now (a test waits for its writer to get there).
+    public var waitingSyncs: Int { lock.withLock { waiting } }
 
     /// Makes the next `count` operations that can suffer `fault` (on a path containing `pathContains`,
     /// when given) fail with it.

@@ -20,7 +20,7 @@ public struct SimulatedFileSystem: FileSystem {
         }
     }
 
-    public func open(_ path: String, _ mode: FileOpenMode) throws(FileSystemError) -> any FileHandle {
+    public func open(_ path: String, _ mode: FileOpenMode) throws(FileSystemError) -> any OpenFile {
         let inode = try perform("open", path) { () throws(SimulatedErrno) -> SimulatedInode in
             let (directory, name) = try disk.root.parent(of: path)
             switch directory.entries[name] {
@@ -37,7 +37,7 @@ public struct SimulatedFileSystem: FileSystem {
                 return inode
             }
         }
-        return SimulatedFileHandle(system: self, inode: inode, path: path, writable: mode != .read)
+        return SimulatedFile(system: self, inode: inode, path: path, writable: mode != .read)
     }
 
     public func createMapped(_ path: String, size: Int) throws(FileSystemError) -> any MappedFile {
@@ -137,7 +137,9 @@ extension SimulatedDisk {
     /// What an fsync of any kind of `path` by the process of `epoch` goes through: a held device,
     /// then its faults. Lock held (released while held).
     func syncFaults(_ path: String, epoch: Int) throws(SimulatedErrno) {
+        waiting += 1
         while let held = heldSyncs, path.contains(held), self.epoch == epoch { lock.wait() }
+        waiting -= 1
         guard self.epoch == epoch else { throw SimulatedErrno(EIO) }
         if strikes(.syncFailure, path) { throw SimulatedErrno(EIO) }
         if strikes(.noSpaceOnSync, path) { throw SimulatedErrno(ENOSPC) }
@@ -145,7 +147,7 @@ extension SimulatedDisk {
 }
 
 /// An open simulated file. A failed fsync leaves the data unsynced: a crash may still drop it.
-final class SimulatedFileHandle: FileHandle, @unchecked Sendable {
+final class SimulatedFile: OpenFile, @unchecked Sendable {
     let system: SimulatedFileSystem
     let inode: SimulatedInode
     let path: String
@@ -244,8 +246,8 @@ final class SimulatedMappedFile: MappedFile, @unchecked Sendable {
         try system.perform("msync", path) { () throws(SimulatedErrno) in
             guard !mapping.dead, from <= to, to <= mapping.size,
                   case let .file(inode)? = try? system.disk.root.lookup(path), inode.mapping === mapping else {
-                // Removed, or renamed away: the pages still belong to the file, but this simulation
-                // only follows files by name, and the commit log never syncs a removed segment.
+                // Removed (or renamed away): this simulation follows files by name, and a removed
+                // file's durability no longer matters to anyone.
                 if mapping.dead { throw SimulatedErrno(EIO) }
                 return
             }
