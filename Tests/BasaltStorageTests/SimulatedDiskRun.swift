@@ -95,6 +95,9 @@ struct SimulatedDiskRun {
             case 94..<97: try failedSync()
             default: try flipBit()
             }
+            // What the disk did is part of the run too: the same seed must give the same faults.
+            trace.append("\(step) disk " + disk.counts.sorted { $0.key.rawValue < $1.key.rawValue }
+                .map { "\($0.key.rawValue)=\($0.value)" }.joined(separator: ","))
         }
         disk.rates = SimulatedDisk.Rates()
         try crashAndRestart()
@@ -194,12 +197,14 @@ struct SimulatedDiskRun {
         if random.next() % 2 == 0 {
             // Writes in flight: logged, not yet synced, not acknowledged. The crash meets them.
             disk.holdSyncs(pathContains: "CommitLog-")
-            for index in 0..<(1 + random.next() % 6) {
+            var parked = false
+            for _ in 0..<(1 + random.next() % 6) {
                 let applied = try writeInFlight()
                 // Once the sync thread is stuck in the held sync it cannot prepare a spare segment
                 // behind the later writes' backs: the run stays the same whatever the timing.
-                if index == 0 && applied {
+                if applied && !parked {
                     for _ in 0..<5000 where disk.waitingSyncs == 0 { usleep(1000) }
+                    parked = true
                 }
             }
         }
@@ -294,13 +299,13 @@ struct SimulatedDiskRun {
             do {
                 let started = try StorageEngine(configuration: configuration)
                 candidate = started
+                // The sync thread prepares a spare segment at start: wait for it, so that it cannot
+                // race with what follows (the faults of later steps, or this attempt's close).
+                for _ in 0..<5000 where started.commitLog.statistics.segmentsCreated < 2 { usleep(1000) }
                 try started.openTable(table, options: options)
                 let report = try started.replayCommitLog()
                 if !report.truncatedTails.isEmpty { note("torn commit-log tail handled") }
                 if !report.corruptions.isEmpty { note("commit-log damage reported") }
-                // The sync thread prepares a spare segment at start: wait for it, so that it cannot
-                // race with the faults of the steps that follow.
-                for _ in 0..<5000 where started.commitLog.statistics.segmentsCreated < 2 { usleep(1000) }
                 engine = started
                 return
             } catch {
