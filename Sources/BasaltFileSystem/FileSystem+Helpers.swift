@@ -56,7 +56,7 @@ extension FileSystem {
 }
 
 /// Array forms of the handle's calls (the closures of `withUnsafeBytes` would lose the error type).
-extension FileHandle {
+extension OpenFile {
     public func append(_ bytes: [UInt8]) throws(FileSystemError) {
         try bytes.withUnsafeBytes { raw in Result { () throws(FileSystemError) in try append(raw) } }.get()
     }
@@ -74,7 +74,7 @@ extension FileHandle {
     }
 }
 
-/// The symbolic name of an errno value (ENOSPC, EIO, ...), for messages.
-func errorName(_ code: Int32) -> String {
+/// What an errno value means ("No space left on device"), for messages.
+func errorMessage(_ code: Int32) -> String {
     String(cString: strerror(code))
 }

@@ -4,12 +4,12 @@
 /// that loses unsynced data on a crash and injects faults.
 ///
 /// The durability rules are POSIX's, and callers must follow them: bytes written to a file survive a
-/// machine crash only after `FileHandle.sync()`; a created, renamed, linked or removed directory entry
+/// machine crash only after `OpenFile.sync()`; a created, renamed, linked or removed directory entry
 /// survives only after `syncDirectory` of its directory. Errors carry the operation, the path and the
 /// errno value, whatever the implementation (`FileSystemError`).
 public protocol FileSystem: Sendable {
     /// Opens (or creates, by `mode`) a regular file.
-    func open(_ path: String, _ mode: FileOpenMode) throws(FileSystemError) -> any FileHandle
+    func open(_ path: String, _ mode: FileOpenMode) throws(FileSystemError) -> any OpenFile
     /// Creates the new file `path` with `size` bytes reserved (zeros) and maps it shared and writable:
     /// the commit log appends by copying into the mapping, with no system call per record. Nothing is
     /// left behind on failure. The file's directory entry is not yet durable.
@@ -51,7 +51,7 @@ public enum FileOpenMode: Sendable, Hashable {
 
 /// An open file. Positional reads and writes carry their own offset, so one handle serves any number
 /// of threads; `append` writes at the handle's own position (for one writer). Closed when released.
-public protocol FileHandle: AnyObject, Sendable {
+public protocol OpenFile: AnyObject, Sendable {
     var path: String { get }
     func size() throws(FileSystemError) -> Int
     /// Fills `buffer` from `offset` on; returns how many bytes were read (fewer only at end of file).
@@ -96,5 +96,5 @@ public struct FileSystemError: Error, Hashable, Sendable, CustomStringConvertibl
         self.errorNumber = errorNumber
     }
 
-    public var description: String { "\(operation) \(path): \(errorName(errorNumber)) (errno \(errorNumber))" }
+    public var description: String { "\(operation) \(path): \(errorMessage(errorNumber)) (errno \(errorNumber))" }
 }

@@ -5,18 +5,18 @@ import Glibc
 public struct PosixFileSystem: FileSystem {
     public init() {}
 
-    public func open(_ path: String, _ mode: FileOpenMode) throws(FileSystemError) -> any FileHandle {
+    public func open(_ path: String, _ mode: FileOpenMode) throws(FileSystemError) -> any OpenFile {
         let flags: Int32 = switch mode {
         case .read: O_RDONLY
         case .createNew: O_RDWR | O_CREAT | O_EXCL
         case .createOrTruncate: O_RDWR | O_CREAT | O_TRUNC
         case .createOrOpen: O_RDWR | O_CREAT
         }
-        return try PosixFileHandle(path: path, flags: flags)
+        return try PosixFile(path: path, flags: flags)
     }
 
     public func createMapped(_ path: String, size: Int) throws(FileSystemError) -> any MappedFile {
-        let handle = try PosixFileHandle(path: path, flags: O_RDWR | O_CREAT | O_EXCL)
+        let handle = try PosixFile(path: path, flags: O_RDWR | O_CREAT | O_EXCL)
         func abandon(_ operation: String, _ code: Int32) -> FileSystemError {
             unlink(path)
             return FileSystemError(operation: operation, path: path, errorNumber: code)
@@ -85,7 +85,7 @@ public struct PosixFileSystem: FileSystem {
 }
 
 /// An open descriptor; closed on release (which also drops a `flock` it holds).
-final class PosixFileHandle: FileHandle {
+final class PosixFile: OpenFile {
     let descriptor: Int32
     let path: String
 
@@ -174,11 +174,11 @@ final class PosixMappedFile: MappedFile, @unchecked Sendable {
     let path: String
     let base: UnsafeMutableRawPointer
     let size: Int
-    private let handle: PosixFileHandle
+    private let handle: PosixFile
 
     private static let pageSize = Int(sysconf(Int32(_SC_PAGESIZE)))
 
-    init(path: String, base: UnsafeMutableRawPointer, size: Int, handle: PosixFileHandle) {
+    init(path: String, base: UnsafeMutableRawPointer, size: Int, handle: PosixFile) {
         self.path = path
         self.base = base
         self.size = size

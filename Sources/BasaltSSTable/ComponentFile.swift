@@ -6,7 +6,7 @@ import BasaltFileSystem
 /// Reads are positional, so one handle serves any number of threads without a lock: that is what
 /// lets a reader be shared by every query of its table.
 final class ComponentFile: Sendable {
-    let handle: any FileHandle
+    let handle: any OpenFile
     var path: String { handle.path }
 
     init(_ fileSystem: any FileSystem, path: String, _ mode: FileOpenMode) throws(SSTableIOError) {

@@ -112,7 +112,7 @@ public final class SSTableReader: Sendable {
     private static func openComponent(_ fileSystem: any FileSystem, _ path: String, missing: String) throws -> ComponentFile {
         do {
             return try ComponentFile(fileSystem, path: path, .read)
-        } catch let error as SSTableIOError where error.errno == ENOENT {
+        } catch where error.errno == ENOENT {
             throw SSTableCorruption(path: path, offset: 0, reason: missing)
         }
     }

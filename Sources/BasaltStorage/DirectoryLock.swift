@@ -13,11 +13,11 @@ import Synchronization
 /// and a node killed with SIGKILL restarts at once.
 final class DirectoryLock: Sendable {
     let path: String
-    private let file: Mutex<(any FileHandle)?>
+    private let file: Mutex<(any OpenFile)?>
 
     init(directory: String, fileSystem: any FileSystem = PosixFileSystem()) throws(StorageError) {
         path = directory + "/LOCK"
-        let handle: any FileHandle
+        let handle: any OpenFile
         let locked: Bool
         do {
             handle = try fileSystem.open(path, .createOrOpen)
@@ -43,7 +43,7 @@ final class DirectoryLock: Sendable {
     }
 
     /// The pid the current holder wrote, if it is readable.
-    private static func holder(_ handle: any FileHandle) -> Int32? {
+    private static func holder(_ handle: any OpenFile) -> Int32? {
         guard let bytes = try? handle.read(count: 16, at: 0), !bytes.isEmpty else { return nil }
         return Int32(String(decoding: bytes, as: UTF8.self).filter(\.isNumber))
     }

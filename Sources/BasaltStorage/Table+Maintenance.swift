@@ -53,7 +53,7 @@ extension Table {
                 }
             }
             try environment.fileSystem.writeAtomically(lock.withLock { manifest.encode() },
-                                           to: target + "/" + TableManifest.fileName, directory: target)
+                                                       to: target + "/" + TableManifest.fileName, directory: target)
         }
     }
 
