@@ -3,6 +3,8 @@ import PackageDescription
 
 // Module map (see README.md "Where to start"):
 //   BasaltCore       data model of the storage layer, byte coding, checksums, Murmur3 tokens
+//   BasaltFileSystem the FileSystem seam under the commit log, SSTables and manifests (POSIX in production)
+//   BasaltTestSupport for tests: SimulatedDisk, an in-memory file system with crashes and disk faults
 //   BasaltCommitLog  segmented write-ahead log with group commit and replay
 //   BasaltSSTable    immutable sorted files: lz4 chunks, partition index, bloom filter, statistics
 //   BasaltStorage    the LSM engine: memtables, flush, reads that merge sources, compaction
@@ -46,9 +48,11 @@ let package = Package(
         ),
         .target(name: "CBasaltSupport"),
         .target(name: "BasaltCore", dependencies: ["CBasaltSupport"]),
-        .target(name: "BasaltCommitLog", dependencies: ["BasaltCore"]),
-        .target(name: "BasaltSSTable", dependencies: ["BasaltCore", "CLZ4"]),
-        .target(name: "BasaltStorage", dependencies: ["BasaltCore", "BasaltCommitLog", "BasaltSSTable"]),
+        .target(name: "BasaltFileSystem"),
+        .target(name: "BasaltCommitLog", dependencies: ["BasaltCore", "BasaltFileSystem"]),
+        .target(name: "BasaltSSTable", dependencies: ["BasaltCore", "BasaltFileSystem", "CLZ4"]),
+        .target(name: "BasaltStorage", dependencies: ["BasaltCore", "BasaltFileSystem", "BasaltCommitLog", "BasaltSSTable"]),
+        .target(name: "BasaltTestSupport", dependencies: ["BasaltCore", "BasaltFileSystem"]),
         .executableTarget(
             name: "basalt",
             dependencies: [
@@ -59,9 +63,10 @@ let package = Package(
             ]
         ),
         .testTarget(name: "BasaltCoreTests", dependencies: ["BasaltCore"]),
-        .testTarget(name: "BasaltCommitLogTests", dependencies: ["BasaltCommitLog"]),
+        .testTarget(name: "BasaltCommitLogTests", dependencies: ["BasaltCommitLog", "BasaltTestSupport"]),
+        .testTarget(name: "BasaltFileSystemTests", dependencies: ["BasaltFileSystem", "BasaltTestSupport", "BasaltCore"]),
         .testTarget(name: "BasaltSSTableTests", dependencies: ["BasaltSSTable"]),
-        .testTarget(name: "BasaltStorageTests", dependencies: ["BasaltStorage"]),
+        .testTarget(name: "BasaltStorageTests", dependencies: ["BasaltStorage", "BasaltTestSupport"]),
         .target(name: "BasaltCQL"),
         .target(name: "BasaltNIOSupport", dependencies: [.product(name: "NIOCore", package: "swift-nio")]),
         .testTarget(name: "BasaltCQLTests", dependencies: ["BasaltCQL", "BasaltCore"]),

@@ -140,7 +140,7 @@ extension CommitLog {
         if lifecycle == .open && prepared.id > active.id {
             spare = prepared
         } else {
-            unlink(prepared.path)
+            try? fileSystem.remove(prepared.path)
             wantsSpare = lifecycle == .open
         }
     }
@@ -163,7 +163,7 @@ extension CommitLog {
         unsyncedSince = 0
 
         monitor.unlock()
-        let errors = ranges.map { $0.segment.sync(from: $0.from, to: $0.to, io: io) }
+        let errors = ranges.map { $0.segment.sync(from: $0.from, to: $0.to) }
         monitor.lock()
 
         for (range, error) in zip(ranges, errors) {

@@ -24,7 +24,7 @@ extension CommitLog {
             monitor.unlock()
         }
         for segment in segments {
-            let (image, size) = try SegmentDirectory.read(segment.path)
+            let (image, size) = try SegmentDirectory.read(segment.path, fileSystem: fileSystem)
             report.segmentsRead += 1
             guard let image else {
                 damages.append(Damage(segment: segment, offset: 0, length: size,

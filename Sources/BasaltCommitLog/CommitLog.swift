@@ -1,4 +1,5 @@
 import BasaltCore
+import BasaltFileSystem
 import Glibc
 
 /// The write-ahead log: every mutation is appended here before it is applied to a memtable, so that
@@ -14,8 +15,8 @@ import Glibc
 public final class CommitLog: @unchecked Sendable {
     public let directory: String
     public let configuration: CommitLogConfiguration
-    let io: any SegmentIO
-    private let directoryDescriptor: Int32
+    /// Where the segments live: the real disk, or a simulated one in tests.
+    let fileSystem: any FileSystem
     /// In group mode, pending bytes after which the sync thread stops waiting out its window: the
     /// window exists to batch acknowledgements, not to let megabytes pile up behind one fsync.
     let groupSyncThreshold: Int
@@ -67,36 +68,21 @@ public final class CommitLog: @unchecked Sendable {
         var callback: @Sendable (CommitLogError?) -> Void
     }
 
-    /// Opens the log in `directory` (created if missing). Segments already there are kept for
-    /// `replay()`; new records go to a new segment whose id is above all of theirs.
-    public convenience init(directory: String, configuration: CommitLogConfiguration = CommitLogConfiguration()) throws {
-        try self.init(directory: directory, configuration: configuration, io: SystemSegmentIO())
-    }
-
-    /// As the public init, with the system calls that may fail injected (tests use it to simulate a
-    /// full disk or a failing device).
-    init(directory: String, configuration: CommitLogConfiguration, io: any SegmentIO) throws(CommitLogError) {
+    /// Opens the log in `directory` (created if missing) on `fileSystem`. Segments already there are
+    /// kept for `replay()`; new records go to a new segment whose id is above all of theirs.
+    public init(directory: String, configuration: CommitLogConfiguration = CommitLogConfiguration(),
+                fileSystem: any FileSystem = PosixFileSystem()) throws(CommitLogError) {
         if let problem = configuration.problem() { throw .invalidConfiguration(problem) }
-        try SegmentDirectory.create(directory)
-        let existing = try SegmentDirectory.segments(in: directory)
-        let descriptor = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        guard descriptor >= 0 else { throw .io(operation: "open", path: directory, errno: errno) }
+        do { try fileSystem.makeDirectories(directory) } catch { throw .io(error) }
+        let existing = try SegmentDirectory.segments(in: directory, fileSystem: fileSystem)
         // Ids start at the wall clock in milliseconds (Cassandra's rule), so they keep growing across
         // restarts even after every old segment was deleted: positions saved elsewhere stay ordered.
         let firstID = max((existing.last?.id ?? 0) + 1, Self.wallClockMilliseconds())
-        let first: MappedSegment
-        do {
-            first = try MappedSegment.create(directory: directory, directoryDescriptor: descriptor, id: firstID,
-                                             size: configuration.segmentSize,
-                                             maximumRecordSize: configuration.maximumRecordSize, io: io)
-        } catch {
-            Glibc.close(descriptor)
-            throw error
-        }
+        let first = try MappedSegment.create(in: directory, id: firstID, size: configuration.segmentSize,
+                                             maximumRecordSize: configuration.maximumRecordSize, fileSystem: fileSystem)
         self.directory = directory
         self.configuration = configuration
-        self.io = io
-        self.directoryDescriptor = descriptor
+        self.fileSystem = fileSystem
         if case .group = configuration.syncMode {
             groupSyncThreshold = min(1 << 20, configuration.segmentSize / 4)
         } else {
@@ -118,7 +104,7 @@ public final class CommitLog: @unchecked Sendable {
         }, context)
         if status != 0 {
             Unmanaged<CommitLog>.fromOpaque(context).release()
-            unlink(first.path)
+            try? fileSystem.remove(first.path)
             lifecycle = .closed
             throw .io(operation: "pthread_create", path: directory, errno: status)
         }
@@ -126,7 +112,6 @@ public final class CommitLog: @unchecked Sendable {
 
     deinit {
         assert(lifecycle == .closed, "the sync thread holds the log until close(), so only a closed log is freed")
-        Glibc.close(directoryDescriptor)
     }
 
     /// Encodes `mutation` with `DataCodec` and appends it. See `append(encoded:)`.
@@ -205,9 +190,8 @@ public final class CommitLog: @unchecked Sendable {
 
     /// Creates a segment; callable without the lock (the sync thread prepares spares that way).
     func createSegment(id: UInt64) throws(CommitLogError) -> MappedSegment {
-        try MappedSegment.create(directory: directory, directoryDescriptor: directoryDescriptor, id: id,
-                                 size: configuration.segmentSize,
-                                 maximumRecordSize: configuration.maximumRecordSize, io: io)
+        try MappedSegment.create(in: directory, id: id, size: configuration.segmentSize,
+                                 maximumRecordSize: configuration.maximumRecordSize, fileSystem: fileSystem)
     }
 
     /// Deletes every segment whose records all lie before `position` (the engine passes the oldest
@@ -220,7 +204,7 @@ public final class CommitLog: @unchecked Sendable {
         defer { monitor.unlock() }
         sealed.removeAll { segment in
             guard segment.id < position.segment || (segment.id == position.segment && Int(position.offset) >= segment.written),
-                  Self.removeFile(segment.path) else { return false }
+                  removeFile(segment.path) else { return false }
             // The mapping goes when the last reference does (the sync thread may be using it right now).
             syncFailures.removeAll { $0.segment == segment.id }
             return true
@@ -229,11 +213,14 @@ public final class CommitLog: @unchecked Sendable {
         if keepingReplayed { return }
         existing.removeAll { segment in
             (segment.id < position.segment || (segment.id == position.segment && Int(position.offset) >= segment.size))
-                && Self.removeFile(segment.path)
+                && removeFile(segment.path)
         }
     }
 
-    private static func removeFile(_ path: String) -> Bool { unlink(path) == 0 || errno == ENOENT }
+    private func removeFile(_ path: String) -> Bool {
+        do { try fileSystem.remove(path) } catch { return error.errorNumber == ENOENT }
+        return true
+    }
 
     /// Syncs everything appended, stops the sync thread, and deletes the unused spare segment. Throws
     /// the error of a sync that failed during the close. Later calls do nothing; appends fail `.closed`.
@@ -258,7 +245,7 @@ public final class CommitLog: @unchecked Sendable {
         let failure = counters.syncFailures > failuresBefore ? lastSyncError : nil
         durabilityAdvanced.broadcast()
         monitor.unlock()
-        if let unused { unlink(unused.path) }
+        if let unused { try? fileSystem.remove(unused.path) }
         // The final sync resolved every callback for an appended position, so none should be left.
         assert(leftovers.isEmpty, "callbacks left after the final sync")
         for pending in leftovers { pending.callback(.closed) }

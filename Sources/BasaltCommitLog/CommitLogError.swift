@@ -1,3 +1,5 @@
+import BasaltFileSystem
+
 /// Why a commit-log operation failed. Each case carries what was seen, so a log line is enough to act.
 public enum CommitLogError: Error, Hashable, Sendable, CustomStringConvertible {
     /// The payload is larger than `maximumRecordSize`; nothing was written.
@@ -13,6 +15,11 @@ public enum CommitLogError: Error, Hashable, Sendable, CustomStringConvertible {
     case unsupportedSegmentVersion(path: String, version: Int)
     /// A durability wait for a position this log has not reached (a caller bug; waiting would hang).
     case positionNotAppended(CommitLogPosition, current: CommitLogPosition)
+
+    /// A failed file operation, as the log reports it.
+    static func io(_ error: FileSystemError) -> CommitLogError {
+        .io(operation: error.operation, path: error.path, errno: error.errorNumber)
+    }
 
     public var description: String {
         switch self {

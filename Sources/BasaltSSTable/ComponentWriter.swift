@@ -1,10 +1,10 @@
 import BasaltCore
-import Glibc
+import BasaltFileSystem
 
 /// Appends to one new component file through a large buffer, so the kernel sees few big writes, and
 /// keeps the running size and CRC-32C that the TOC records for the file.
 final class ComponentWriter {
-    let file: FileDescriptor
+    let file: ComponentFile
     private var buffer: [UInt8] = []
     private(set) var flushedBytes = 0
     private(set) var crc: UInt32 = 0
@@ -13,8 +13,8 @@ final class ComponentWriter {
     static let flushThreshold = 1 << 20
 
     /// Fails if the file exists: a generation is written once, never over an older one.
-    init(path: String) throws {
-        file = try FileDescriptor(path: path, flags: O_WRONLY | O_CREAT | O_EXCL)
+    init(_ fileSystem: any FileSystem, path: String) throws {
+        file = try ComponentFile(fileSystem, path: path, .createNew)
         buffer.reserveCapacity(Self.flushThreshold + (64 << 10))
     }
 
@@ -33,7 +33,7 @@ final class ComponentWriter {
     private func flush() throws {
         if buffer.isEmpty { return }
         crc = CRC32C.checksum(buffer, continuing: crc)
-        try buffer.withUnsafeBytes { try file.writeAll($0) }
+        try buffer.withUnsafeBytes { try file.append($0) }
         flushedBytes += buffer.count
         buffer.removeAll(keepingCapacity: true)
     }

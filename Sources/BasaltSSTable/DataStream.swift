@@ -4,7 +4,7 @@ import BasaltCore
 /// `p % chunkSize` of chunk `p / chunkSize`. Chunks come from the block cache or are read with pread,
 /// checked and decompressed.
 struct DataStream: Sendable {
-    let file: FileDescriptor
+    let file: ComponentFile
     let info: CompressionInfo
     let cache: BlockCache?
     let cacheID: UInt64
@@ -56,14 +56,14 @@ struct DataStream: Sendable {
 /// Sequential reads of a file through a large read-ahead window, so a scan issues one pread per
 /// MiB instead of one per chunk or segment.
 final class FileWindow {
-    let file: FileDescriptor
+    let file: ComponentFile
     let fileSize: Int
     private var window: [UInt8] = []
     private var windowStart = 0
 
     static let readAhead = 1 << 20
 
-    init(file: FileDescriptor, fileSize: Int) {
+    init(file: ComponentFile, fileSize: Int) {
         self.file = file
         self.fileSize = fileSize
         file.adviseSequential()

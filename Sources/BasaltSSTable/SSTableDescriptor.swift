@@ -1,4 +1,4 @@
-import Glibc
+import BasaltFileSystem
 
 /// The files an SSTable is made of. Each is `<generation>-<rawValue>.db`, except the TOC, which is
 /// `<generation>-TOC.txt` and is written last: its presence is what makes the other files an SSTable.
@@ -31,31 +31,25 @@ public struct SSTableDescriptor: Hashable, Sendable, CustomStringConvertible {
         "\(directory)/\(generation)\(component.fileSuffix)"
     }
 
-    /// The TOC is written under this name, fsynced, then renamed into place, so a TOC is never torn.
+    /// The TOC is written under this name, fsynced, then renamed into place, so a TOC is never torn
+    /// (`FileSystem.writeAtomically` names its temporary file so).
     var temporaryTOCPath: String { path(.toc) + ".tmp" }
 
     /// Removes every file of this generation that exists, TOC first: a crash part-way leaves an
     /// incomplete generation (no TOC), which readers refuse and the engine deletes at startup, never
     /// a TOC that names files already gone. Missing files are not an error; other failures are
     /// ignored too, because the caller can do nothing better than retry at the next startup.
-    public func deleteAllComponents() {
-        unlink(temporaryTOCPath)
-        unlink(path(.toc))
-        for component in SSTableComponent.listed { unlink(path(component)) }
-        try? FileDescriptor.syncDirectory(directory)
+    public func deleteAllComponents(fileSystem: any FileSystem = PosixFileSystem()) {
+        try? fileSystem.remove(temporaryTOCPath)
+        try? fileSystem.remove(path(.toc))
+        for component in SSTableComponent.listed { try? fileSystem.remove(path(component)) }
+        try? fileSystem.syncDirectory(directory)
     }
 
     /// The generations with at least one file in `directory` (complete or not), in generation order.
-    public static func list(in directory: String) -> [SSTableDescriptor] {
-        guard let dir = opendir(directory) else { return [] }
-        defer { closedir(dir) }
-        var generations = Set<UInt64>()
-        while let entry = readdir(dir) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
-            }
-            if let generation = parseGeneration(fileName: name) { generations.insert(generation) }
-        }
+    public static func list(in directory: String, fileSystem: any FileSystem = PosixFileSystem()) -> [SSTableDescriptor] {
+        let names = (try? fileSystem.listDirectory(directory)) ?? []
+        let generations = Set(names.compactMap(parseGeneration(fileName:)))
         return generations.sorted().map { SSTableDescriptor(directory: directory, generation: $0) }
     }
 

@@ -1,4 +1,5 @@
 import BasaltCore
+import BasaltFileSystem
 import Glibc
 import Synchronization
 
@@ -19,7 +20,7 @@ public final class SSTableReader: Sendable {
     let summary: Summary
     let filter: BloomFilter
     let data: DataStream
-    let indexFile: FileDescriptor
+    let indexFile: ComponentFile
     let cache: BlockCache?
     /// Unique per open reader in this process: the block cache's key for this SSTable.
     let cacheID: UInt64
@@ -27,7 +28,7 @@ public final class SSTableReader: Sendable {
     private static let nextCacheID = Atomic<UInt64>(1)
 
     private init(descriptor: SSTableDescriptor, metadata: SSTableMetadata, onDiskSize: Int, toc: TableOfContents,
-                 summary: Summary, filter: BloomFilter, data: DataStream, indexFile: FileDescriptor, cache: BlockCache?) {
+                 summary: Summary, filter: BloomFilter, data: DataStream, indexFile: ComponentFile, cache: BlockCache?) {
         self.descriptor = descriptor
         self.metadata = metadata
         self.onDiskSize = onDiskSize
@@ -43,9 +44,10 @@ public final class SSTableReader: Sendable {
     /// Opens a complete SSTable. Throws `SSTableCorruption` when the TOC is missing (the writer never
     /// finished), malformed, or disagrees with a file's size or checksum, or when a component fails
     /// its own checks; `SSTableIOError` when a system call fails.
-    public static func open(_ descriptor: SSTableDescriptor, cache: BlockCache?) throws -> SSTableReader {
+    public static func open(_ descriptor: SSTableDescriptor, cache: BlockCache?,
+                            fileSystem: any FileSystem = PosixFileSystem()) throws -> SSTableReader {
         let tocPath = descriptor.path(.toc)
-        let tocFile = try openComponent(tocPath, missing: "TOC missing: the SSTable is incomplete (its writer never finished)")
+        let tocFile = try openComponent(fileSystem, tocPath, missing: "TOC missing: the SSTable is incomplete (its writer never finished)")
         let tocSize = try tocFile.size()
         guard tocSize <= SSTableFormat.maximumTOCSize else {
             throw SSTableCorruption(path: tocPath, offset: 0, reason: "TOC of \(tocSize) bytes is over the limit \(SSTableFormat.maximumTOCSize)")
@@ -53,9 +55,9 @@ public final class SSTableReader: Sendable {
         let toc = try TableOfContents.decode(try tocFile.read(count: tocSize, at: 0), path: tocPath)
 
         /// Opens a listed component and checks its size against the TOC.
-        func open(_ component: SSTableComponent) throws -> FileDescriptor {
+        func open(_ component: SSTableComponent) throws -> ComponentFile {
             let path = descriptor.path(component)
-            let file = try openComponent(path, missing: "listed in the TOC but missing")
+            let file = try openComponent(fileSystem, path, missing: "listed in the TOC but missing")
             let size = try file.size()
             let listed = toc.entries[component]!.size
             guard size == listed else {
@@ -107,10 +109,10 @@ public final class SSTableReader: Sendable {
                              indexFile: indexFile, cache: cache)
     }
 
-    private static func openComponent(_ path: String, missing: String) throws -> FileDescriptor {
+    private static func openComponent(_ fileSystem: any FileSystem, _ path: String, missing: String) throws -> ComponentFile {
         do {
-            return try FileDescriptor(path: path, flags: O_RDONLY)
-        } catch let error as SSTableIOError where error.errno == ENOENT {
+            return try ComponentFile(fileSystem, path: path, .read)
+        } catch where error.errno == ENOENT {
             throw SSTableCorruption(path: path, offset: 0, reason: missing)
         }
     }

@@ -1,4 +1,5 @@
 import BasaltCore
+import BasaltFileSystem
 import Glibc
 
 /// Writes one SSTable from partitions appended in strictly increasing key order, streaming: Data
@@ -44,11 +45,11 @@ public final class SSTableWriter {
         self.descriptor = descriptor
         self.table = table
         self.options = options
-        data = try ComponentWriter(path: descriptor.path(.data))
+        data = try ComponentWriter(options.fileSystem, path: descriptor.path(.data))
         do {
-            index = try ComponentWriter(path: descriptor.path(.index))
+            index = try ComponentWriter(options.fileSystem, path: descriptor.path(.index))
         } catch {
-            unlink(descriptor.path(.data))
+            try? options.fileSystem.remove(descriptor.path(.data))
             throw error
         }
         encoder = ChunkCodec.Encoder(chunkSize: options.chunkSize, compress: options.compression)
@@ -166,14 +167,12 @@ public final class SSTableWriter {
             toc[.statistics] = try writeWhole(.statistics, metadata.encoded())
 
             let tocBytes = TableOfContents(entries: toc).encoded()
-            let temporary = descriptor.temporaryTOCPath
-            let file = try FileDescriptor(path: temporary, flags: O_WRONLY | O_CREAT | O_TRUNC)
-            try tocBytes.withUnsafeBytes { try file.writeAll($0) }
-            try file.sync()
-            guard rename(temporary, descriptor.path(.toc)) == 0 else {
-                throw SSTableIOError(path: descriptor.path(.toc), operation: "rename", errno: errno)
+            // Under a temporary name, fsynced, then renamed into place: a TOC is never torn.
+            do {
+                try options.fileSystem.writeAtomically(tocBytes, to: descriptor.path(.toc), directory: descriptor.directory)
+            } catch {
+                throw SSTableIOError(error)
             }
-            try FileDescriptor.syncDirectory(descriptor.directory)
             finishedComponentBytes += tocBytes.count
             state = .finished
             return metadata
@@ -184,8 +183,8 @@ public final class SSTableWriter {
     }
 
     private func writeWhole(_ component: SSTableComponent, _ bytes: [UInt8]) throws -> TableOfContents.Entry {
-        let file = try FileDescriptor(path: descriptor.path(component), flags: O_WRONLY | O_CREAT | O_EXCL)
-        try bytes.withUnsafeBytes { try file.writeAll($0) }
+        let file = try ComponentFile(options.fileSystem, path: descriptor.path(component), .createNew)
+        try bytes.withUnsafeBytes { try file.append($0) }
         try file.sync()
         finishedComponentBytes += bytes.count
         return .init(size: bytes.count, crc: CRC32C.checksum(bytes))
@@ -196,7 +195,7 @@ public final class SSTableWriter {
     public func abort() {
         guard state != .finished else { return }
         state = .aborted
-        descriptor.deleteAllComponents()
+        descriptor.deleteAllComponents(fileSystem: options.fileSystem)
     }
 
     private static func nowMilliseconds() -> Int64 {

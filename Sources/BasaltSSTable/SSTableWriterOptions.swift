@@ -1,5 +1,7 @@
-/// How a writer lays out one SSTable. Everything here is recorded in the files, so readers need no
-/// options of their own.
+import BasaltFileSystem
+
+/// How a writer lays out one SSTable. Everything here but the file system is recorded in the files, so
+/// readers need no options of their own.
 public struct SSTableWriterOptions: Sendable {
     /// Uncompressed bytes per Data chunk: the unit of decompression, checksumming and caching.
     public var chunkSize = 16_384
@@ -16,6 +18,8 @@ public struct SSTableWriterOptions: Sendable {
     public var level = 0
     /// Recorded in the Statistics for the engine (0 = unrepaired).
     public var repairedAt: Int64 = 0
+    /// Where the files are written: the real disk, or a simulated one in tests.
+    public var fileSystem: any FileSystem = PosixFileSystem()
 
     public init(expectedPartitions: Int, chunkSize: Int = 16_384, compression: Bool = true,
                 bloomFalsePositiveChance: Double = 0.01, summaryInterval: Int = 32, rowIndexBlockSize: Int = 65_536,

@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import BasaltCommitLog
+import BasaltFileSystem
 
 /// How a node's storage engine is set up. Defaults follow Cassandra where it has one.
 public struct StorageConfiguration: Sendable {
@@ -27,6 +28,9 @@ public struct StorageConfiguration: Sendable {
     /// Told of every failed background flush or compaction (and of updates replay left out), so the
     /// node can log them; they are also kept in `StorageStatistics.recentBackgroundErrors`.
     public var onBackgroundError: (@Sendable (String) -> Void)?
+    /// Where the commit log, SSTables, manifests and the directory lock live: the real disk, or a
+    /// simulated one (tests, the cluster simulator).
+    public var fileSystem: any FileSystem = PosixFileSystem()
 
     public init(directory: String,
                 commitLog: CommitLogConfiguration = CommitLogConfiguration(),

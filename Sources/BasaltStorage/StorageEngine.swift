@@ -3,6 +3,7 @@ import Glibc
 #endif
 import BasaltCommitLog
 import BasaltCore
+import BasaltFileSystem
 import BasaltSSTable
 import Dispatch
 
@@ -36,10 +37,11 @@ public final class StorageEngine: @unchecked Sendable {
 
     public init(configuration: StorageConfiguration) throws {
         self.configuration = configuration
-        try FileSystem.makeDirectory(configuration.directory + "/tables")
+        try configuration.fileSystem.makeDirectories(configuration.directory + "/tables")
         // Before any file is opened: a second engine on this directory must not touch it.
-        directoryLock = try DirectoryLock(directory: configuration.directory)
-        commitLog = try CommitLog(directory: configuration.directory + "/commitlog", configuration: configuration.commitLog)
+        directoryLock = try DirectoryLock(directory: configuration.directory, fileSystem: configuration.fileSystem)
+        commitLog = try CommitLog(directory: configuration.directory + "/commitlog", configuration: configuration.commitLog,
+                                  fileSystem: configuration.fileSystem)
         cache = BlockCache(capacity: configuration.blockCacheBytes)
     }
 
@@ -53,6 +55,7 @@ public final class StorageEngine: @unchecked Sendable {
             if let existing = tables[id] { return existing }
             let environment = TableEnvironment(
                 cache: cache,
+                fileSystem: configuration.fileSystem,
                 memtableFlushBytes: configuration.memtableFlushBytes,
                 maximumFlushingMemtables: configuration.maximumFlushingMemtables,
                 maximumBackpressureWaitMilliseconds: configuration.maximumBackpressureWaitMilliseconds,

@@ -40,7 +40,7 @@ extension Table {
             guard let (current, descriptor) = writer else { return }
             writer = nil
             _ = try current.finish()
-            outputs.append(LiveSSTable(reader: try SSTableReader.open(descriptor, cache: environment.cache), level: task.outputLevel))
+            outputs.append(LiveSSTable(reader: try SSTableReader.open(descriptor, cache: environment.cache, fileSystem: environment.fileSystem), level: task.outputLevel))
         }
         do {
             while let merged = try merger.next() {
@@ -66,7 +66,7 @@ extension Table {
             try finishWriter()
         } catch {
             writer?.0.abort()
-            for output in outputs { output.reader.descriptor.deleteAllComponents() }
+            for output in outputs { output.reader.descriptor.deleteAllComponents(fileSystem: environment.fileSystem) }
             throw error
         }
         let outputBytes = outputs.reduce(0) { $0 + $1.reader.onDiskSize }
@@ -77,12 +77,12 @@ extension Table {
         })
         guard committed else {
             // The inputs were truncated away meanwhile: the merged copy must not bring them back.
-            for output in outputs { output.reader.descriptor.deleteAllComponents() }
+            for output in outputs { output.reader.descriptor.deleteAllComponents(fileSystem: environment.fileSystem) }
             return
         }
         // The inputs are out of the manifest: their files can go. Readers still holding them keep
         // their open descriptors, so reads in flight finish normally.
-        for input in inputs { input.reader.descriptor.deleteAllComponents() }
+        for input in inputs { input.reader.descriptor.deleteAllComponents(fileSystem: environment.fileSystem) }
     }
 
     /// When may compaction drop a tombstone of partition `key`? Only after gc grace, and only if no

@@ -31,7 +31,7 @@ extension Table {
             counters.flushes += 1
         })
         // A TRUNCATE or DROP while the flush ran discarded the memtable: its SSTable must not count.
-        if !committed { reader.descriptor.deleteAllComponents() }
+        if !committed { reader.descriptor.deleteAllComponents(fileSystem: environment.fileSystem) }
         environment.requestCompaction(self)
         return true
     }
@@ -44,11 +44,11 @@ extension Table {
         do {
             try fill(writer)
             _ = try writer.finish()
-            return try SSTableReader.open(descriptor, cache: environment.cache)
+            return try SSTableReader.open(descriptor, cache: environment.cache, fileSystem: environment.fileSystem)
         } catch {
             writer.abort()
             // abort() keeps a finished SSTable's files; one that cannot be opened must not stay behind.
-            descriptor.deleteAllComponents()
+            descriptor.deleteAllComponents(fileSystem: environment.fileSystem)
             throw error
         }
     }
@@ -58,6 +58,7 @@ extension Table {
         options.level = level
         options.chunkSize = self.options.chunkLengthBytes
         options.compression = self.options.compression
+        options.fileSystem = environment.fileSystem
         return options
     }
 
@@ -75,7 +76,7 @@ extension Table {
             next.entries.removeAll { removing.contains($0.generation) }
             next.entries.append(contentsOf: adding.map { TableManifest.Entry(generation: $0.generation, level: $0.level) })
             next.nextGeneration = max(next.nextGeneration, (adding.map(\.generation).max() ?? 0) + 1)
-            try FileSystem.writeAtomically(next.encode(), to: directory + "/" + TableManifest.fileName, directory: directory)
+            try environment.fileSystem.writeAtomically(next.encode(), to: directory + "/" + TableManifest.fileName, directory: directory)
             lock.withLock {
                 // nextGeneration may have advanced meanwhile (another writer allocated one): keep the larger.
                 next.nextGeneration = max(next.nextGeneration, manifest.nextGeneration)

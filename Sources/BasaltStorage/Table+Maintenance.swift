@@ -12,7 +12,7 @@ extension Table {
             next.entries = []
             // Records ending at or before `position` were written before the truncation.
             next.replayFloor = CommitLogPosition(segment: position.segment, offset: position.offset + 1)
-            try FileSystem.writeAtomically(next.encode(), to: directory + "/" + TableManifest.fileName, directory: directory)
+            try environment.fileSystem.writeAtomically(next.encode(), to: directory + "/" + TableManifest.fileName, directory: directory)
             lock.withLock {
                 next.nextGeneration = max(next.nextGeneration, manifest.nextGeneration)
                 manifest = next
@@ -25,7 +25,7 @@ extension Table {
         }
         // A flush or compaction running now finds its memtable or inputs gone when it commits, and
         // deletes its output instead (see `commit`).
-        for sstable in removed { sstable.reader.descriptor.deleteAllComponents() }
+        for sstable in removed { sstable.reader.descriptor.deleteAllComponents(fileSystem: environment.fileSystem) }
     }
 
     /// Records that commit-log records ending before `floor` are all in SSTables, so that replay after
@@ -35,7 +35,7 @@ extension Table {
             var next = lock.withLock { manifest }
             if let current = next.replayFloor, current >= floor { return }
             next.replayFloor = floor
-            try FileSystem.writeAtomically(next.encode(), to: directory + "/" + TableManifest.fileName, directory: directory)
+            try environment.fileSystem.writeAtomically(next.encode(), to: directory + "/" + TableManifest.fileName, directory: directory)
             lock.withLock { manifest.replayFloor = max(manifest.replayFloor ?? floor, floor) }
         }
     }
@@ -44,16 +44,16 @@ extension Table {
     /// compactions deleting the originals), with a copy of the manifest.
     func snapshot(named name: String) throws {
         let target = directory + "/snapshots/" + name
-        try FileSystem.makeDirectory(target)
+        try environment.fileSystem.makeDirectories(target)
         try manifestLock.withLock {
             let live = lock.withLock { sstables.map(\.generation) }
             for generation in live {
-                for file in FileSystem.listDirectory(directory) where file.hasPrefix("\(generation)-") {
-                    try FileSystem.hardLink(directory + "/" + file, target + "/" + file)
+                for file in try environment.fileSystem.listDirectory(directory) where file.hasPrefix("\(generation)-") {
+                    try environment.fileSystem.hardLink(directory + "/" + file, to: target + "/" + file)
                 }
             }
-            try FileSystem.writeAtomically(lock.withLock { manifest.encode() },
-                                           to: target + "/" + TableManifest.fileName, directory: target)
+            try environment.fileSystem.writeAtomically(lock.withLock { manifest.encode() },
+                                                       to: target + "/" + TableManifest.fileName, directory: target)
         }
     }
 
@@ -64,6 +64,6 @@ extension Table {
             sstables = []
             lock.broadcast()
         }
-        FileSystem.removeTree(directory)
+        environment.fileSystem.removeTree(directory)
     }
 }

@@ -1,5 +1,6 @@
 import BasaltCommitLog
 import BasaltCore
+import BasaltFileSystem
 import BasaltSSTable
 
 /// What a table needs from the engine that owns it: shared caches, limits, a clock, and the
@@ -7,6 +8,7 @@ import BasaltSSTable
 /// driven on its own in tests.
 struct TableEnvironment: Sendable {
     var cache: BlockCache?
+    var fileSystem: any FileSystem
     var memtableFlushBytes: Int
     /// Writers wait while this many memtables of the table are already waiting to be flushed.
     var maximumFlushingMemtables: Int
@@ -70,17 +72,17 @@ public final class Table: @unchecked Sendable {
         self.environment = environment
         self.strategy = options.compaction.strategy
         self.active = Memtable(table: id)
-        try FileSystem.makeDirectory(directory)
+        try environment.fileSystem.makeDirectories(directory)
         let manifestPath = directory + "/" + TableManifest.fileName
-        if FileSystem.exists(manifestPath) {
-            manifest = try TableManifest.decode(try FileSystem.readFile(manifestPath, limit: 64 << 20), path: manifestPath)
+        if environment.fileSystem.kind(of: manifestPath) != nil {
+            manifest = try TableManifest.decode(try environment.fileSystem.readFile(manifestPath, limit: 64 << 20), path: manifestPath)
         } else {
             manifest = TableManifest()
         }
         removeOrphans()
         for entry in manifest.entries {
             let descriptor = SSTableDescriptor(directory: directory, generation: entry.generation)
-            sstables.append(LiveSSTable(reader: try SSTableReader.open(descriptor, cache: environment.cache), level: entry.level))
+            sstables.append(LiveSSTable(reader: try SSTableReader.open(descriptor, cache: environment.cache, fileSystem: environment.fileSystem), level: entry.level))
         }
     }
 
@@ -88,11 +90,11 @@ public final class Table: @unchecked Sendable {
     /// or after, its commit) and stray temporary files.
     private func removeOrphans() {
         let live = Set(manifest.entries.map(\.generation))
-        for descriptor in SSTableDescriptor.list(in: directory) where !live.contains(descriptor.generation) {
-            descriptor.deleteAllComponents()
+        for descriptor in SSTableDescriptor.list(in: directory, fileSystem: environment.fileSystem) where !live.contains(descriptor.generation) {
+            descriptor.deleteAllComponents(fileSystem: environment.fileSystem)
         }
-        for name in FileSystem.listDirectory(directory) where name.hasSuffix(".tmp") {
-            FileSystem.remove(directory + "/" + name)
+        for name in (try? environment.fileSystem.listDirectory(directory)) ?? [] where name.hasSuffix(".tmp") {
+            try? environment.fileSystem.remove(directory + "/" + name)
         }
     }
 

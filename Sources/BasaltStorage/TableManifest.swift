@@ -4,7 +4,7 @@ import BasaltCommitLog
 /// The durable list of a table's live SSTables: the single source of truth for which files count.
 ///
 /// A flush or compaction first writes and fsyncs its new SSTables, then replaces the manifest in one
-/// atomic rename (`FileSystem.writeAtomically`), then deletes what it replaced. A crash at any moment
+/// atomic rename (`FileSystem.writeAtomically` in BasaltFileSystem), then deletes what it replaced. A crash at any moment
 /// leaves exactly one valid set: before the rename, the old set (new files are orphans); after it, the
 /// new set (old files are orphans). Orphans — files of generations the manifest does not list — are
 /// deleted when the table opens. Layout in docs/formats/manifest.md.

@@ -1,5 +1,6 @@
 @testable import BasaltCommitLog
 import BasaltCore
+import BasaltTestSupport
 import Foundation
 import Glibc
 import Synchronization
@@ -7,12 +8,18 @@ import Testing
 
 /// I/O failures reach the caller as typed errors, the log survives them, and work resumes after.
 @Suite struct CommitLogFaultTests {
+    func simulatedDisk() -> SimulatedDisk {
+        var random = SplitMix64(seed: 11)
+        return SimulatedDisk(random: &random)
+    }
+
     @Test func fullDiskWhenCreatingASegmentFailsTheAppendThenRecovers() throws {
-        try withTemporaryDirectory { directory in
-            let io = FaultInjectingIO()
+        do {
+            let directory = "/commitlog"
+            let disk = simulatedDisk()
             let configuration = CommitLogConfiguration(syncMode: .defaultPeriodic, segmentSize: 8192)
-            let log = try CommitLog(directory: directory, configuration: configuration, io: io)
-            io.allocationError.withLock { $0 = ENOSPC }
+            let log = try CommitLog(directory: directory, configuration: configuration, fileSystem: disk.mount())
+            disk.isFull = true
             var accepted: [Mutation] = []
             var failure: CommitLogError?
             // Filling the active segment and the spare (if ready) must end in a failed switch.
@@ -31,27 +38,28 @@ import Testing
                 return
             }
             #expect(operation == "posix_fallocate" && code == ENOSPC && path.hasPrefix(directory))
-            #expect(!FileManager.default.fileExists(atPath: path), "a segment that could not be allocated is removed")
+            #expect(disk.contents(of: path) == nil, "a segment that could not be allocated is removed")
             #expect(throws: CommitLogError.self) { try log.append(makeMutation(1000, valueSize: 500)) }
 
-            io.allocationError.withLock { $0 = 0 }
+            disk.isFull = false
             for i in 100..<110 {
                 let mutation = makeMutation(i, valueSize: 500)
                 _ = try log.append(mutation)
                 accepted.append(mutation)
             }
             try log.close()
-            let (records, report) = try replayAll(directory, configuration: configuration)
+            let (records, report) = try replayAll(directory, configuration: configuration, fileSystem: disk.mount())
             #expect(report.isClean)
             #expect(records.map(\.0) == accepted, "exactly the accepted records, nothing from the failed appends")
         }
     }
 
     @Test func failedSyncFailsItsWaitersAndTheLogMovesToAFreshSegment() throws {
-        try withTemporaryDirectory { directory in
-            let io = FaultInjectingIO()
-            let log = try CommitLog(directory: directory, configuration: smallSegments, io: io)
-            io.syncError.withLock { $0 = EIO }
+        do {
+            let directory = "/commitlog"
+            let disk = simulatedDisk()
+            let log = try CommitLog(directory: directory, configuration: smallSegments, fileSystem: disk.mount())
+            disk.rates.syncFailure = 1
             let failed = try log.append(makeMutation(1, valueSize: 10))
             let expected = CommitLogError.io(operation: "msync", path: segmentPath(directory, failed.segment), errno: EIO)
             #expect(throws: expected) { try log.waitUntilDurable(failed) }
@@ -60,7 +68,7 @@ import Testing
             #expect(callbackError.withLock { $0 } == expected)
             #expect(log.statistics.syncFailures >= 1)
 
-            io.syncError.withLock { $0 = 0 }
+            disk.rates.syncFailure = 0
             let later = try log.append(makeMutation(2, valueSize: 10))
             #expect(later.segment > failed.segment, "records after a failed sync go to a fresh segment")
             try log.waitUntilDurable(later)

@@ -1,5 +1,6 @@
 @testable import BasaltCommitLog
 import BasaltCore
+import BasaltFileSystem
 import Foundation
 import Synchronization
 import Testing
@@ -38,9 +39,10 @@ func writeFile(_ path: String, _ bytes: [UInt8]) throws {
 }
 
 /// Replays `directory` with a fresh log and returns what it applied; the log is closed again.
-func replayAll(_ directory: String, configuration: CommitLogConfiguration = smallSegments)
+func replayAll(_ directory: String, configuration: CommitLogConfiguration = smallSegments,
+               fileSystem: any FileSystem = PosixFileSystem())
     throws -> (records: [(Mutation, CommitLogPosition)], report: CommitLogReplayReport) {
-    let log = try CommitLog(directory: directory, configuration: configuration)
+    let log = try CommitLog(directory: directory, configuration: configuration, fileSystem: fileSystem)
     defer { try? log.close() }
     var records: [(Mutation, CommitLogPosition)] = []
     let report = try log.replay { records.append(($0, $1)) }
@@ -48,19 +50,3 @@ func replayAll(_ directory: String, configuration: CommitLogConfiguration = smal
 }
 
 let smallSegments = CommitLogConfiguration(syncMode: .group(windowMicroseconds: 200), segmentSize: 64 << 10)
-
-/// System calls that fail on demand: a full disk for segment creation, a failing device for syncs.
-final class FaultInjectingIO: SegmentIO {
-    let allocationError = Mutex<Int32>(0)
-    let syncError = Mutex<Int32>(0)
-
-    func allocate(descriptor: Int32, size: Int) -> Int32 {
-        let injected = allocationError.withLock { $0 }
-        return injected != 0 ? injected : SystemSegmentIO().allocate(descriptor: descriptor, size: size)
-    }
-
-    func sync(address: UnsafeMutableRawPointer, length: Int) -> Int32 {
-        let injected = syncError.withLock { $0 }
-        return injected != 0 ? injected : SystemSegmentIO().sync(address: address, length: length)
-    }
-}
