@@ -31,6 +31,7 @@ public final class ReplicaService: Sendable {
         case .rangeRead: try rangeRead(payload)
         case .truncate: try truncate(payload)
         case .schemaPull: try schemaPull()
+        case .repairTree: try repairTree(payload)
         case .schemaPush: throw ReplicaError.notAReplicaVerb(verb)
         }
     }
@@ -110,7 +111,7 @@ public final class ReplicaService: Sendable {
         DataCodec.encode(Mutation(try catalog.schemaFacts()))
     }
 
-    private func storage(_ id: TableID) throws -> Table {
+    func storage(_ id: TableID) throws -> Table {
         guard let table = engine.table(id) else { throw ReplicaError.unknownTable(id) }
         return table
     }
