@@ -68,12 +68,13 @@ struct Start: AsyncParsableCommand {
                                     dataCenter: configuration.dataCenter, rack: configuration.rack, tokens: member.identity.tokens,
                                     listenAddress: configuration.listenAddress, rpcAddress: configuration.listenAddress,
                                     nativePort: Int32(configuration.nativeTransportPort))
+            let repairs = RepairCoordinator(node: member)
             let processor = QueryProcessor(engine: storage, catalog: catalog, node: node, events: connections,
-                                           proxy: member.proxy, peers: member.state, clients: connections)
+                                           proxy: member.proxy, peers: member.state, clients: connections, repairs: repairs)
             let admin: AdminServer
             do {
                 let commands = AdminNode(clusterName: configuration.clusterName, cluster: member, engine: storage, catalog: catalog,
-                                         repairs: RepairCoordinator(node: member), startedAt: Date(), drain: drain)
+                                         repairs: repairs, startedAt: Date(), drain: drain)
                 admin = try await AdminServer.start(host: configuration.listenAddress, port: configuration.adminPort,
                                                     router: AdminCommands.router(for: commands), logger: logger)
             } catch {

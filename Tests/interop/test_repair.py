@@ -109,6 +109,7 @@ def test_repair_brings_a_replica_that_missed_writes_up_to_date():
             cluster.wait_all_up()
 
             summary, total = repair(n3, "ae")
+            total_first = total
             assert summary["failures"] == [] and total("rangesDiffered") > 0
             # Node 3 pulled every row it missed (from both other replicas, which agree) and had
             # nothing to send back: what the peers hold already matches what it merged.
@@ -123,6 +124,12 @@ def test_repair_brings_a_replica_that_missed_writes_up_to_date():
 
             history = admin_json(n3, "repairhistory")["repairs"]
             assert [r["id"] for r in history] == [summary["id"], again["id"]]
+            c3, s3 = on(n3.host, ConsistencyLevel.ONE)
+            rows = list(s3.execute("SELECT id, status, ranges_differed, partitions_streamed FROM system_distributed.repair_history"))
+            assert sorted(str(r.id) for r in rows) == sorted([summary["id"].lower(), again["id"].lower()])
+            assert all(r.status == "SUCCESS" for r in rows)
+            assert sorted(r.partitions_streamed for r in rows) == [0, total_first("partitionsReceived")]
+            c3.shutdown()
 
             cluster.node(1).stop()
             cluster.node(2).stop()

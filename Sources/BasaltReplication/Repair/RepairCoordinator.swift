@@ -112,3 +112,22 @@ public enum RepairError: Error, Hashable, Sendable, CustomStringConvertible {
         }
     }
 }
+
+/// `system_distributed.repair_history`: a row per table of each repair in the history.
+extension RepairCoordinator: RepairHistoryDirectory {
+    public var repairHistory: [RepairHistoryEntry] {
+        history().flatMap { repair in
+            repair.tables.map { table in
+                RepairHistoryEntry(
+                    id: repair.id, keyspace: table.keyspace, table: table.table, coordinator: node.state.localAddress.host,
+                    startedAt: Date(timeIntervalSince1970: repair.startedAt),
+                    finishedAt: Date(timeIntervalSince1970: repair.startedAt + repair.durationSeconds),
+                    status: repair.succeeded ? "SUCCESS" : "FAILED",
+                    exceptionMessage: repair.succeeded ? nil : repair.failures.joined(separator: "; "),
+                    rangesCompared: table.rangesCompared, rangesDiffered: table.rangesDiffered,
+                    partitionsStreamed: table.partitionsReceived + table.partitionsSent,
+                    bytesStreamed: table.bytesReceived + table.bytesSent)
+            }
+        }
+    }
+}
