@@ -69,6 +69,7 @@ struct Start: AsyncParsableCommand {
                                     listenAddress: configuration.listenAddress, rpcAddress: configuration.listenAddress,
                                     nativePort: Int32(configuration.nativeTransportPort))
             let repairs = RepairCoordinator(node: member)
+            if configuration.repairIntervalSeconds > 0 { repairs.repairEvery(.seconds(configuration.repairIntervalSeconds)) }
             let processor = QueryProcessor(engine: storage, catalog: catalog, node: node, events: connections,
                                            proxy: member.proxy, peers: member.state, clients: connections, repairs: repairs)
             let admin: AdminServer
@@ -78,10 +79,12 @@ struct Start: AsyncParsableCommand {
                 admin = try await AdminServer.start(host: configuration.listenAddress, port: configuration.adminPort,
                                                     router: AdminCommands.router(for: commands), logger: logger)
             } catch {
+                repairs.stop()
                 await member.stop()
                 throw error
             }
             return NodeServices(handler: processor, stop: {
+                repairs.stop()
                 await admin.stop()
                 await member.stop()
             })

@@ -2,6 +2,7 @@
 refusals (an unknown keyspace, a node that is not there) as a clear message and exit status 1."""
 import json
 import subprocess
+import time
 
 from conftest import BASALT, free_port
 
@@ -108,3 +109,21 @@ def test_drain_stops_the_node_as_sigterm_does(tmp_path):
         assert "admin drain" in open(drained.log_path).read()
     finally:
         drained.stop()
+
+
+def test_a_repair_interval_repairs_by_itself(tmp_path):
+    from conftest import Node
+    config = tmp_path / "basalt.yaml"
+    config.write_text("repair_interval_seconds: 1\n")
+    scheduled = Node(str(tmp_path), free_port(), extra_args=["--config", str(config)])
+    scheduled.start()
+    try:
+        deadline = time.time() + 20
+        while time.time() < deadline:
+            repairs = json.loads(admin(scheduled, "repairhistory", "--json").stdout)["repairs"]
+            if repairs:
+                break
+            time.sleep(0.3)
+        assert repairs and repairs[0]["primaryOnly"] and repairs[0]["failures"] == []
+    finally:
+        scheduled.stop()

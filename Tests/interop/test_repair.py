@@ -122,13 +122,18 @@ def test_repair_brings_a_replica_that_missed_writes_up_to_date():
             # Identical replicas exchange tree roots only: a few dozen bytes per range and replica.
             assert total("treeBytes") < 100 * total("rangesCompared") * 2
 
+            primary, total = repair(n3, "ae", "--pr")
+            assert primary["primaryOnly"] and primary["failures"] == [] and total("rangesDiffered") == 0
+            # Node 3's primary ranges: about a third of the ranges it replicates with RF=3.
+            assert 0 < total("rangesCompared") < sum(t["rangesCompared"] for t in again["tables"])
+
             history = admin_json(n3, "repairhistory")["repairs"]
-            assert [r["id"] for r in history] == [summary["id"], again["id"]]
+            assert [r["id"] for r in history] == [summary["id"], again["id"], primary["id"]]
             c3, s3 = on(n3.host, ConsistencyLevel.ONE)
             rows = list(s3.execute("SELECT id, status, ranges_differed, partitions_streamed FROM system_distributed.repair_history"))
-            assert sorted(str(r.id) for r in rows) == sorted([summary["id"].lower(), again["id"].lower()])
+            assert sorted(str(r.id) for r in rows) == sorted(r["id"].lower() for r in history)
             assert all(r.status == "SUCCESS" for r in rows)
-            assert sorted(r.partitions_streamed for r in rows) == [0, total_first("partitionsReceived")]
+            assert sorted(r.partitions_streamed for r in rows) == [0, 0, total_first("partitionsReceived")]
             c3.shutdown()
 
             cluster.node(1).stop()

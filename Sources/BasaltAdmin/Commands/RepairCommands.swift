@@ -4,10 +4,15 @@ import BasaltReplication
 enum RepairCommands {
     static func routes(_ node: AdminNode) -> [AdminRoute] {
         [
-            AdminRoute(.post, "/repair", "repair this node's ranges with the other replicas (?keyspace=&table=); answers at the end") {
+            AdminRoute(.post, "/repair", "repair this node's ranges with the other replicas (?keyspace=&table=&primary=true); answers at the end") {
                 request in
                 do {
-                    return try .json(await node.repairs.repair(keyspace: request.argument("keyspace"), table: request.argument("table")))
+                    let primary = request.argument("primary")
+                    guard primary == nil || primary == "true" || primary == "false" else {
+                        throw AdminError.badRequest("primary is true or false, not \(primary!)")
+                    }
+                    return try .json(await node.repairs.repair(keyspace: request.argument("keyspace"), table: request.argument("table"),
+                                                               primaryOnly: primary == "true"))
                 } catch let refusal as RepairError {
                     switch refusal {
                     case .unknownKeyspace, .unknownTable: throw AdminError.notFound(refusal.description)

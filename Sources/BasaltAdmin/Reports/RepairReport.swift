@@ -23,7 +23,7 @@ extension RepairSummary {
         let subject: String
         if let keyspace { subject = table.map { "\(keyspace).\($0)" } ?? keyspace } else { subject = "every keyspace" }
         var lines = [
-            "Repair \(id.uuidString.lowercased()) of \(subject)",
+            "Repair \(id.uuidString.lowercased()) of \(subject)" + (primaryOnly ? ", primary ranges" : ""),
             grid.text,
             "",
             [ranges, partitions, rows, bytes, AdminFormat.duration(seconds: durationSeconds)].joined(separator: "; "),

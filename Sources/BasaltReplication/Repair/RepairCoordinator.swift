@@ -12,6 +12,7 @@ public final class RepairCoordinator: Sendable {
     private let node: ClusterNode
     private let running = Mutex(false)
     private let historyLock = Mutex(())
+    private let schedule = Mutex<Task<Void, Never>?>(nil)
 
     public init(node: ClusterNode) { self.node = node }
 
@@ -21,7 +22,7 @@ public final class RepairCoordinator: Sendable {
 
     /// Repairs every range this node replicates of `keyspace` (nil: every keyspace whose data has
     /// more than one replica) or of its table `table`.
-    public func repair(keyspace: String?, table: String?) async throws -> RepairSummary {
+    public func repair(keyspace: String?, table: String?, primaryOnly: Bool = false) async throws -> RepairSummary {
         let tables = try self.tables(keyspace: keyspace, table: table)
         guard running.withLock({ running in defer { running = true }; return !running }) else {
             throw RepairError.alreadyRunning
@@ -42,11 +43,12 @@ public final class RepairCoordinator: Sendable {
         var summaries: [RepairSummary.TableSummary] = []
         for table in tables {
             guard let keyspaceSchema = node.catalog.keyspace(table.keyspace) else { continue }
-            summaries.append(await session.repair(table, ranges: session.work(for: keyspaceSchema), failures: &failures))
+            summaries.append(await session.repair(table, ranges: session.work(for: keyspaceSchema, primaryOnly: primaryOnly),
+                                             failures: &failures))
         }
         let elapsed = ContinuousClock.now - clock
         let summary = RepairSummary(
-            id: id, keyspace: keyspace, table: table, startedAt: started.timeIntervalSince1970,
+            id: id, keyspace: keyspace, table: table, primaryOnly: primaryOnly, startedAt: started.timeIntervalSince1970,
             durationSeconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18,
             cutoff: cutoff, tables: summaries, failures: failures)
         logger.info("repair finished", metadata: [
@@ -56,6 +58,32 @@ public final class RepairCoordinator: Sendable {
         ])
         record(summary)
         return summary
+    }
+
+    /// Repairs this node's primary ranges of every user keyspace each `interval` (`repair_interval_seconds`),
+    /// so that a cluster whose nodes all do it heals without an operator. A run that finds another
+    /// repair going skips its turn. Stopped by `stop()`.
+    public func repairEvery(_ interval: Duration) {
+        let task = Task { [weak self] in
+            while !Task.isCancelled {
+                try? await Task.sleep(for: interval)
+                guard let self, !Task.isCancelled else { return }
+                do {
+                    let summary = try await self.repair(keyspace: nil, table: nil, primaryOnly: true)
+                    if !summary.succeeded {
+                        self.node.logger.warning("scheduled repair left ranges unrepaired", metadata: ["failures": "\(summary.failures.count)"])
+                    }
+                } catch {
+                    self.node.logger.info("scheduled repair skipped", metadata: ["reason": "\(error)"])
+                }
+            }
+        }
+        schedule.withLock { $0?.cancel(); $0 = task }
+    }
+
+    /// Stops scheduled repairs (at node shutdown).
+    public func stop() {
+        schedule.withLock { $0?.cancel(); $0 = nil }
     }
 
     /// The tables a repair covers, refused when the keyspace or table does not exist. Without a

@@ -35,12 +35,15 @@ struct RepairSession {
         var peers: [NodeAddress]
     }
 
-    /// The ranges of `keyspace` this node replicates, with their other replicas, in token order.
-    func work(for keyspace: KeyspaceSchema) -> [Work] {
-        let placement = ReplicaPlacement(ring: state.tokenRing, strategy: ClusterState.strategy(of: keyspace),
-                                         localNode: state.localAddress)
+    /// The ranges of `keyspace` this node replicates, with their other replicas, in token order;
+    /// with `primaryOnly`, only those whose primary replica it is (nodetool repair -pr), so that a
+    /// repair on every node covers each range once.
+    func work(for keyspace: KeyspaceSchema, primaryOnly: Bool) -> [Work] {
+        let ring = state.tokenRing
+        let placement = ReplicaPlacement(ring: ring, strategy: ClusterState.strategy(of: keyspace), localNode: state.localAddress)
         return placement.scanRanges().compactMap { piece in
             guard piece.replicas.contains(state.localAddress) else { return nil }
+            if primaryOnly, ring.primaryOwner(of: piece.range.end) != state.localAddress { return nil }
             return Work(start: piece.range.start, end: piece.range.end, peers: piece.replicas.filter { $0 != state.localAddress })
         }
     }

@@ -31,6 +31,8 @@ public struct RepairSummary: Codable, Hashable, Sendable {
     /// The keyspace asked for (nil: every keyspace with more than one replica).
     public var keyspace: String?
     public var table: String?
+    /// Only the ranges this node is the primary replica of (`-pr`, and scheduled repairs).
+    public var primaryOnly: Bool
     /// Seconds since 1970 when it started, and how long it ran.
     public var startedAt: Double
     public var durationSeconds: Double
@@ -40,11 +42,12 @@ public struct RepairSummary: Codable, Hashable, Sendable {
     /// Ranges not repaired with some replica (it was down, or failed to answer), one line each.
     public var failures: [String]
 
-    public init(id: UUID, keyspace: String?, table: String?, startedAt: Double, durationSeconds: Double, cutoff: Int64,
+    public init(id: UUID, keyspace: String?, table: String?, primaryOnly: Bool, startedAt: Double, durationSeconds: Double, cutoff: Int64,
                 tables: [TableSummary], failures: [String]) {
         self.id = id
         self.keyspace = keyspace
         self.table = table
+        self.primaryOnly = primaryOnly
         self.startedAt = startedAt
         self.durationSeconds = durationSeconds
         self.cutoff = cutoff

@@ -44,10 +44,14 @@ struct AdminRepair: AsyncParsableCommand {
         abstract: "Compare this node's ranges with the other replicas (hash trees) and exchange the rows that differ.",
         discussion: "Answers once the repair is done; the node logs each range as it goes. Exits 1 if any range could not be repaired.")
     @OptionGroup var connection: AdminConnection
+    @Flag(name: [.customLong("pr"), .customLong("partitioner-range")],
+          help: "Only the ranges this node is the primary replica of (run on every node, each range is repaired once).")
+    var primaryRange = false
     @OptionGroup var selection: TableSelection
 
     func run() async throws {
-        try await connection.show(.post, "/repair", selection.arguments, as: RepairSummary.self, timeout: nil,
+        try await connection.show(.post, "/repair", selection.arguments + [("primary", primaryRange ? "true" : nil)],
+                                  as: RepairSummary.self, timeout: nil,
                                   render: { $0.text }, failed: { !$0.succeeded })
     }
 }
