@@ -54,9 +54,9 @@ enum InternodeTarget {
             (.readData, ReadDataResponse.encode(update)),
             (.rangeCommand, RangeReadCommand(table: update.table, start: update.key, inclusive: false, endToken: 42, limit: 100).encoded()),
             (.rangeResponse, RangeReadResponse(partitions: [update], exhausted: true).encoded()),
-            (.repairTreeRequest, RepairTreeRequest(table: update.table, start: -5, end: 1 << 50, depth: 2, cutoff: 1_700_000_000_000_000,
-                                                   root: PartitionDigest(high: 1, low: 2)).encoded()),
-            (.repairTreeResponse, RepairTreeResponse.leaves((0..<4).map { PartitionDigest(high: $0, low: ~$0) }, partitions: 9).encoded()),
+            (.repairTreeRequest, RepairTreeRequest(table: update.table, start: -5, end: 1 << 50, depth: 4, cutoff: 1_700_000_000_000_000,
+                                                   level: 2, nodes: [0, 3]).encoded()),
+            (.repairTreeResponse, RepairTreeResponse(partitions: 9, hashes: (0..<4).map { PartitionDigest(high: $0, low: ~$0) }).encoded()),
         ]
         return inputs.map { [$0.0.rawValue] + $0.1 }
     }

@@ -14,6 +14,7 @@ public final class ReplicaService: Sendable {
 
     let engine: StorageEngine
     let catalog: SchemaCatalog
+    let repairTrees = RepairTreeCache()
 
     public init(engine: StorageEngine, catalog: SchemaCatalog) {
         self.engine = engine

@@ -59,9 +59,32 @@ import Testing
         let a = MerkleTree(start: 0, end: 100, depth: 2)
         #expect(throws: MerkleTreeError.self) { try a.differences(with: MerkleTree(start: 0, end: 100, depth: 3)) }
         #expect(throws: MerkleTreeError.self) { try a.differences(with: MerkleTree(start: 1, end: 100, depth: 2)) }
-        #expect(throws: MerkleTreeError.self) {
-            try MerkleTree(start: 0, end: 100, depth: 2, leaves: [MerkleTree.emptyLeaf], partitions: 0)
+    }
+
+    /// Walking down from the root, asking only for the children of differing nodes, finds the same
+    /// leaves as comparing every leaf.
+    @Test func levelsNarrowDownToTheDifferingLeaves() throws {
+        var mine = MerkleTree(start: 0, end: 1600, depth: 4)
+        var theirs = MerkleTree(start: 0, end: 1600, depth: 4)
+        for token in stride(from: Int64(50), to: 1600, by: 100) {
+            mine.add(token: token, digest: Self.digest(UInt64(token)))
+            if token != 450 && token != 1350 { theirs.add(token: token, digest: Self.digest(UInt64(token))) }
         }
+        let (ourLevels, theirLevels) = (mine.levels, theirs.levels)
+        #expect(ourLevels.hashes(atLevel: 4, [0]) == [mine.root] && ourLevels.hashes(atLevel: 5, [0]) == nil)
+        #expect(ourLevels.hashes(atLevel: 3, [2]) == nil && ourLevels.depth == 4)
+        var differing = [0]
+        var asked = 0
+        for level in stride(from: 4, through: 0, by: -1) {
+            let nodes = level == 4 ? differing : differing.flatMap { [2 * $0, 2 * $0 + 1] }
+            asked += nodes.count
+            let ours = try #require(ourLevels.hashes(atLevel: level, nodes))
+            let answer = try #require(theirLevels.hashes(atLevel: level, nodes))
+            differing = zip(nodes, zip(ours, answer)).compactMap { $1.0 == $1.1 ? nil : $0 }
+        }
+        #expect(differing == [4, 13] && asked == 1 + 2 + 4 + 4 + 4)
+        #expect(mine.ranges(ofDifferingLeaves: Set(differing)).map { [$0.start, $0.end] } == [[400, 500], [1300, 1400]])
+        #expect(try mine.differences(with: theirs).map { [$0.start, $0.end] } == [[400, 500], [1300, 1400]])
     }
 
     @Test(arguments: [(0, 0), (1, 0), (2, 1), (3, 2), (1000, 10), (1024, 10), (1025, 11), (10_000_000, 16)])
@@ -102,10 +125,10 @@ import Testing
 
     @Test func requestGoldenBytes() throws {
         let request = RepairTreeRequest(table: Self.table, start: -2, end: 1 << 40, depth: 3, cutoff: 1_700_000_000_000_000,
-                                        root: PartitionDigest(high: 0x0102_0304_0506_0708, low: 0x1112_1314_1516_1718))
+                                        level: 1, nodes: [0, 3])
         let bytes = request.encoded()
         #expect(hexString(bytes) == "00112233445566778899aabbccddeeff" + "fffffffffffffffe" + "0000010000000000" + "03"
-            + "00060a24181e4000" + "0102030405060708" + "1112131415161718")
+            + "00060a24181e4000" + "01" + "00000002" + "00000000" + "00000003")
         #expect(try RepairTreeRequest(decoding: bytes) == request)
         #expect(throws: DecodeError.self) { try RepairTreeRequest(decoding: bytes + [0]) }
         for cut in 0..<bytes.count {
@@ -113,36 +136,33 @@ import Testing
         }
     }
 
-    @Test func requestRefusesAnEmptyRangeOrADeepTree() {
-        var bytes = RepairTreeRequest(table: Self.table, start: 5, end: 6, depth: 16, cutoff: 0, root: MerkleTree.emptyLeaf).encoded()
-        bytes[32] = 17
-        #expect(throws: DecodeError.self) { try RepairTreeRequest(decoding: bytes) }
-        let empty = RepairTreeRequest(table: Self.table, start: 6, end: 6, depth: 0, cutoff: 0, root: MerkleTree.emptyLeaf)
-        #expect(throws: DecodeError.self) { try RepairTreeRequest(decoding: empty.encoded()) }
+    /// Depth 3, level 1: four nodes (indices 0...3).
+    @Test(arguments: [
+        ("1100", "fffffffffffffffe 0000010000000000 11 0000000000000000 00 00000000"),  // depth over 16
+        ("empty range", "0000000000000006 0000000000000006 03 0000000000000000 00 00000000"),
+        ("level over depth", "fffffffffffffffe 0000010000000000 03 0000000000000000 04 00000000"),
+        ("more nodes than the level has", "fffffffffffffffe 0000010000000000 03 0000000000000000 01 00000005"),
+        ("index outside the level", "fffffffffffffffe 0000010000000000 03 0000000000000000 01 00000001 00000004"),
+        ("huge count", "fffffffffffffffe 0000010000000000 10 0000000000000000 00 ffffffff"),
+    ])
+    func requestRefusesWhatNoTreeHas(_ name: String, _ hex: String) {
+        let bytes = Self.bytes("00112233445566778899aabbccddeeff" + hex.filter { !$0.isWhitespace })
+        #expect(throws: DecodeError.self, "\(name)") { try RepairTreeRequest(decoding: bytes) }
     }
 
     @Test func responseGoldenBytes() throws {
-        let same = RepairTreeResponse.same(partitions: 300)
-        #expect(hexString(same.encoded()) == "00" + "000000000000012c")
-        let leaves = RepairTreeResponse.leaves([PartitionDigest(high: 1, low: 2), PartitionDigest(high: 3, low: 4)], partitions: 2)
-        let bytes = leaves.encoded()
-        #expect(hexString(bytes) == "01" + "0000000000000002" + "00000002" + "0000000000000001" + "0000000000000002"
+        let response = RepairTreeResponse(partitions: 300, hashes: [PartitionDigest(high: 1, low: 2), PartitionDigest(high: 3, low: 4)])
+        let bytes = response.encoded()
+        #expect(hexString(bytes) == "000000000000012c" + "00000002" + "0000000000000001" + "0000000000000002"
             + "0000000000000003" + "0000000000000004")
-        #expect(try RepairTreeResponse(decoding: bytes) == leaves)
-        #expect(try RepairTreeResponse(decoding: same.encoded()) == same)
+        #expect(try RepairTreeResponse(decoding: bytes) == response)
         for cut in 0..<bytes.count {
             #expect(throws: DecodeError.self) { try RepairTreeResponse(decoding: Array(bytes.prefix(cut))) }
         }
-    }
-
-    @Test(arguments: [
-        "02" + "0000000000000000",  // unknown kind
-        "01" + "0000000000000000" + "00000003",  // leaf count not a power of two
-        "01" + "0000000000000000" + "00020000",  // more leaves than the deepest tree has
-        "01" + "0000000000000000" + "ffffffff",  // a huge count with no bytes behind it
-    ])
-    func responseRefusesMalformedAnswers(_ hex: String) {
-        #expect(throws: DecodeError.self) { try RepairTreeResponse(decoding: Self.bytes(hex)) }
+        #expect(throws: DecodeError.self) { try RepairTreeResponse(decoding: bytes + [0]) }
+        // More hashes than the deepest tree has, and a huge count with no bytes behind it.
+        #expect(throws: DecodeError.self) { try RepairTreeResponse(decoding: Self.bytes("0000000000000000" + "00010001")) }
+        #expect(throws: DecodeError.self) { try RepairTreeResponse(decoding: Self.bytes("0000000000000000" + "ffffffff")) }
     }
 
     static func bytes(_ hex: String) -> [UInt8] {

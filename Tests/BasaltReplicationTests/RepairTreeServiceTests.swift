@@ -21,18 +21,20 @@ import Testing
         try await Self.fill(a, keys: 40..<45, timestamp: 30)
         let mine = try a.service.repairTree(table: a.table, start: .min, end: .max, depth: 6, cutoff: 20)
         #expect(mine.partitions == 40)
-        let request = RepairTreeRequest(table: a.table, start: .min, end: .max, depth: 6, cutoff: 20, root: mine.root)
-        #expect(try RepairTreeResponse(decoding: try b.service.repairTree(request.encoded())) == .same(partitions: 40))
+        let root = RepairTreeRequest(table: a.table, start: .min, end: .max, depth: 6, cutoff: 20, level: 6, nodes: [0])
+        #expect(try RepairTreeResponse(decoding: try b.service.repairTree(root.encoded()))
+            == RepairTreeResponse(partitions: 40, hashes: [mine.root]))
 
         try await Self.fill(a, keys: 45..<46, timestamp: 15)
         let changed = try a.service.repairTree(table: a.table, start: .min, end: .max, depth: 6, cutoff: 20)
-        let changedRequest = RepairTreeRequest(table: a.table, start: .min, end: .max, depth: 6, cutoff: 20, root: changed.root)
-        guard case .leaves(let leaves, let partitions) = try RepairTreeResponse(decoding: try b.service.repairTree(changedRequest.encoded()))
-        else { Issue.record("expected leaves"); return }
-        let theirs = try MerkleTree(start: .min, end: .max, depth: 6, leaves: leaves, partitions: partitions)
+        let leaves = RepairTreeRequest(table: a.table, start: .min, end: .max, depth: 6, cutoff: 20, level: 0, nodes: Array(0..<64))
+        let answer = try RepairTreeResponse(decoding: try b.service.repairTree(leaves.encoded()))
+        let ours = try #require(changed.levels.hashes(atLevel: 0, Array(0..<64)))
+        let differing = Set((0..<64).filter { ours[$0] != answer.hashes[$0] })
         let token = PartitionKey([45]).token
-        let differences = try changed.differences(with: theirs)
-        #expect(differences.count == 1 && differences[0].start < token && token <= differences[0].end)
+        #expect(differing == [changed.leaf(of: token)])
+        let ranges = changed.ranges(ofDifferingLeaves: differing)
+        #expect(ranges.contains { $0.start < token && token <= $0.end })
     }
 
     @Test(arguments: [

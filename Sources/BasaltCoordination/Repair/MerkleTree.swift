@@ -71,16 +71,17 @@ public struct MerkleTree: Hashable, Sendable {
         partitions += 1
     }
 
-    /// The tree's levels, leaves first, each half the size of the one before; the last is the root.
-    private var levels: [[PartitionDigest]] {
+    /// Every level's hashes. Computing them costs a hash per inner node, so a walk computes them
+    /// once and asks `MerkleLevels` at each step.
+    public var levels: MerkleLevels {
         var levels = [leaves]
         while let below = levels.last, below.count > 1 {
             levels.append(stride(from: 0, to: below.count, by: 2).map { Self.combine(below[$0], below[$0 + 1]) })
         }
-        return levels
+        return MerkleLevels(partitions: partitions, levels: levels)
     }
 
-    public var root: PartitionDigest { levels.last![0] }
+    public var root: PartitionDigest { levels.root }
 
     static func combine(_ left: PartitionDigest, _ right: PartitionDigest) -> PartitionDigest {
         var bytes = ByteWriter()
@@ -89,23 +90,28 @@ public struct MerkleTree: Hashable, Sendable {
         return PartitionDigest(high: hash.h1, low: hash.h2)
     }
 
-    /// The token ranges where the two trees disagree, in token order. Adjacent differing leaves
-    /// make one range, and so do differing leaves separated only by leaves empty in both trees (no
-    /// partition lies between them, so one range costs nothing more and saves round trips: a
-    /// replica that missed everything gets one range, not one per partition). Trees of different
-    /// ranges or depths cannot be compared.
+    /// The token ranges where the two trees disagree, in token order (see `ranges(ofDifferingLeaves:)`).
+    /// Trees of different ranges or depths cannot be compared.
     public func differences(with other: MerkleTree) throws(MerkleTreeError) -> [(start: Int64, end: Int64)] {
         guard start == other.start, end == other.end, depth == other.depth else {
             throw .differentShape(mine: "\(start)...\(end) depth \(depth)",
                                   theirs: "\(other.start)...\(other.end) depth \(other.depth)")
         }
+        return ranges(ofDifferingLeaves: Set(leaves.indices.filter { leaves[$0] != other.leaves[$0] }))
+    }
+
+    /// The token ranges of the leaves in `differing`, in token order. Adjacent differing leaves
+    /// make one range, and so do differing leaves separated only by leaves that are empty here —
+    /// a leaf outside `differing` is equal on both sides, so empty on both: no partition lies there,
+    /// and one range costs nothing more and saves round trips (a replica that missed everything
+    /// gets one range, not one per partition).
+    public func ranges(ofDifferingLeaves differing: Set<Int>) -> [(start: Int64, end: Int64)] {
         var ranges: [(start: Int64, end: Int64)] = []
-        guard root != other.root else { return ranges }
         // The open range: its start, and the end of its last differing leaf.
         var open: (start: Int64, end: Int64)?
         for index in leaves.indices {
             let leafRange = range(ofLeaf: index)
-            if leaves[index] != other.leaves[index] {
+            if differing.contains(index) {
                 open = (open?.start ?? leafRange.start, leafRange.end)
             } else if leaves[index] != Self.emptyLeaf, let closed = open {
                 ranges.append(closed)
@@ -115,17 +121,29 @@ public struct MerkleTree: Hashable, Sendable {
         if let open { ranges.append(open) }
         return ranges
     }
+}
 
-    /// A tree received from a replica: its leaves, checked against the shape asked for.
-    public init(start: Int64, end: Int64, depth: Int, leaves: [PartitionDigest], partitions: Int) throws(MerkleTreeError) {
-        guard start < end, (0...Self.maximumDepth).contains(depth), leaves.count == 1 << depth else {
-            throw .differentShape(mine: "\(start)...\(end) depth \(depth)", theirs: "\(leaves.count) leaves")
-        }
-        self.start = start
-        self.end = end
-        self.depth = depth
-        self.leaves = leaves
+/// A tree's hashes level by level: level 0 the leaves, level `depth` the root.
+public struct MerkleLevels: Sendable {
+    public let partitions: Int
+    private let levels: [[PartitionDigest]]
+
+    init(partitions: Int, levels: [[PartitionDigest]]) {
         self.partitions = partitions
+        self.levels = levels
+    }
+
+    public var depth: Int { levels.count - 1 }
+
+    public var root: PartitionDigest { levels[depth][0] }
+
+    /// The hashes of the nodes at `indices` of `level`; nil when the level or an index does not
+    /// exist in this tree.
+    public func hashes(atLevel level: Int, _ indices: [Int]) -> [PartitionDigest]? {
+        guard (0...depth).contains(level) else { return nil }
+        let nodes = levels[level]
+        guard indices.allSatisfy({ nodes.indices.contains($0) }) else { return nil }
+        return indices.map { nodes[$0] }
     }
 }
 

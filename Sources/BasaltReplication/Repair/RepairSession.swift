@@ -94,30 +94,40 @@ struct RepairSession {
         return true
     }
 
-    /// The sub-ranges where `peer`'s tree differs from this node's. The depth follows the larger
-    /// replica's partition count: a replica that lacks most of the range must not make the tree so
-    /// coarse that one leaf covers it all.
+    /// The sub-ranges where `peer`'s tree differs from this node's, found by walking the trees from
+    /// the root down: at each level only the children of the nodes that differed are asked for. The
+    /// depth follows the larger replica's partition count: a replica that lacks most of the range
+    /// must not make the tree so coarse that one leaf covers it all.
     private func compare(_ table: TableID, _ range: Work, local: [(token: Int64, digest: PartitionDigest)], with peer: NodeAddress,
                          treeBytes: inout Int) async throws -> [(start: Int64, end: Int64)] {
         var depth = MerkleTree.depth(forPartitions: local.count)
+        var deepened = false
         while true {
             var mine = MerkleTree(start: range.start, end: range.end, depth: depth)
             for (token, digest) in local { mine.add(token: token, digest: digest) }
-            let request = RepairTreeRequest(table: table, start: range.start, end: range.end, depth: depth, cutoff: cutoff,
-                                            root: mine.root).encoded()
-            let answer = try await transport.request(.repairTree, payload: request, to: peer, timeout: Self.treeTimeout)
-            treeBytes += request.count + answer.count
-            switch try RepairTreeResponse(decoding: answer) {
-            case .same:
-                return []
-            case .leaves(let leaves, let partitions):
-                let wanted = MerkleTree.depth(forPartitions: max(partitions, local.count))
-                if wanted > depth + 1 {
-                    depth = wanted
-                    continue
+            let levels = mine.levels
+            var differing = [0]
+            for level in stride(from: depth, through: 0, by: -1) {
+                let asked = level == depth ? differing : differing.flatMap { [2 * $0, 2 * $0 + 1] }
+                let request = RepairTreeRequest(table: table, start: range.start, end: range.end, depth: depth, cutoff: cutoff,
+                                                level: level, nodes: asked).encoded()
+                let payload = try await transport.request(.repairTree, payload: request, to: peer, timeout: Self.treeTimeout)
+                treeBytes += request.count + payload.count
+                let answer = try RepairTreeResponse(decoding: payload)
+                guard answer.hashes.count == asked.count, let ours = levels.hashes(atLevel: level, asked) else {
+                    throw RepairSessionError.treeAnswerMismatch(peer: peer, asked: asked.count, answered: answer.hashes.count)
                 }
-                let theirs = try MerkleTree(start: range.start, end: range.end, depth: depth, leaves: leaves, partitions: partitions)
-                return try mine.differences(with: theirs)
+                if level == depth, !deepened {
+                    let wanted = MerkleTree.depth(forPartitions: max(answer.partitions, local.count))
+                    if wanted > depth + 1 {
+                        depth = wanted
+                        deepened = true
+                        break
+                    }
+                }
+                differing = zip(asked, zip(ours, answer.hashes)).compactMap { $1.0 == $1.1 ? nil : $0 }
+                if differing.isEmpty { return [] }
+                if level == 0 { return mine.ranges(ofDifferingLeaves: Set(differing)) }
             }
         }
     }
@@ -191,5 +201,15 @@ struct RepairSession {
             }
         }
         return merged
+    }
+}
+
+enum RepairSessionError: Error, CustomStringConvertible {
+    case treeAnswerMismatch(peer: NodeAddress, asked: Int, answered: Int)
+
+    var description: String {
+        switch self {
+        case .treeAnswerMismatch(let peer, let asked, let answered): "\(peer) answered \(answered) tree hashes for \(asked) asked"
+        }
     }
 }

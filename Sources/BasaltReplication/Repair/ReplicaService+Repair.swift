@@ -4,14 +4,19 @@ import BasaltStorage
 
 /// A replica's part in a repair: the hash tree of its data in a range, as of the repair's cutoff.
 extension ReplicaService {
-    /// REPAIR_TREE: the tree asked for, or "same" when its root is the asker's.
+    /// REPAIR_TREE: the hashes asked for, from the tree of the range (built at the first request
+    /// of a walk, then cached).
     public func repairTree(_ payload: [UInt8]) throws -> [UInt8] {
         let request = try RepairTreeRequest(decoding: payload)
-        let tree = try repairTree(table: request.table, start: request.start, end: request.end, depth: request.depth,
-                                  cutoff: request.cutoff)
-        let answer: RepairTreeResponse = tree.root == request.root
-            ? .same(partitions: tree.partitions) : .leaves(tree.leaves, partitions: tree.partitions)
-        return answer.encoded()
+        let key = RepairTreeCache.Key(table: request.table, start: request.start, end: request.end, depth: request.depth,
+                                      cutoff: request.cutoff)
+        let tree = try repairTrees.tree(key) {
+            try repairTree(table: request.table, start: request.start, end: request.end, depth: request.depth,
+                           cutoff: request.cutoff).levels
+        }
+        // The decoder checked the level and indices against the depth, which the tree has.
+        let hashes = tree.hashes(atLevel: request.level, request.nodes) ?? []
+        return RepairTreeResponse(partitions: tree.partitions, hashes: hashes).encoded()
     }
 
     public func repairTree(table: TableID, start: Int64, end: Int64, depth: Int, cutoff: Int64) throws -> MerkleTree {
