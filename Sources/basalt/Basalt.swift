@@ -13,7 +13,7 @@ struct Basalt: AsyncParsableCommand {
 struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Benchmarks that print a figure and the command that produced it.",
-        subcommands: [StorageBench.self, InternodeBench.self])
+        subcommands: [StorageBench.self, QueryBench.self, InternodeBench.self])
 }
 
 /// Tools for tests; not part of the user-facing surface.
