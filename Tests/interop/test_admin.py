@@ -81,6 +81,8 @@ def test_unknown_keyspace_and_table_are_refused_by_every_command(node, session):
     for command in (["flush", "nowhere"], ["compact", "nowhere"], ["tablestats", "nowhere"], ["repair", "nowhere"]):
         result = admin(node, *command, check=False)
         assert result.returncode == 1 and "keyspace nowhere does not exist" in result.stderr, command
+    # A system keyspace exists but its generated tables have nothing to repair.
+    assert json.loads(admin(node, "repair", "system_distributed", "--json").stdout)["tables"] == []
     result = admin(node, "flush", "interop", "nothing", check=False)
     assert result.returncode == 1 and "table interop.nothing does not exist" in result.stderr
 

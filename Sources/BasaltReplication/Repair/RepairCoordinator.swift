@@ -88,7 +88,12 @@ public final class RepairCoordinator: Sendable {
 
     /// The tables a repair covers, refused when the keyspace or table does not exist. Without a
     /// keyspace: the user keyspaces (system keyspaces are local, or rebuilt by schema exchange).
+    /// Tables without storage (the generated system tables) have nothing to repair.
     private func tables(keyspace: String?, table: String?) throws -> [TableSchema] {
+        try named(keyspace: keyspace, table: table).filter { node.engine.table($0.id) != nil }
+    }
+
+    private func named(keyspace: String?, table: String?) throws -> [TableSchema] {
         let catalog = node.catalog
         guard let keyspace else {
             if table != nil { throw RepairError.tableWithoutKeyspace }
