@@ -36,7 +36,8 @@ public final class NodeRunner: Sendable {
     private let makeHandler: HandlerFactory
     private let readyLine: @Sendable (String) -> Void
     private let running = Mutex<Running?>(nil)
-    private let stopRequest = Mutex<(@Sendable () -> Void)?>(nil)
+    /// Whether a stop was asked for, and how `run()` hears of it once it waits.
+    private let stopRequest = Mutex<(requested: Bool, notify: (@Sendable () -> Void)?)>((false, nil))
 
     private struct Running: Sendable {
         var storage: StorageEngine
@@ -73,7 +74,12 @@ public final class NodeRunner: Sendable {
         try await start()
         let signal = await withCheckedContinuation { (continuation: CheckedContinuation<String, Never>) in
             let first = FirstStopReason(continuation)
-            stopRequest.withLock { $0 = { first.resume("admin drain") } }
+            // A drain asked for while the node was still starting is not lost.
+            let early = stopRequest.withLock { request in
+                if !request.requested { request.notify = { first.resume("admin drain") } }
+                return request.requested
+            }
+            if early { first.resume("admin drain") }
             Task { first.resume(await ShutdownSignal.next()) }
         }
         logger.info("shutdown requested", metadata: ["signal": "\(signal)"])
@@ -87,10 +93,10 @@ public final class NodeRunner: Sendable {
         try await stop()
     }
 
-    /// Stops the node as SIGTERM does (`basalt admin drain`); `run()` then returns. Does nothing
-    /// before `run()` waits, or twice.
+    /// Stops the node as SIGTERM does (`basalt admin drain`); `run()` then returns (at once if it
+    /// is asked for before `run()` waits). Asking twice does nothing more.
     public func requestStop() {
-        stopRequest.withLock { request in defer { request = nil }; return request }?()
+        stopRequest.withLock { request in defer { request = (true, nil) }; return request.notify }?()
     }
 
     /// Opens storage, builds the query layer, binds the server and prints
