@@ -8,6 +8,7 @@ import NIOCore
 enum InternodeTarget {
     enum Decoder: UInt8, CaseIterable {
         case frames, hello, helloAnswer, gossip, mutation, readCommand, readData, rangeCommand, rangeResponse
+        case repairTreeRequest, repairTreeResponse
     }
 
     static func run(_ bytes: [UInt8]) {
@@ -26,6 +27,8 @@ enum InternodeTarget {
         case .readData: _ = try? ReadDataResponse.decode(input)
         case .rangeCommand: _ = try? RangeReadCommand(decoding: input)
         case .rangeResponse: _ = try? RangeReadResponse(decoding: input)
+        case .repairTreeRequest: _ = try? RepairTreeRequest(decoding: input)
+        case .repairTreeResponse: _ = try? RepairTreeResponse(decoding: input)
         }
     }
 
@@ -51,6 +54,9 @@ enum InternodeTarget {
             (.readData, ReadDataResponse.encode(update)),
             (.rangeCommand, RangeReadCommand(table: update.table, start: update.key, inclusive: false, endToken: 42, limit: 100).encoded()),
             (.rangeResponse, RangeReadResponse(partitions: [update], exhausted: true).encoded()),
+            (.repairTreeRequest, RepairTreeRequest(table: update.table, start: -5, end: 1 << 50, depth: 4, cutoff: 1_700_000_000_000_000,
+                                                   level: 2, nodes: [0, 3]).encoded()),
+            (.repairTreeResponse, RepairTreeResponse(partitions: 9, hashes: (0..<4).map { PartitionDigest(high: $0, low: ~$0) }).encoded()),
         ]
         return inputs.map { [$0.0.rawValue] + $0.1 }
     }

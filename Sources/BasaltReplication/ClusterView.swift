@@ -48,7 +48,7 @@ public struct ScanRange: Sendable {
 
 /// The requests a coordinator sends to replicas; the transport maps them to internode verbs.
 public enum ReplicaVerb: Hashable, Sendable, CaseIterable {
-    case mutation, hint, readData, readDigest, rangeRead, truncate, schemaPull, schemaPush
+    case mutation, hint, readData, readDigest, rangeRead, truncate, schemaPull, schemaPush, repairTree
 }
 
 /// Carries a coordinator's request to another node and returns the answer's payload. Throws when

@@ -29,6 +29,7 @@ public struct InternodeReplicaTransport: ReplicaTransport {
         case .truncate: .truncate
         case .schemaPull: .schemaPull
         case .schemaPush: .schemaPush
+        case .repairTree: .repairTree
         }
     }
 }

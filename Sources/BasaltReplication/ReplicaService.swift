@@ -14,6 +14,7 @@ public final class ReplicaService: Sendable {
 
     let engine: StorageEngine
     let catalog: SchemaCatalog
+    let repairTrees = RepairTreeCache()
 
     public init(engine: StorageEngine, catalog: SchemaCatalog) {
         self.engine = engine
@@ -31,6 +32,7 @@ public final class ReplicaService: Sendable {
         case .rangeRead: try rangeRead(payload)
         case .truncate: try truncate(payload)
         case .schemaPull: try schemaPull()
+        case .repairTree: try repairTree(payload)
         case .schemaPush: throw ReplicaError.notAReplicaVerb(verb)
         }
     }
@@ -110,7 +112,7 @@ public final class ReplicaService: Sendable {
         DataCodec.encode(Mutation(try catalog.schemaFacts()))
     }
 
-    private func storage(_ id: TableID) throws -> Table {
+    func storage(_ id: TableID) throws -> Table {
         guard let table = engine.table(id) else { throw ReplicaError.unknownTable(id) }
         return table
     }

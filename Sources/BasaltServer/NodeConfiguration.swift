@@ -40,6 +40,8 @@ public struct NodeConfiguration: Sendable, Hashable {
     public var storagePort = 7000
     /// The admin endpoint (`basalt admin`, docs/admin.md) on `listen_address`; Cassandra's JMX port.
     public var adminPort = 7199
+    /// Every this many seconds the node repairs its primary ranges by itself; 0: only when asked.
+    public var repairIntervalSeconds = 0
     /// Phi above which the failure detector convicts a peer (Cassandra's default, 8).
     public var phiConvictThreshold = 8.0
     public var hintedHandoffEnabled = true
@@ -126,6 +128,7 @@ public struct NodeConfiguration: Sendable, Hashable {
             }
         case "storage_port": storagePort = try Self.int(key, value, in: 0...65535)
         case "admin_port": adminPort = try Self.int(key, value, in: 0...65535)
+        case "repair_interval_seconds": repairIntervalSeconds = try Self.int(key, value, in: 0...Int(Int32.max))
         case "phi_convict_threshold":
             guard let number = value.float, (1...16).contains(number) else {
                 throw NodeConfigurationError.invalidValue(key: key, expected: "a number in 1...16")

@@ -36,6 +36,8 @@ public final class NodeRunner: Sendable {
     private let makeHandler: HandlerFactory
     private let readyLine: @Sendable (String) -> Void
     private let running = Mutex<Running?>(nil)
+    /// Whether a stop was asked for, and how `run()` hears of it once it waits.
+    private let stopRequest = Mutex<(requested: Bool, notify: (@Sendable () -> Void)?)>((false, nil))
 
     private struct Running: Sendable {
         var storage: StorageEngine
@@ -70,7 +72,16 @@ public final class NodeRunner: Sendable {
     /// clean stop, so the command exits 0.
     public func run() async throws {
         try await start()
-        let signal = await ShutdownSignal.next()
+        let signal = await withCheckedContinuation { (continuation: CheckedContinuation<String, Never>) in
+            let first = FirstStopReason(continuation)
+            // A drain asked for while the node was still starting is not lost.
+            let early = stopRequest.withLock { request in
+                if !request.requested { request.notify = { first.resume("admin drain") } }
+                return request.requested
+            }
+            if early { first.resume("admin drain") }
+            Task { first.resume(await ShutdownSignal.next()) }
+        }
         logger.info("shutdown requested", metadata: ["signal": "\(signal)"])
         // An operator who signals again does not want to wait for the drain: the commit log
         // already holds every acknowledged write, so stopping now loses nothing.
@@ -80,6 +91,12 @@ public final class NodeRunner: Sendable {
             exit(1)
         }
         try await stop()
+    }
+
+    /// Stops the node as SIGTERM does (`basalt admin drain`); `run()` then returns (at once if it
+    /// is asked for before `run()` waits). Asking twice does nothing more.
+    public func requestStop() {
+        stopRequest.withLock { request in defer { request = (true, nil) }; return request.notify }?()
     }
 
     /// Opens storage, builds the query layer, binds the server and prints
@@ -144,6 +161,17 @@ public final class NodeRunner: Sendable {
             let seconds = Double(limit.components.seconds) + Double(limit.components.attoseconds) / 1e18
             DispatchQueue.global().asyncAfter(deadline: .now() + seconds) { outcome.finish(false) }
         }
+    }
+}
+
+/// Whichever of a signal and `requestStop()` comes first stops the node.
+private final class FirstStopReason: Sendable {
+    private let continuation: Mutex<CheckedContinuation<String, Never>?>
+
+    init(_ continuation: CheckedContinuation<String, Never>) { self.continuation = Mutex(continuation) }
+
+    func resume(_ reason: String) {
+        continuation.withLock { waiting in defer { waiting = nil }; return waiting }?.resume(returning: reason)
     }
 }
 

@@ -42,7 +42,7 @@ extension Table {
 
     /// Hard-links the files of every live SSTable into `snapshots/<name>/` (cheap, and immune to later
     /// compactions deleting the originals), with a copy of the manifest.
-    func snapshot(named name: String) throws {
+    public func snapshot(named name: String) throws {
         let target = directory + "/snapshots/" + name
         try environment.fileSystem.makeDirectories(target)
         try manifestLock.withLock {

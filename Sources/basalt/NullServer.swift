@@ -25,7 +25,8 @@ struct NullServer: AsyncParsableCommand {
             "cluster_name": "null-server", "commitlog_sync": "periodic", "storage_port": "0",
             "admin_port": "0",
         ])
-        let node = try Start.node(configuration)
+        // No drain: a test tool stopped by its signal.
+        let node = try Start.node(configuration, drain: {})
         let runner = NodeRunner(configuration: configuration) { storage, connections, logger in
             let services = try await node(storage, connections, logger)
             return NodeServices(handler: NullRequestHandler(queryLayer: services.handler), stop: services.stop)

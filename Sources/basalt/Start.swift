@@ -5,6 +5,7 @@ import BasaltQuery
 import BasaltReplication
 import BasaltServer
 import Foundation
+import Synchronization
 
 /// `basalt start`: runs one node from a YAML config (template: `cluster/basalt.yaml`); flags override
 /// the file. Prints `basalt: node ready on <host>:<port>` once it serves CQL; SIGTERM or SIGINT
@@ -31,13 +32,17 @@ struct Start: AsyncParsableCommand {
         overrides["storage_port"] = storagePort.map(String.init)
         overrides["admin_port"] = adminPort.map(String.init)
         let configuration = try NodeConfiguration.load(path: config, overrides: overrides)
-        let runner = NodeRunner(configuration: configuration, makeHandler: try Self.node(configuration))
+        // `basalt admin drain` reaches the runner built after the factory that serves it.
+        let built = Mutex<NodeRunner?>(nil)
+        let runner = NodeRunner(configuration: configuration,
+                                makeHandler: try Self.node(configuration, drain: { built.withLock { $0 }?.requestStop() }))
+        built.withLock { $0 = runner }
         try await runner.run()
     }
 
     /// The node over its storage: the cluster layer (gossip, the coordinator, hints), then the query
     /// layer on top of it, with the node's identity (kept in its data directory across restarts).
-    static func node(_ configuration: NodeConfiguration) throws -> NodeRunner.HandlerFactory {
+    static func node(_ configuration: NodeConfiguration, drain: @escaping @Sendable () -> Void) throws -> NodeRunner.HandlerFactory {
         let cluster = try configuration.clusterNode()
         let hintWindow = Int64(configuration.maxHintWindowMilliseconds / 1000)
         return { storage, connections, logger in
@@ -63,19 +68,23 @@ struct Start: AsyncParsableCommand {
                                     dataCenter: configuration.dataCenter, rack: configuration.rack, tokens: member.identity.tokens,
                                     listenAddress: configuration.listenAddress, rpcAddress: configuration.listenAddress,
                                     nativePort: Int32(configuration.nativeTransportPort))
+            let repairs = RepairCoordinator(node: member)
+            if configuration.repairIntervalSeconds > 0 { repairs.repairEvery(.seconds(configuration.repairIntervalSeconds)) }
             let processor = QueryProcessor(engine: storage, catalog: catalog, node: node, events: connections,
-                                           proxy: member.proxy, peers: member.state, clients: connections)
+                                           proxy: member.proxy, peers: member.state, clients: connections, repairs: repairs)
             let admin: AdminServer
             do {
                 let commands = AdminNode(clusterName: configuration.clusterName, cluster: member, engine: storage, catalog: catalog,
-                                         startedAt: Date())
+                                         repairs: repairs, startedAt: Date(), drain: drain)
                 admin = try await AdminServer.start(host: configuration.listenAddress, port: configuration.adminPort,
                                                     router: AdminCommands.router(for: commands), logger: logger)
             } catch {
+                repairs.stop()
                 await member.stop()
                 throw error
             }
             return NodeServices(handler: processor, stop: {
+                repairs.stop()
                 await admin.stop()
                 await member.stop()
             })

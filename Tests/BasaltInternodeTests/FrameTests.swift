@@ -161,11 +161,14 @@ import Testing
             (.mutation, 0x0020), (.readData, 0x0030), (.readDigest, 0x0031), (.rangeRead, 0x0032), (.hint, 0x0040),
             (.schemaPull, 0x0050), (.schemaPush, 0x0051), (.truncate, 0x0060),
         ]
-        #expect(expected.count == InternodeVerb.allCases.count)
+        // Repair's verbs live in the range reserved for them.
+        let repair: [(InternodeVerb, UInt16)] = [(.repairTree, 0x0200)]
+        #expect(expected.count + repair.count == InternodeVerb.allCases.count)
         for (verb, code) in expected {
             #expect(verb.rawValue == code)
             #expect(!InternodeVerb.streamingRange.contains(code) && !InternodeVerb.repairRange.contains(code))
         }
+        for (verb, code) in repair { #expect(verb.rawValue == code && InternodeVerb.repairRange.contains(code)) }
         #expect(InternodeVerb.allCases.filter(\.isUrgent) == [.handshake, .echo, .gossipSyn, .gossipAck, .gossipAck2])
         #expect(InternodeErrorCode.allCases.map(\.rawValue) == [1, 2, 3, 4, 5])
     }

@@ -13,9 +13,10 @@ final class ReplicaNode: @unchecked Sendable {
     let hints: HintStore
     let catalog: SchemaCatalog
     let service: ReplicaService
-    let table = UUID()
+    let table: UUID
 
-    init() throws {
+    init(table: UUID = UUID()) throws {
+        self.table = table
         engine = try StorageEngine(configuration: StorageConfiguration(directory: directory))
         hints = try HintStore(engine: engine, configuration: HintStore.Configuration(maximumWindowSeconds: 60, maximumBytesPerHost: 400))
         catalog = try SchemaCatalog.open(engine: engine)

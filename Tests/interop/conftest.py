@@ -22,12 +22,13 @@ def free_port():
 class Node:
     """One Basalt node process on 127.0.0.1 with its own data directory."""
 
-    def __init__(self, data_dir, port):
+    def __init__(self, data_dir, port, host="127.0.0.1", storage_port=None, admin_port=None, extra_args=()):
         self.data_dir = data_dir
         self.port = port
-        self.storage_port = free_port()
-        self.admin_port = free_port()
-        self.host = "127.0.0.1"
+        self.storage_port = storage_port or free_port()
+        self.admin_port = admin_port or free_port()
+        self.host = host
+        self.extra_args = list(extra_args)
         self.process = None
         self.log_path = os.path.join(data_dir, "node.log")
 
@@ -36,7 +37,7 @@ class Node:
         self.process = subprocess.Popen(
             [BASALT, "start", "--listen-address", self.host, "--native-port", str(self.port),
              "--storage-port", str(self.storage_port), "--admin-port", str(self.admin_port),
-             "--data-dir", os.path.join(self.data_dir, "data"), "--cluster-name", "interop"],
+             "--data-dir", os.path.join(self.data_dir, "data"), "--cluster-name", "interop", *self.extra_args],
             stdout=subprocess.PIPE, stderr=log)
         deadline = time.time() + timeout
         while time.time() < deadline:

@@ -21,18 +21,8 @@ public struct AdminClient: Sendable {
         self.timeout = timeout
     }
 
-    /// Calls `method path?arguments` and decodes the answer as `Report`.
-    public func call<Report: Decodable>(_ method: AdminRoute.Method, _ path: String, _ arguments: [(String, String?)] = [],
-                                        as type: Report.Type) async throws -> Report {
-        let body = try await raw(method, path, arguments)
-        do {
-            return try AdminJSON.decoder.decode(Report.self, from: Data(body))
-        } catch {
-            throw AdminClientError.malformedAnswer(path: path, reason: "\(error)")
-        }
-    }
-
-    /// The answer's body as it came, after checking its status (for `--json`).
+    /// Calls `method path?arguments`: the answer's body as it came (the caller decodes the report,
+    /// or prints it for `--json`), after checking its status.
     public func raw(_ method: AdminRoute.Method, _ path: String, _ arguments: [(String, String?)] = []) async throws -> [UInt8] {
         let query = arguments.compactMap { name, value in value.map { "\(name)=\(Self.escape($0))" } }.joined(separator: "&")
         let uri = query.isEmpty ? path : path + "?" + query
@@ -112,7 +102,7 @@ private final class AnswerCollector: ChannelInboundHandler {
         case .body(var chunk):
             body += chunk.readBytes(length: chunk.readableBytes) ?? []
             if body.count > AdminClient.maximumAnswerBytes {
-                answer.fail(AdminClientError.malformedAnswer(path: "", reason: "answer over \(AdminClient.maximumAnswerBytes) bytes"))
+                answer.fail(AdminClientError.answerTooLarge(limit: AdminClient.maximumAnswerBytes))
                 context.close(promise: nil)
             }
         case .end: answer.succeed((status, body))
@@ -134,7 +124,7 @@ public enum AdminClientError: Error, Hashable, CustomStringConvertible {
     case timedOut(host: String, port: Int, after: Duration)
     case closed
     case refused(status: Int, message: String)
-    case malformedAnswer(path: String, reason: String)
+    case answerTooLarge(limit: Int)
 
     public var description: String {
         switch self {
@@ -143,7 +133,7 @@ public enum AdminClientError: Error, Hashable, CustomStringConvertible {
         case .timedOut(let host, let port, let after): "no answer from \(host):\(port) within \(after)"
         case .closed: "the node closed the connection before answering"
         case .refused(_, let message): message
-        case .malformedAnswer(let path, let reason): "unreadable answer to \(path): \(reason)"
+        case .answerTooLarge(let limit): "the node's answer is over \(limit) bytes"
         }
     }
 }

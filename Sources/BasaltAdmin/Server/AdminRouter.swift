@@ -14,11 +14,6 @@ public struct AdminRouter: Sendable {
         self.routes = table
     }
 
-    /// Every route, sorted by path (`GET /` lists them).
-    public var all: [AdminRoute] {
-        routes.values.flatMap(\.values).sorted { ($0.path, $0.method.rawValue) < ($1.path, $1.method.rawValue) }
-    }
-
     public func respond(to request: AdminRequest) async -> AdminResponse {
         do {
             guard let byMethod = routes[request.path] else {

@@ -41,6 +41,10 @@ public enum InternodeVerb: UInt16, Hashable, Sendable, CaseIterable, CustomStrin
     /// Drop all data of a table on the replica.
     case truncate = 0x0060
 
+    /// Anti-entropy repair: build and answer the hash tree of a table's token range
+    /// (`RepairTreeRequest`); the rows that differ then travel as MUTATION and RANGE_READ.
+    case repairTree = 0x0200
+
     /// Reserved for streaming (bootstrap, decommission, rebuild): 0x0100 ... 0x01FF.
     public static let streamingRange: ClosedRange<UInt16> = 0x0100...0x01FF
     /// Reserved for anti-entropy repair (merkle trees, sync): 0x0200 ... 0x02FF.
@@ -71,6 +75,7 @@ public enum InternodeVerb: UInt16, Hashable, Sendable, CaseIterable, CustomStrin
         case .schemaPull: "SCHEMA_PULL"
         case .schemaPush: "SCHEMA_PUSH"
         case .truncate: "TRUNCATE"
+        case .repairTree: "REPAIR_TREE"
         }
     }
 }

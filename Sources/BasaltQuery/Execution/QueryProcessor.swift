@@ -17,11 +17,15 @@ public final class QueryProcessor: CQLRequestHandler, @unchecked Sendable {
     let peers: PeerDirectory?
     /// The server's open connections, for `system_views.clients`; nil without a server.
     let clients: ClientDirectory?
+    /// The repairs this node ran, for `system_distributed.repair_history`.
+    let repairs: RepairHistoryDirectory?
     let prepared = PreparedStatementCache()
 
     public init(engine: StorageEngine, catalog: SchemaCatalog, node: NodeIdentity, events: CQLEventSink?,
-                proxy: StorageProxy? = nil, peers: PeerDirectory? = nil, clients: ClientDirectory? = nil) {
+                proxy: StorageProxy? = nil, peers: PeerDirectory? = nil, clients: ClientDirectory? = nil,
+                repairs: RepairHistoryDirectory? = nil) {
         self.engine = engine
+        self.repairs = repairs
         self.peers = peers
         self.clients = clients
         self.proxy = proxy ?? LocalStorageProxy(engine: engine)

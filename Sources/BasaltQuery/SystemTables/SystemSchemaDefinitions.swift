@@ -128,6 +128,14 @@ enum SystemSchemaDefinitions {
         CREATE TABLE system_auth.role_permissions (role text, resource text, permissions set<text>,
         PRIMARY KEY (role, resource))
         """,
+        // Cassandra's columns, plus what Basalt's repair counts; the rows are the repairs this node
+        // ran (each node answers with its own history, not a distributed table).
+        """
+        CREATE TABLE system_distributed.repair_history (keyspace_name text, columnfamily_name text, id uuid,
+        coordinator inet, exception_message text, finished_at timestamp, started_at timestamp, status text,
+        ranges_compared int, ranges_differed int, partitions_streamed bigint, bytes_streamed bigint,
+        PRIMARY KEY ((keyspace_name, columnfamily_name), id)) WITH comment = 'repairs run by this node'
+        """,
         """
         CREATE TABLE system_traces.sessions (session_id uuid PRIMARY KEY, client inet, command text,
         coordinator inet, coordinator_port int, duration int, parameters map<text, text>, request text,

@@ -19,6 +19,7 @@ struct SystemTableRows {
         case ("system_schema", "columns"): columns(of: allTables)
         case ("system_schema", "dropped_columns"): droppedColumns()
         case ("system_views", "clients"), ("system", "clients"): clients()
+        case ("system_distributed", "repair_history"): repairHistory()
         case ("system_virtual_schema", "keyspaces"): SystemSchemaDefinitions.virtualKeyspaces.map { ["keyspace_name": .text($0.name)] }
         case ("system_virtual_schema", "tables"):
             virtualTables.map { ["keyspace_name": .text($0.keyspace), "table_name": .text($0.name), "comment": .text($0.options.comment)] }
@@ -112,6 +113,21 @@ struct SystemTableRows {
                 "hostname": .text(client.address), "keyspace_name": client.keyspace.map(CQLValue.text) ?? .null,
                 "protocol_version": .int(client.protocolVersion), "request_count": .bigint(client.requestCount),
                 "ssl_enabled": .boolean(false), "username": .text("anonymous"),
+            ]
+        }
+    }
+
+    private func repairHistory() -> [[String: CQLValue]] {
+        (processor.repairs?.repairHistory ?? []).map { entry in
+            [
+                "keyspace_name": .text(entry.keyspace), "columnfamily_name": .text(entry.table), "id": .uuid(CQLUUID(entry.id)),
+                "coordinator": CQLInet(entry.coordinator).map(CQLValue.inet) ?? .null,
+                "exception_message": entry.exceptionMessage.map(CQLValue.text) ?? .null,
+                "started_at": .timestamp(Int64(entry.startedAt.timeIntervalSince1970 * 1000)),
+                "finished_at": .timestamp(Int64(entry.finishedAt.timeIntervalSince1970 * 1000)), "status": .text(entry.status),
+                "ranges_compared": .int(Int32(clamping: entry.rangesCompared)),
+                "ranges_differed": .int(Int32(clamping: entry.rangesDiffered)),
+                "partitions_streamed": .bigint(Int64(entry.partitionsStreamed)), "bytes_streamed": .bigint(Int64(entry.bytesStreamed)),
             ]
         }
     }

@@ -9,6 +9,9 @@ struct Admin: AsyncParsableCommand {
         abstract: "Inspect and operate a running node through its admin endpoint.",
         subcommands: [
             AdminStatus.self, AdminRing.self, AdminInfo.self, AdminDescribeCluster.self, AdminGossipInfo.self,
+            AdminFlush.self, AdminCompact.self, AdminSnapshot.self, AdminListSnapshots.self, AdminClearSnapshot.self,
+            AdminTableStats.self, AdminCompactionStats.self, AdminNetStats.self, AdminDrain.self, AdminRepair.self,
+            AdminRepairHistory.self,
         ])
 
     // Declared here too, so that the options may come before the subcommand's name
@@ -42,6 +45,14 @@ struct AdminConnection: ParsableArguments {
             throw ExitCode.failure
         }
     }
+}
+
+/// `[keyspace [table]]`, the narrowing most commands take.
+struct TableSelection: ParsableArguments {
+    @Argument(help: "Only this keyspace.") var keyspace: String?
+    @Argument(help: "Only this table of the keyspace.") var table: String?
+
+    var arguments: [(String, String?)] { [("keyspace", keyspace), ("table", table)] }
 }
 
 struct AdminStatus: AsyncParsableCommand {
