@@ -1,7 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#endif
-
 /// A table's snapshots (`snapshots/<name>/` beside its SSTables): listed and removed by name, for
 /// `nodetool listsnapshots` and `clearsnapshot`.
 extension Table {
@@ -15,11 +11,11 @@ extension Table {
 
     public var snapshots: [Snapshot] {
         let root = directory + "/snapshots"
-        return FileSystem.listDirectory(root).sorted().map { name in
-            let files = FileSystem.listDirectory(root + "/" + name)
+        let fileSystem = environment.fileSystem
+        return ((try? fileSystem.listDirectory(root)) ?? []).sorted().map { name in
+            let files = (try? fileSystem.listDirectory(root + "/" + name)) ?? []
             let bytes = files.reduce(0) { total, file in
-                var status = stat()
-                return total + (stat(root + "/" + name + "/" + file, &status) == 0 ? Int(status.st_size) : 0)
+                total + ((try? fileSystem.open(root + "/" + name + "/" + file, .read).size()) ?? 0)
             }
             return Snapshot(name: name, files: files.count, bytes: bytes)
         }
@@ -29,8 +25,8 @@ extension Table {
     @discardableResult
     public func clearSnapshots(named name: String?) -> Int {
         let root = directory + "/snapshots"
-        let names = FileSystem.listDirectory(root).filter { name == nil || $0 == name }
-        for snapshot in names { FileSystem.removeTree(root + "/" + snapshot) }
+        let names = ((try? environment.fileSystem.listDirectory(root)) ?? []).filter { name == nil || $0 == name }
+        for snapshot in names { environment.fileSystem.removeTree(root + "/" + snapshot) }
         return names.count
     }
 }
