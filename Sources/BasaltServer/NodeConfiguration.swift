@@ -47,6 +47,13 @@ public struct NodeConfiguration: Sendable, Hashable {
     public var readRequestTimeoutMilliseconds = 5000
     public var rangeRequestTimeoutMilliseconds = 10000
     public var logLevel = Logger.Level.info
+    /// PasswordAuthenticator: clients log in with a role's name and password.
+    public var requiresLogin = false
+    /// CassandraAuthorizer: every statement is checked against the role's permissions.
+    public var checksPermissions = false
+    /// The password of the superuser the first start creates (never stored in clear; ignored once
+    /// a role exists). `BASALT_SUPERUSER_PASSWORD` in the environment serves too.
+    public var superuserPassword: String?
 
     public init() {}
 
@@ -135,6 +142,20 @@ public struct NodeConfiguration: Sendable, Hashable {
         case "write_request_timeout_ms": writeRequestTimeoutMilliseconds = try Self.int(key, value, in: 10...600_000)
         case "read_request_timeout_ms": readRequestTimeoutMilliseconds = try Self.int(key, value, in: 10...600_000)
         case "range_request_timeout_ms": rangeRequestTimeoutMilliseconds = try Self.int(key, value, in: 10...600_000)
+        case "authenticator":
+            switch try Self.string(key, value) {
+            case "AllowAllAuthenticator", "org.apache.cassandra.auth.AllowAllAuthenticator": requiresLogin = false
+            case "PasswordAuthenticator", "org.apache.cassandra.auth.PasswordAuthenticator": requiresLogin = true
+            default: throw NodeConfigurationError.invalidValue(key: key, expected: "AllowAllAuthenticator or PasswordAuthenticator")
+            }
+        case "authorizer":
+            switch try Self.string(key, value) {
+            case "AllowAllAuthorizer", "org.apache.cassandra.auth.AllowAllAuthorizer": checksPermissions = false
+            case "CassandraAuthorizer", "org.apache.cassandra.auth.CassandraAuthorizer": checksPermissions = true
+            default: throw NodeConfigurationError.invalidValue(key: key, expected: "AllowAllAuthorizer or CassandraAuthorizer")
+            }
+        case "auth_superuser_password":
+            superuserPassword = value.null != nil ? nil : try Self.string(key, value)
         case "log_level":
             guard let level = Logger.Level(rawValue: try Self.string(key, value).lowercased()) else {
                 throw NodeConfigurationError.invalidValue(

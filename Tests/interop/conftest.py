@@ -22,7 +22,9 @@ def free_port():
 class Node:
     """One Basalt node process on 127.0.0.1 with its own data directory."""
 
-    def __init__(self, data_dir, port):
+    def __init__(self, data_dir, port, args=(), env=None):
+        self.args = list(args)
+        self.env = env
         self.data_dir = data_dir
         self.port = port
         self.storage_port = free_port()
@@ -35,8 +37,8 @@ class Node:
         self.process = subprocess.Popen(
             [BASALT, "start", "--listen-address", self.host, "--native-port", str(self.port),
              "--storage-port", str(self.storage_port),
-             "--data-dir", os.path.join(self.data_dir, "data"), "--cluster-name", "interop"],
-            stdout=subprocess.PIPE, stderr=log)
+             "--data-dir", os.path.join(self.data_dir, "data"), "--cluster-name", "interop"] + self.args,
+            stdout=subprocess.PIPE, stderr=log, env=self.env)
         deadline = time.time() + timeout
         while time.time() < deadline:
             line = self.process.stdout.readline()

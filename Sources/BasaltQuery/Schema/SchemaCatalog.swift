@@ -28,10 +28,15 @@ public final class SchemaCatalog: @unchecked Sendable {
         self.engine = engine
         schemaTable = try engine.openTable(Self.schemaTableID, options: TableOptions(name: "system_schema.basalt_definitions"))
         try load()
-        for table in tables.values.flatMap(\.values) {
+        for table in tables.values.flatMap(\.values) + Self.authTables {
             try engine.openTable(table.id, options: table.options.storageOptions(name: table.qualifiedName))
         }
     }
+
+    /// The one system keyspace whose rows are stored (and replicated) like a user keyspace's: roles
+    /// and permissions. Its tables have fixed ids, so every node opens the same ones.
+    public static let authKeyspace = "system_auth"
+    static var authTables: [TableSchema] { SystemSchemaDefinitions.tables[authKeyspace].map { Array($0.values) } ?? [] }
 
     /// The whole start-up sequence: catalog, user tables, then one commit-log replay.
     public static func open(engine: StorageEngine) throws -> SchemaCatalog {
@@ -139,7 +144,8 @@ public final class SchemaCatalog: @unchecked Sendable {
     /// A user table by id: how the coordinator finds the keyspace (and so the replication) of a
     /// partition update. A linear search over the tables is cheap next to a network round trip.
     public func table(id: TableID) -> TableSchema? {
-        lock.withLock { tables.values.lazy.flatMap(\.values).first { $0.id == id } }
+        if let auth = Self.authTables.first(where: { $0.id == id }) { return auth }
+        return lock.withLock { tables.values.lazy.flatMap(\.values).first { $0.id == id } }
     }
 
     /// System keyspaces first, then user keyspaces by name (virtual keyspaces are not among them).
