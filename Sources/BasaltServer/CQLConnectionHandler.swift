@@ -115,7 +115,9 @@ final class CQLConnectionHandler: ChannelInboundHandler {
         }
         record?.requestReceived()
         let action = state.receive(request.request)
-        if case .startup(let startup) = request.request, action.acceptsStartup { record?.started(options: startup.options) }
+        if case .startup(let startup) = request.request, action.acceptsStartup {
+            record?.started(options: startup.options, authenticating: authenticator != nil)
+        }
         switch action {
         case .reply(let response):
             write(response, stream: request.stream, context: context)
@@ -198,6 +200,7 @@ final class CQLConnectionHandler: ChannelInboundHandler {
                 switch outcome {
                 case .success(let role):
                     handler.session.user = role
+                    handler.record?.loggedIn(as: role)
                     handler.finish(.authSuccess(CQLAuthToken(token: nil)), stream: stream, closeNow: closeNow, context: context)
                 case .failure(let failure):
                     handler.finish(.error(CQLErrorMessage(.badCredentials, message: failure.message)), stream: stream,

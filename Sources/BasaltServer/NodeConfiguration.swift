@@ -78,6 +78,11 @@ public struct NodeConfiguration: Sendable, Hashable {
         for (name, text) in overrides.sorted(by: { $0.key < $1.key }) {
             try set(name, Node.scalar(Node.Scalar(text)))
         }
+        // As Cassandra: without logins there is no role whose permissions could be checked.
+        if checksPermissions && !requiresLogin {
+            throw NodeConfigurationError.invalidValue(
+                key: "authorizer", expected: "AllowAllAuthorizer, since CassandraAuthorizer needs authenticator: PasswordAuthenticator")
+        }
     }
 
     /// Reads the file at `path` (nil: defaults), then applies `overrides`.

@@ -50,6 +50,20 @@ struct NodeConfigurationTests {
         #expect(throws: NodeConfigurationError.self) { try NodeConfiguration(yaml: "- a list") }
         #expect(throws: NodeConfigurationError.self) { try NodeConfiguration(yaml: nil, overrides: ["native_transport_port": "x"]) }
         #expect(throws: NodeConfigurationError.self) { try NodeConfiguration.load(path: "/nonexistent/basalt.yaml") }
+        #expect(throws: NodeConfigurationError.self) { try NodeConfiguration(yaml: "authenticator: LDAPAuthenticator") }
+        #expect(throws: NodeConfigurationError.self) { try NodeConfiguration(yaml: "authorizer: CassandraAuthorizer") }
+    }
+
+    /// Cassandra's class names, short or qualified; the password only from the file or the environment.
+    @Test(arguments: [
+        ("authenticator: PasswordAuthenticator", true, false),
+        ("authenticator: org.apache.cassandra.auth.PasswordAuthenticator\nauthorizer: CassandraAuthorizer", true, true),
+        ("authenticator: AllowAllAuthenticator\nauthorizer: AllowAllAuthorizer", false, false),
+    ])
+    func authenticationSettings(_ yaml: String, _ login: Bool, _ permissions: Bool) throws {
+        let configuration = try NodeConfiguration(yaml: yaml + "\nauth_superuser_password: pw")
+        #expect(configuration.requiresLogin == login && configuration.checksPermissions == permissions)
+        #expect(configuration.superuserPassword == "pw")
     }
 }
 

@@ -50,6 +50,7 @@ def test_superuser_password_comes_from_the_environment(admin):
     row = admin.execute("SELECT role, is_superuser, can_login FROM system_auth.roles WHERE role = 'cassandra'").one()
     assert row.is_superuser and row.can_login
     assert admin.execute("SELECT v FROM sec.t WHERE k = 1").one().v == "one"
+    assert "cassandra" in {r.username for r in admin.execute("SELECT username FROM system_views.clients")}
 
 
 def test_wrong_password_is_refused_and_the_node_keeps_serving(auth_node, admin):
@@ -89,6 +90,11 @@ def test_grant_read_only_then_revoke(auth_node, admin):
         with pytest.raises(Unauthorized):
             reader.execute(prepared, [1])  # checked again at EXECUTE
         assert reader.execute("SELECT release_version FROM system.local").one() is not None
+        with pytest.raises(Unauthorized) as excinfo:
+            reader.execute("CREATE ROLE intruder WITH SUPERUSER = true")
+        assert "has no CREATE permission on <all roles>" in str(excinfo.value)
+        with pytest.raises(Unauthorized):
+            reader.execute("SELECT salted_hash FROM system_auth.roles")
     finally:
         cluster.shutdown()
 
