@@ -1,4 +1,5 @@
 import ArgumentParser
+import BasaltAdmin
 import BasaltCore
 import BasaltQuery
 import BasaltReplication
@@ -21,6 +22,7 @@ struct Start: AsyncParsableCommand {
     @Option(name: .customLong("storage-port"), help: "Internode (gossip, replication) port.") var storagePort: Int?
     @Option(help: "AllowAllAuthenticator or PasswordAuthenticator.") var authenticator: String?
     @Option(help: "AllowAllAuthorizer or CassandraAuthorizer.") var authorizer: String?
+    @Option(name: .customLong("admin-port"), help: "Admin endpoint port (basalt admin).") var adminPort: Int?
 
     func run() async throws {
         var overrides: [String: String] = [:]
@@ -30,6 +32,7 @@ struct Start: AsyncParsableCommand {
         overrides["cluster_name"] = clusterName
         overrides["seeds"] = seeds
         overrides["storage_port"] = storagePort.map(String.init)
+        overrides["admin_port"] = adminPort.map(String.init)
         overrides["authenticator"] = authenticator
         overrides["authorizer"] = authorizer
         var configuration = try NodeConfiguration.load(path: config, overrides: overrides)
@@ -82,7 +85,20 @@ struct Start: AsyncParsableCommand {
                     throw error
                 }
             }
-            return NodeServices(handler: processor, authenticator: access.authenticator, stop: { await member.stop() })
+            let admin: AdminServer
+            do {
+                let commands = AdminNode(clusterName: configuration.clusterName, cluster: member, engine: storage, catalog: catalog,
+                                         startedAt: Date())
+                admin = try await AdminServer.start(host: configuration.listenAddress, port: configuration.adminPort,
+                                                    router: AdminCommands.router(for: commands), logger: logger)
+            } catch {
+                await member.stop()
+                throw error
+            }
+            return NodeServices(handler: processor, authenticator: access.authenticator, stop: {
+                await admin.stop()
+                await member.stop()
+            })
         }
     }
 }

@@ -10,6 +10,7 @@ final class NodeProcess: Sendable {
     let port: Int
     /// The internode port, also free: two nodes that drew the same address must not both want 7000.
     let storagePort: Int
+    let adminPort: Int
     let directory: String
     private let process = Mutex<Process?>(nil)
 
@@ -36,7 +37,9 @@ final class NodeProcess: Sendable {
         let port = try freePort(host: host)
         var storagePort = try freePort(host: host)
         while storagePort == port { storagePort = try freePort(host: host) }
-        let node = NodeProcess(host: host, port: port, storagePort: storagePort, arguments: arguments,
+        var adminPort = try freePort(host: host)
+        while adminPort == port || adminPort == storagePort { adminPort = try freePort(host: host) }
+        let node = NodeProcess(host: host, port: port, storagePort: storagePort, adminPort: adminPort, arguments: arguments,
                                environment: environment)
         try await node.start()
         return node
@@ -45,12 +48,13 @@ final class NodeProcess: Sendable {
     private let arguments: [String]
     private let environment: [String: String]
 
-    private init(host: String, port: Int, storagePort: Int, arguments: [String], environment: [String: String]) {
+    private init(host: String, port: Int, storagePort: Int, adminPort: Int, arguments: [String], environment: [String: String]) {
         self.arguments = arguments
         self.environment = environment
         self.host = host
         self.port = port
         self.storagePort = storagePort
+        self.adminPort = adminPort
         directory = NSTemporaryDirectory() + "basalt-client-test-\(UUID().uuidString.prefix(8))"
     }
 
@@ -65,6 +69,7 @@ final class NodeProcess: Sendable {
         process.executableURL = URL(fileURLWithPath: Self.binary)
         process.arguments = [
             "start", "--listen-address", host, "--native-port", "\(port)", "--storage-port", "\(storagePort)",
+            "--admin-port", "\(adminPort)",
             "--data-dir", directory + "/data",
             "--cluster-name", "client-tests",
         ] + arguments
