@@ -104,4 +104,16 @@ struct RoleStatementTests {
         #expect(try await access.setUpSuperuser(password: "other") == .rolesExist)
         #expect(try await access.roles.role("cassandra")?.isSuperuser == true)
     }
+
+    /// Operators raise system_auth's replication, as in Cassandra; it survives a restart, and the
+    /// keyspace is still listed once. Other system keyspaces stay refused.
+    @Test func systemAuthReplicationCanBeAltered() async throws {
+        let harness = try Harness()
+        try await harness.ok("ALTER KEYSPACE system_auth WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 3}")
+        try harness.restart()
+        #expect(harness.processor.catalog.keyspace("system_auth")?.replication["replication_factor"] == "3")
+        let rows = try await harness.rows("SELECT keyspace_name FROM system_schema.keyspaces")
+        #expect(rows.filter { $0 == [.text("system_auth")] }.count == 1)
+        #expect(await harness.error("ALTER KEYSPACE system_schema WITH durable_writes = false")?.kind == .unauthorized)
+    }
 }

@@ -120,6 +120,9 @@ def test_cqlsh_logs_in(auth_node, admin):
     result = subprocess.run(command, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     assert "one" in result.stdout
+    result = subprocess.run(command[:-1] + ["LIST ROLES; LIST USERS"], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert "cassandra" in result.stdout and "datacenters" in result.stdout
     command[6] = "wrong"
     result = subprocess.run(command, capture_output=True, text=True, timeout=120)
     assert result.returncode != 0

@@ -25,7 +25,8 @@ extension QueryProcessor {
                 if s.ifExists { return .void }
                 throw QueryError.keyspaceMissing(s.keyspace)
             }
-            try rejectSystem(s.keyspace)
+            // system_auth's replication is the operator's to raise, as in Cassandra (then repair it).
+            if s.keyspace != SchemaCatalog.authKeyspace { try rejectSystem(s.keyspace) }
             try SchemaProperties.applyKeyspace(s.properties, to: &keyspace, requireReplication: false,
                                                dataCenters: knownDataCenters)
             try catalog.updateKeyspace(keyspace)

@@ -131,6 +131,8 @@ public final class SchemaCatalog: @unchecked Sendable {
     // MARK: reads
 
     public func keyspace(_ name: String) -> KeyspaceSchema? {
+        // An operator's ALTER of system_auth (its replication) is stored like a user keyspace's.
+        if name == Self.authKeyspace, let altered = lock.withLock({ keyspaces[name] }) { return altered }
         let system = SystemSchemaDefinitions.keyspaces + SystemSchemaDefinitions.virtualKeyspaces
         if let keyspace = system.first(where: { $0.name == name }) { return keyspace }
         return lock.withLock { keyspaces[name] }
@@ -150,10 +152,12 @@ public final class SchemaCatalog: @unchecked Sendable {
 
     /// System keyspaces first, then user keyspaces by name (virtual keyspaces are not among them).
     public var allKeyspaces: [KeyspaceSchema] {
-        SystemSchemaDefinitions.keyspaces + lock.withLock { keyspaces.values.sorted { $0.name < $1.name } }
+        SystemSchemaDefinitions.keyspaces.map { keyspace($0.name) ?? $0 } + userKeyspaces
     }
 
-    public var userKeyspaces: [KeyspaceSchema] { lock.withLock { keyspaces.values.sorted { $0.name < $1.name } } }
+    public var userKeyspaces: [KeyspaceSchema] {
+        lock.withLock { keyspaces.values.filter { !Self.isSystemKeyspace($0.name) }.sorted { $0.name < $1.name } }
+    }
 
     /// Tables of a keyspace by name.
     public func tables(in keyspace: String) -> [TableSchema] {
@@ -196,7 +200,9 @@ public final class SchemaCatalog: @unchecked Sendable {
 
     public func updateKeyspace(_ keyspace: KeyspaceSchema) throws {
         try lock.withLock {
-            guard keyspaces[keyspace.name] != nil else { throw QueryError.keyspaceMissing(keyspace.name) }
+            guard keyspaces[keyspace.name] != nil || keyspace.name == Self.authKeyspace else {
+                throw QueryError.keyspaceMissing(keyspace.name)
+            }
             try persist(keyspace: keyspace.name, row: Self.keyspaceClustering,
                         definition: SchemaDefinitionCodec.encode(keyspace)) { keyspaces[keyspace.name] = keyspace }
         }
