@@ -80,7 +80,7 @@ struct RoleStatementTests {
         let harness = try await Self.harness()
         try await harness.ok("ALTER ROLE app WITH PASSWORD = 'app-pw'")
         let authenticator = try #require(harness.processor.accessControl?.authenticator)
-        let login = { (user: String, password: String) async -> String? in
+        let login: @Sendable (String, String) async -> String? = { user, password in
             try? await authenticator.authenticate(SASLPlainToken(username: user, password: password).encoded)
         }
         #expect(await login("app", "app-pw") == "app")
@@ -94,6 +94,13 @@ struct RoleStatementTests {
         #expect(await login("app", "app-pw") == nil, "the old password is forgotten at once on this node")
         #expect(await login("app", "new-pw") == "app")
         #expect(authenticator.failedLogins == 4)
+        // A pool's connections logging in at once.
+        try await harness.ok("ALTER ROLE app WITH PASSWORD = 'pool-pw'")
+        let logins = await withTaskGroup(of: String?.self) { group in
+            for _ in 0..<8 { group.addTask { await login("app", "pool-pw") } }
+            return await group.reduce(into: []) { $0.append($1) }
+        }
+        #expect(logins == Array(repeating: "app", count: 8))
     }
 
     @Test func theFirstStartCreatesTheSuperuserOnce() async throws {

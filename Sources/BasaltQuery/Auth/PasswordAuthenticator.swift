@@ -24,6 +24,9 @@ public final class PasswordAuthenticator: CQLAuthenticator {
         return (0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) }
     }()
     private let cache = Mutex<[String: (digest: [UInt8], until: ContinuousClock.Instant)]>([:])
+    /// Checks under way, by stored hash and password digest: the connections a driver opens at
+    /// once share one hash rather than queueing one each.
+    private let checking = Mutex<[String: Task<Bool, Never>]>([:])
     private let failures = Atomic<Int>(0)
 
     public init(roles: RoleStore, validity: Duration = .seconds(2)) {
@@ -56,14 +59,28 @@ public final class PasswordAuthenticator: CQLAuthenticator {
             throw AuthenticationFailure("Unable to perform authentication: \(error)", username: user)
         }
         guard let record, let stored = record.saltedHash, let hash = PasswordHash(stored: stored) else { throw incorrect }
-        let matches = await withCheckedContinuation { continuation in
-            hashing.async { continuation.resume(returning: hash.verify(credentials.password)) }
-        }
-        guard matches else { throw incorrect }
+        guard await verify(credentials.password, against: hash, stored: stored, digest: digest) else { throw incorrect }
         // After the password, as Cassandra: who cannot log in learns nothing about other roles.
         guard record.canLogin else { throw AuthenticationFailure("\(user) is not permitted to log in", username: user) }
         cache.withLock { $0[user] = (digest, ContinuousClock.now + validity) }
         return user
+    }
+
+    private func verify(_ password: String, against hash: PasswordHash, stored: String, digest: [UInt8]) async -> Bool {
+        let key = stored + "/" + digest.map { String($0, radix: 16) }.joined(separator: ".")
+        let task = checking.withLock { checking in
+            if let running = checking[key] { return running }
+            let task = Task { [hashing] in
+                await withCheckedContinuation { continuation in
+                    hashing.async { continuation.resume(returning: hash.verify(password)) }
+                }
+            }
+            checking[key] = task
+            return task
+        }
+        let matches = await task.value
+        _ = checking.withLock { $0.removeValue(forKey: key) }
+        return matches
     }
 
     /// Forgets cached logins of `role` (its password, login or existence changed on this node).
