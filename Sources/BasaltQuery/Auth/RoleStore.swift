@@ -45,6 +45,21 @@ public struct RoleStore: Sendable {
             """ + (timestamp.map { " USING TIMESTAMP \($0)" } ?? ""))
     }
 
+    /// Changes the given columns only (ALTER ROLE), so a concurrent GRANT through another node survives.
+    public func update(_ role: String, canLogin: Bool?, isSuperuser: Bool?, saltedHash: String?) async throws {
+        let assignments = [canLogin.map { "can_login = \($0)" }, isSuperuser.map { "is_superuser = \($0)" },
+                           saltedHash.map { "salted_hash = \(CQLText.string($0))" }].compactMap { $0 }
+        guard !assignments.isEmpty else { return }
+        try await execute("UPDATE system_auth.roles SET \(assignments.joined(separator: ", ")) WHERE role = \(CQLText.string(role))")
+    }
+
+    /// Grants (`+`) or revokes (`-`) `role` to `member` by changing the one element, so concurrent
+    /// grants to the same role through different nodes all survive.
+    public func changeMembership(_ op: String, _ role: String, of member: String) async throws {
+        try await execute("UPDATE system_auth.roles SET member_of = member_of \(op) {\(CQLText.string(role))} "
+                          + "WHERE role = \(CQLText.string(member))")
+    }
+
     /// Removes the role and every permission granted to it.
     public func delete(_ role: String) async throws {
         try await execute("DELETE FROM system_auth.roles WHERE role = \(CQLText.string(role))")

@@ -52,17 +52,15 @@ extension QueryProcessor {
                                              isSuperuser: options.superuser ?? false,
                                              saltedHash: try options.password.map(Self.hash)))
         case .alterRole(let role, let ifExists, let options):
-            guard var record = try await store.role(role) else {
+            guard try await store.role(role) != nil else {
                 if ifExists { return .void }
                 throw QueryError.invalid("\(role) doesn't exist")
             }
             if options.superuser != nil && role == session.user {
                 throw QueryError(.unauthorized, "You aren't allowed to alter your own superuser status")
             }
-            if let password = options.password { record.saltedHash = try Self.hash(password) }
-            if let login = options.login { record.canLogin = login }
-            if let superuser = options.superuser { record.isSuperuser = superuser }
-            try await store.write(record)
+            try await store.update(role, canLogin: options.login, isSuperuser: options.superuser,
+                                   saltedHash: try options.password.map(Self.hash))
             access.invalidate(role)
         case .dropRole(let role, let ifExists):
             guard try await store.role(role) != nil else {
@@ -71,27 +69,25 @@ extension QueryProcessor {
             }
             if role == session.user { throw QueryError.invalid("Cannot DROP primary role for current login") }
             try await store.delete(role)
-            for var member in try await store.allRoles() where member.memberOf.contains(role) {
-                member.memberOf.remove(role)
-                try await store.write(member)
+            for member in try await store.allRoles() where member.memberOf.contains(role) {
+                try await store.changeMembership("-", role, of: member.name)
             }
             access.invalidate(role)
         case .listRoles(let of, let recursive, let users):
             return .rows(try await listRoles(of: of, recursive: recursive, users: users, session: session))
         case .grantRole(let role, let grantee):
             guard try await store.role(role) != nil else { throw QueryError.invalid("\(role) doesn't exist") }
-            guard var record = try await store.role(grantee) else { throw QueryError.invalid("\(grantee) doesn't exist") }
-            if try await access.transitiveRoles(of: role).contains(where: { $0.name == grantee }) {
+            guard let record = try await store.role(grantee) else { throw QueryError.invalid("\(grantee) doesn't exist") }
+            if try await access.transitiveRoles(of: role).contains(where: { $0.name == grantee }) || record.memberOf.contains(role) {
                 throw QueryError.invalid("\(grantee) is a member of \(role)")
             }
-            guard record.memberOf.insert(role).inserted else { throw QueryError.invalid("\(grantee) is a member of \(role)") }
-            try await store.write(record)
+            try await store.changeMembership("+", role, of: grantee)
             access.invalidate(grantee)
         case .revokeRole(let role, let revokee):
             guard try await store.role(role) != nil else { throw QueryError.invalid("\(role) doesn't exist") }
-            guard var record = try await store.role(revokee) else { throw QueryError.invalid("\(revokee) doesn't exist") }
-            guard record.memberOf.remove(role) != nil else { throw QueryError.invalid("\(revokee) is not a member of \(role)") }
-            try await store.write(record)
+            guard let record = try await store.role(revokee) else { throw QueryError.invalid("\(revokee) doesn't exist") }
+            guard record.memberOf.contains(role) else { throw QueryError.invalid("\(revokee) is not a member of \(role)") }
+            try await store.changeMembership("-", role, of: revokee)
             access.invalidate(revokee)
         case .grantPermission(let permission, let name, let role), .revokePermission(let permission, let name, let role):
             let isGrant = if case .grantPermission = statement { true } else { false }

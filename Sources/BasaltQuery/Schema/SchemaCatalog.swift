@@ -36,7 +36,7 @@ public final class SchemaCatalog: @unchecked Sendable {
     /// The one system keyspace whose rows are stored (and replicated) like a user keyspace's: roles
     /// and permissions. Its tables have fixed ids, so every node opens the same ones.
     public static let authKeyspace = "system_auth"
-    static var authTables: [TableSchema] { SystemSchemaDefinitions.tables[authKeyspace].map { Array($0.values) } ?? [] }
+    static let authTables: [TableSchema] = SystemSchemaDefinitions.tables[authKeyspace].map { Array($0.values) } ?? []
 
     /// The whole start-up sequence: catalog, user tables, then one commit-log replay.
     public static func open(engine: StorageEngine) throws -> SchemaCatalog {
