@@ -56,6 +56,8 @@ public struct NodeConfiguration: Sendable, Hashable {
     /// The password of the superuser the first start creates (never stored in clear; ignored once
     /// a role exists). `BASALT_SUPERUSER_PASSWORD` in the environment serves too.
     public var superuserPassword: String?
+    /// PBKDF2-SHA256 rounds of new password hashes (Cassandra's `auth_bcrypt_gensalt_log2_rounds`).
+    public var passwordHashRounds = 210_000
 
     public init() {}
 
@@ -162,6 +164,7 @@ public struct NodeConfiguration: Sendable, Hashable {
             case "CassandraAuthorizer", "org.apache.cassandra.auth.CassandraAuthorizer": checksPermissions = true
             default: throw NodeConfigurationError.invalidValue(key: key, expected: "AllowAllAuthorizer or CassandraAuthorizer")
             }
+        case "auth_password_hash_rounds": passwordHashRounds = try Self.int(key, value, in: 1000...10_000_000)
         case "auth_superuser_password":
             superuserPassword = value.null != nil ? nil : try Self.string(key, value)
         case "log_level":

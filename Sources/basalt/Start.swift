@@ -75,7 +75,8 @@ struct Start: AsyncParsableCommand {
             let processor = QueryProcessor(engine: storage, catalog: catalog, node: node, events: connections,
                                            proxy: member.proxy, peers: member.state, clients: connections)
             let access = AccessControl(processor: processor, authenticates: configuration.requiresLogin,
-                                       authorizes: configuration.checksPermissions)
+                                       authorizes: configuration.checksPermissions,
+                                       hashRounds: configuration.passwordHashRounds)
             processor.accessControl = access
             if configuration.requiresLogin {
                 do {

@@ -8,11 +8,11 @@ import Testing
 struct RoleStatementTests {
     private static func harness() async throws -> Harness {
         let harness = try Harness()
-        harness.processor.accessControl = AccessControl(processor: harness.processor, authenticates: true, authorizes: true)
+        harness.processor.accessControl = AccessControl(processor: harness.processor, authenticates: true, authorizes: true,
+                                                        hashRounds: 1000)
         try await harness.ok("CREATE KEYSPACE ks WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 1}")
         try await harness.ok("CREATE TABLE ks.t (k int PRIMARY KEY, v int)")
         try await harness.ok("CREATE ROLE base")
-        // No password: a hash costs a debug build most of a second, and only the login test needs one.
         try await harness.ok("CREATE ROLE app WITH LOGIN = true")
         return harness
     }

@@ -54,6 +54,7 @@ struct NodeConfigurationTests {
         #expect(throws: NodeConfigurationError.self) { try NodeConfiguration.load(path: "/nonexistent/basalt.yaml") }
         #expect(throws: NodeConfigurationError.self) { try NodeConfiguration(yaml: "authenticator: LDAPAuthenticator") }
         #expect(throws: NodeConfigurationError.self) { try NodeConfiguration(yaml: "authorizer: CassandraAuthorizer") }
+        #expect(throws: NodeConfigurationError.self) { try NodeConfiguration(yaml: "auth_password_hash_rounds: 10") }
     }
 
     /// Cassandra's class names, short or qualified; the password only from the file or the environment.
@@ -63,8 +64,9 @@ struct NodeConfigurationTests {
         ("authenticator: AllowAllAuthenticator\nauthorizer: AllowAllAuthorizer", false, false),
     ])
     func authenticationSettings(_ yaml: String, _ login: Bool, _ permissions: Bool) throws {
-        let configuration = try NodeConfiguration(yaml: yaml + "\nauth_superuser_password: pw")
+        let configuration = try NodeConfiguration(yaml: yaml + "\nauth_superuser_password: pw\nauth_password_hash_rounds: 5000")
         #expect(configuration.requiresLogin == login && configuration.checksPermissions == permissions)
+        #expect(configuration.passwordHashRounds == 5000)
         #expect(configuration.superuserPassword == "pw")
     }
 }

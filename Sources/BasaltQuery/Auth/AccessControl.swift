@@ -11,9 +11,13 @@ public final class AccessControl: Sendable {
     public let authorizes: Bool
     /// Permissions are read again after this (Cassandra's permissions_validity, 2 s).
     private let validity: Duration
+    /// The PBKDF2 cost of hashes made from now on; each hash keeps the cost it was made with.
+    let hashRounds: Int
     private let cache = Mutex<[String: (privileges: RolePrivileges, until: ContinuousClock.Instant)]>([:])
 
-    public init(processor: QueryProcessor, authenticates: Bool, authorizes: Bool, validity: Duration = .seconds(2)) {
+    public init(processor: QueryProcessor, authenticates: Bool, authorizes: Bool, validity: Duration = .seconds(2),
+                hashRounds: Int = PasswordHash.defaultRounds) {
+        self.hashRounds = hashRounds
         roles = RoleStore(processor: processor)
         authenticator = authenticates ? PasswordAuthenticator(roles: roles, validity: validity) : nil
         self.authorizes = authorizes
@@ -38,19 +42,26 @@ public final class AccessControl: Sendable {
         let existing: [RoleRecord]
         do { existing = try await roles.allRoles() } catch {
             if let password {
-                try await roles.write(Self.superuser(name, password), timestamp: 0)
+                try await roles.write(superuser(name, password), timestamp: 0)
                 return .created
             }
             return .unknown("\(error)")
         }
         guard existing.isEmpty else { return .rolesExist }
         guard let password, !password.isEmpty else { throw SuperuserSetupError.noPassword }
-        try await roles.write(Self.superuser(name, password), timestamp: 0)
+        try await roles.write(superuser(name, password), timestamp: 0)
         return .created
     }
 
-    private static func superuser(_ name: String, _ password: String) -> RoleRecord {
-        RoleRecord(name: name, canLogin: true, isSuperuser: true, saltedHash: PasswordHash(hashing: password).description)
+    private func superuser(_ name: String, _ password: String) -> RoleRecord {
+        RoleRecord(name: name, canLogin: true, isSuperuser: true,
+                   saltedHash: PasswordHash(hashing: password, rounds: hashRounds).description)
+    }
+
+    /// The stored form of a new password.
+    func hash(_ password: String) throws(QueryError) -> String {
+        guard !password.isEmpty else { throw .invalid("Password must not be empty") }
+        return PasswordHash(hashing: password, rounds: hashRounds).description
     }
 
     /// `user`'s privileges, with those of every role granted to it (transitively).

@@ -50,7 +50,7 @@ extension QueryProcessor {
             }
             try await store.write(RoleRecord(name: role, canLogin: options.login ?? false,
                                              isSuperuser: options.superuser ?? false,
-                                             saltedHash: try options.password.map(Self.hash)))
+                                             saltedHash: try options.password.map(access.hash)))
         case .alterRole(let role, let ifExists, let options):
             guard try await store.role(role) != nil else {
                 if ifExists { return .void }
@@ -60,7 +60,7 @@ extension QueryProcessor {
                 throw QueryError(.unauthorized, "You aren't allowed to alter your own superuser status")
             }
             try await store.update(role, canLogin: options.login, isSuperuser: options.superuser,
-                                   saltedHash: try options.password.map(Self.hash))
+                                   saltedHash: try options.password.map(access.hash))
             access.invalidate(role)
         case .dropRole(let role, let ifExists):
             guard try await store.role(role) != nil else {
@@ -109,11 +109,6 @@ extension QueryProcessor {
                                                    of: of, recursive: recursive))
         }
         return .void
-    }
-
-    private static func hash(_ password: String) throws(QueryError) -> String {
-        guard !password.isEmpty else { throw .invalid("Password must not be empty") }
-        return PasswordHash(hashing: password).description
     }
 
     private static func permissions(_ name: String?) throws(QueryError) -> [Permission] {
