@@ -39,6 +39,7 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
         .package(url: "https://github.com/apple/swift-collections", from: "1.1.0"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
         .systemLibrary(
@@ -78,7 +79,11 @@ let package = Package(
         .testTarget(name: "BasaltQueryTests", dependencies: ["BasaltQuery"]),
         .target(
             name: "BasaltQuery",
-            dependencies: ["BasaltCore", "BasaltStorage", "BasaltCQL", "BasaltCQLProtocol"]
+            dependencies: [
+                "BasaltCore", "BasaltStorage", "BasaltCQL", "BasaltCQLProtocol",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+            ]
         ),
         .target(
             name: "BasaltServer",

@@ -44,9 +44,22 @@ extension BasaltClient {
         public var localDataCenter: String?
         /// How long a DDL statement waits for every node to report the same schema version.
         public var schemaAgreementTimeout: Duration = .seconds(10)
+        /// A role's name and password, for nodes that require a login (PasswordAuthenticator: the
+        /// client answers AUTHENTICATE with SASL PLAIN, as the drivers' PlainTextAuthProvider).
+        public var credentials: Credentials?
         public var logger = Logger(label: "basalt.client")
 
         public init() {}
+
+        public struct Credentials: Hashable, Sendable {
+            public var username: String
+            public var password: String
+
+            public init(username: String, password: String) {
+                self.username = username
+                self.password = password
+            }
+        }
 
         /// Sends a second (third, ...) execution of a slow idempotent statement to the next host.
         public struct SpeculativeExecution: Hashable, Sendable {

@@ -3,7 +3,8 @@ import NIOCore
 
 /// Byte 0 chooses lz4 (bit 0) and the direction (bit 1: the server's side, requests, or the
 /// client's, responses), byte 1 where the rest is split in two reads, so frames cut anywhere are
-/// decoded too; every frame's body is then decoded as a message.
+/// decoded too; every frame's body is then decoded as a message, and an AUTH_RESPONSE's token as
+/// SASL PLAIN credentials.
 enum CQLFrameTarget {
     static func run(_ bytes: [UInt8]) {
         guard bytes.count >= 2 else { return }
@@ -16,7 +17,9 @@ enum CQLFrameTarget {
             decoder.feed(ByteBuffer(bytes: part))
             while let frame = try? decoder.nextFrame() {
                 if direction == .request {
-                    _ = try? CQLRequestFrame(decoding: frame)
+                    if case .authResponse(let token)? = (try? CQLRequestFrame(decoding: frame))?.request {
+                        _ = try? SASLPlainToken(decoding: token.token)
+                    }
                 } else {
                     _ = try? CQLResponseFrame(decoding: frame)
                 }
@@ -33,11 +36,13 @@ enum CQLFrameTarget {
                                                            pageSize: 100))),
             .prepare(CQLPrepare(query: "INSERT INTO ks.t (k, v) VALUES (?, ?)")),
             .register(CQLRegister(eventTypes: [.statusChange, .schemaChange])),
+            .authResponse(CQLAuthToken(token: SASLPlainToken(username: "cassandra", password: "pass word").encoded)),
         ]
         let responses: [CQLResponse] = [
             .ready,
             .error(CQLErrorMessage(.unavailable(consistency: .quorum, required: 2, alive: 1), message: "Cannot achieve consistency level QUORUM")),
             .result(.setKeyspace("ks")),
+            .authenticate(CQLAuthenticate(authenticatorClass: "org.apache.cassandra.auth.PasswordAuthenticator")),
         ]
         var seeds: [[UInt8]] = []
         for compression in [nil, CQLCompression.lz4] {

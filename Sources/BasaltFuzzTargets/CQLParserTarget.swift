@@ -17,6 +17,7 @@ enum CQLParserTarget {
             "BEGIN UNLOGGED BATCH DELETE m['k'] FROM t WHERE k = 1; INSERT INTO t (k) VALUES (2) APPLY BATCH",
             "CREATE TABLE IF NOT EXISTS ks.\"T\" (k int, c timeuuid, v frozen<map<text, list<int>>>, PRIMARY KEY ((k), c)) WITH CLUSTERING ORDER BY (c DESC) AND compaction = {'class': 'LeveledCompactionStrategy'}",
             "CREATE KEYSPACE ks WITH replication = {'class': 'NetworkTopologyStrategy', 'dc1': 3} AND durable_writes = true; USE ks; DESCRIBE TABLES",
+            "CREATE ROLE IF NOT EXISTS 'R' WITH PASSWORD = 'p''w' AND LOGIN = true; GRANT ALL ON KEYSPACE ks TO r; LIST SELECT ON ks.t OF r NORECURSIVE; CREATE USER u WITH PASSWORD 'x' NOSUPERUSER",
             "SELECT * FROM t WHERE d = 1h30m AND ts > '2011-02-03 04:05+0000' AND u = 123e4567-e89b-12d3-a456-426614174000 -- c\n/* x */",
         ].map { Array($0.utf8) }
     }

@@ -4,8 +4,21 @@ import BasaltCQLProtocol
 public final class CQLSession: @unchecked Sendable {
     /// The keyspace unqualified table names resolve in; set by `USE`, case preserved.
     public var keyspace: String?
+    /// The role this connection logged in as; nil where the node does not authenticate.
+    public var user: String?
+    /// Statements the node runs on its own behalf (role bookkeeping): they may write system_auth
+    /// and are not authorized.
+    let isInternal: Bool
 
-    public init(keyspace: String? = nil) { self.keyspace = keyspace }
+    public init(keyspace: String? = nil, user: String? = nil) {
+        self.keyspace = keyspace
+        self.user = user
+        isInternal = false
+    }
+
+    init(internal: Void) {
+        isInternal = true
+    }
 }
 
 /// What the native-protocol server hands to the query layer: QUERY, PREPARE, EXECUTE and BATCH

@@ -21,8 +21,11 @@ final class CQLConnectionHandler: ChannelInboundHandler {
     typealias InboundIn = CQLFrame
     typealias OutboundOut = CQLResponseFrame
 
-    private var state = ConnectionStateMachine()
+    private var state: ConnectionStateMachine
     private let requestHandler: any CQLRequestHandler
+    /// Checks AUTH_RESPONSE tokens; nil when connections need not log in.
+    private let authenticator: (any CQLAuthenticator)?
+    private let loginFailures: LoginFailures
     private let registry: ConnectionRegistry
     private let admission: ConnectionAdmission
     /// Counted in `admission` (and so to be released on close).
@@ -40,7 +43,11 @@ final class CQLConnectionHandler: ChannelInboundHandler {
     /// This connection's row of `system_views.clients`, from `channelActive` on.
     private var record: ClientConnectionRecord?
 
-    init(requestHandler: any CQLRequestHandler, registry: ConnectionRegistry, admission: ConnectionAdmission, logger: Logger) {
+    init(requestHandler: any CQLRequestHandler, authenticator: (any CQLAuthenticator)?, loginFailures: LoginFailures,
+         registry: ConnectionRegistry, admission: ConnectionAdmission, logger: Logger) {
+        state = ConnectionStateMachine(authenticatorClass: authenticator?.className)
+        self.authenticator = authenticator
+        self.loginFailures = loginFailures
         self.requestHandler = requestHandler
         self.registry = registry
         self.admission = admission
@@ -108,13 +115,17 @@ final class CQLConnectionHandler: ChannelInboundHandler {
         }
         record?.requestReceived()
         let action = state.receive(request.request)
-        if case .startup(let startup) = request.request, action.acceptsStartup { record?.started(options: startup.options) }
+        if case .startup(let startup) = request.request, action.acceptsStartup {
+            record?.started(options: startup.options, authenticating: authenticator != nil)
+        }
         switch action {
         case .reply(let response):
             write(response, stream: request.stream, context: context)
-        case .replyReadyThenCompress(let compression):
-            write(.ready, stream: request.stream, context: context)
+        case .replyThenCompress(let response, let compression):
+            write(response, stream: request.stream, context: context)
             context.triggerUserOutboundEvent(CQLFrameCodecHandler.EnableCompression(compression: compression), promise: nil)
+        case .authenticate(let token):
+            authenticate(token, stream: request.stream, context: context)
         case .dispatch(let cqlRequest):
             dispatch(cqlRequest, stream: request.stream, context: context)
             if state.inFlight >= admission.limits.maximumRequestsPerConnection, !pausedAtInFlightLimit {
@@ -168,6 +179,37 @@ final class CQLConnectionHandler: ChannelInboundHandler {
         }
     }
 
+    /// Checks the token off the loop (the hash is slow), then answers AUTH_SUCCESS or
+    /// AuthenticationError on the loop; a failure leaves the connection waiting for another try.
+    private func authenticate(_ token: [UInt8]?, stream: Int16, context: ChannelHandlerContext) {
+        guard let authenticator else { return }
+        let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+        let eventLoop = context.eventLoop
+        let address = admittedAddress ?? "?"
+        Task.immediate(executorPreference: executor) { [loginFailures] in
+            let outcome: Result<String, AuthenticationFailure>
+            do throws(AuthenticationFailure) {
+                outcome = .success(try await authenticator.authenticate(token))
+            } catch {
+                outcome = .failure(error)
+            }
+            if case .failure(let failure) = outcome { loginFailures.record(failure, from: address) }
+            eventLoop.execute {
+                let (handler, context) = loopBound.value
+                let closeNow = handler.state.authenticated((try? outcome.get()) != nil)
+                switch outcome {
+                case .success(let role):
+                    handler.session.user = role
+                    handler.record?.loggedIn(as: role)
+                    handler.finish(.authSuccess(CQLAuthToken(token: nil)), stream: stream, closeNow: closeNow, context: context)
+                case .failure(let failure):
+                    handler.finish(.error(CQLErrorMessage(.badCredentials, message: failure.message)), stream: stream,
+                                   closeNow: closeNow, context: context)
+                }
+            }
+        }
+    }
+
     private func complete(_ response: CQLResponse, stream: Int16, context: ChannelHandlerContext) {
         // A server error is the node's failure, not the client's: the operator must see it.
         if case .error(let error) = response, case .serverError = error.kind {
@@ -175,6 +217,11 @@ final class CQLConnectionHandler: ChannelInboundHandler {
         }
         let closeNow = state.requestCompleted()
         record?.keyspaceChanged(session.keyspace)
+        finish(response, stream: stream, closeNow: closeNow, context: context)
+    }
+
+    /// Writes the answer of a dispatched request and reads on if its slot freed the in-flight limit.
+    private func finish(_ response: CQLResponse, stream: Int16, closeNow: Bool, context: ChannelHandlerContext) {
         guard isActive else { return }
         if pausedAtInFlightLimit, state.inFlight < admission.limits.maximumRequestsPerConnection, !state.isDraining {
             pausedAtInFlightLimit = false

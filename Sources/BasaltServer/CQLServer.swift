@@ -40,12 +40,13 @@ public final class CQLServer: Sendable {
 
     /// Binds the listener. `connections` is the event sink handed to the query layer.
     public static func start(
-        configuration: ServerConfiguration, handler: any CQLRequestHandler,
+        configuration: ServerConfiguration, handler: any CQLRequestHandler, authenticator: (any CQLAuthenticator)? = nil,
         connections: ConnectionRegistry = ConnectionRegistry(), logger: Logger = Logger(label: "basalt.server")
     ) async throws -> CQLServer {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: max(1, configuration.eventLoopThreads))
         let maximumBodyBytes = configuration.maximumFrameBodyBytes
         let admission = ConnectionAdmission(limits: configuration.limits, logger: logger)
+        let loginFailures = LoginFailures(logger: logger)
         let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: Int32(clamping: configuration.backlog))
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -60,7 +61,8 @@ public final class CQLServer: Sendable {
                     let connectionLogger = logger
                     try channel.pipeline.syncOperations.addHandlers(
                         CQLFrameCodecHandler(maximumBodyBytes: maximumBodyBytes, admission: admission, logger: connectionLogger),
-                        CQLConnectionHandler(requestHandler: handler, registry: connections, admission: admission,
+                        CQLConnectionHandler(requestHandler: handler, authenticator: authenticator,
+                                             loginFailures: loginFailures, registry: connections, admission: admission,
                                              logger: connectionLogger))
                 }
             }

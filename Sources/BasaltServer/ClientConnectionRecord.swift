@@ -18,11 +18,19 @@ final class ClientConnectionRecord: Sendable {
         state.withLock { $0.requestCount += 1 }
     }
 
-    /// STARTUP was accepted: the connection is ready and its options (driver name and version) known.
-    func started(options: [String: String]) {
+    /// STARTUP was accepted: the connection is ready, or must log in first, and its options
+    /// (driver name and version) are known.
+    func started(options: [String: String], authenticating: Bool) {
+        state.withLock { info in
+            info.connectionStage = authenticating ? "authenticating" : "ready"
+            info.options = options
+        }
+    }
+
+    func loggedIn(as role: String) {
         state.withLock { info in
             info.connectionStage = "ready"
-            info.options = options
+            info.username = role
         }
     }
 

@@ -30,19 +30,17 @@ final class ConnectionAdmission: Sendable {
         var open = 0
         var openByAddress: [String: Int] = [:]
         var partialFrameBytes = 0
-        /// Per refusal kind: when it was last logged and how many were refused since.
-        var lastLogged: [String: (at: ContinuousClock.Instant, suppressed: Int)] = [:]
+        var throttle: LogThrottle
     }
 
     let limits: ConnectionLimits
     private let logger: Logger
-    private let logInterval: Duration
-    private let state = Mutex(State())
+    private let state: Mutex<State>
 
     init(limits: ConnectionLimits, logger: Logger, logInterval: Duration = .seconds(10)) {
         self.limits = limits
         self.logger = logger
-        self.logInterval = logInterval
+        state = Mutex(State(throttle: LogThrottle(interval: logInterval)))
     }
 
     /// Counts a new connection from `address`, or says why it may not open.
@@ -91,16 +89,7 @@ final class ConnectionAdmission: Sendable {
 
     private func logRefusal(_ refusal: Refusal) {
         let now = ContinuousClock.now
-        let suppressed: Int? = state.withLock { state in
-            let last = state.lastLogged[refusal.kind]
-            if let last, now - last.at < logInterval {
-                state.lastLogged[refusal.kind] = (last.at, last.suppressed + 1)
-                return nil
-            }
-            state.lastLogged[refusal.kind] = (now, 0)
-            return last?.suppressed ?? 0
-        }
-        guard let suppressed else { return }
+        guard let suppressed = state.withLock({ $0.throttle.admit(refusal.kind, at: now) }) else { return }
         logger.warning("connection refused", metadata: ["reason": "\(refusal)", "refused_since_last_line": "\(suppressed)"])
     }
 }

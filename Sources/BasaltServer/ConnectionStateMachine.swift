@@ -4,12 +4,16 @@ import BasaltCQLProtocol
 /// (the SwiftNIO style: the handler stays thin and carries out the actions this returns).
 ///
 /// Lifecycle: `awaitingStartup` → STARTUP → `ready` (compression fixed, event subscriptions grow
-/// with REGISTER). Orthogonally the connection may be draining for shutdown: it then takes no new
+/// with REGISTER); with an authenticator, STARTUP leads to `authenticating` instead (answered
+/// AUTHENTICATE), where only AUTH_RESPONSE and OPTIONS are served, until one succeeds (a failed one
+/// leaves the connection there for another try, as Cassandra). Orthogonally the connection may be draining for shutdown: it then takes no new
 /// reads and closes once its in-flight requests have been answered.
 struct ConnectionStateMachine {
     private enum State: Equatable {
-        /// Only OPTIONS and STARTUP are valid (there is no authentication, so no AUTHENTICATE step).
+        /// Only OPTIONS and STARTUP are valid.
         case awaitingStartup
+        /// AUTHENTICATE was sent; `checking` while an AUTH_RESPONSE is being verified.
+        case authenticating(compression: CQLCompression?, checking: Bool)
         case ready(compression: CQLCompression?, subscriptions: Set<CQLEventType>)
     }
 
@@ -17,15 +21,17 @@ struct ConnectionStateMachine {
     enum Action: Equatable {
         /// Answer on the request's stream; the connection stays usable (ERRORs included).
         case reply(CQLResponse)
-        /// Answer READY uncompressed, then compress every later frame both ways.
-        case replyReadyThenCompress(CQLCompression)
+        /// Answer STARTUP (READY or AUTHENTICATE) uncompressed, then compress every later frame both ways.
+        case replyThenCompress(CQLResponse, CQLCompression)
         /// Hand the request to the query layer; the reply comes when it completes.
         case dispatch(CQLRequest)
+        /// Check the AUTH_RESPONSE token, then call `authenticated(_:)`.
+        case authenticate([UInt8]?)
 
-        /// Whether this answers a STARTUP with READY (and not with an error).
+        /// Whether this answers a STARTUP with READY or AUTHENTICATE (and not with an error).
         var acceptsStartup: Bool {
             switch self {
-            case .reply(.ready), .replyReadyThenCompress: true
+            case .reply(.ready), .reply(.authenticate), .replyThenCompress: true
             default: false
             }
         }
@@ -42,6 +48,12 @@ struct ConnectionStateMachine {
     private var state = State.awaitingStartup
     private(set) var inFlight = 0
     private(set) var isDraining = false
+    /// The class AUTHENTICATE names; nil when connections need not log in.
+    private let authenticatorClass: String?
+
+    init(authenticatorClass: String? = nil) {
+        self.authenticatorClass = authenticatorClass
+    }
 
     mutating func receive(_ request: CQLRequest) -> Action {
         switch (state, request) {
@@ -56,8 +68,20 @@ struct ConnectionStateMachine {
             subscriptions.formUnion(register.eventTypes)
             state = .ready(compression: compression, subscriptions: subscriptions)
             return .reply(.ready)
+        case (.authenticating(let compression, checking: false), .authResponse(let token)):
+            state = .authenticating(compression: compression, checking: true)
+            inFlight += 1
+            return .authenticate(token.token)
+        case (.authenticating, .authResponse):
+            return .reply(Self.protocolError("An AUTH_RESPONSE is already being checked on this connection"))
+        case (.authenticating, .startup):
+            return .reply(Self.protocolError("STARTUP was already received on this connection"))
+        case (.authenticating, _):
+            // Cassandra's wording (ServerConnection), the connection stays open for the login.
+            return .reply(Self.protocolError("Unexpected message \(request.opcode), expecting SASL_RESPONSE"))
         case (_, .authResponse):
-            return .reply(Self.protocolError("Unexpected AUTH_RESPONSE: authentication is not enabled"))
+            return .reply(Self.protocolError(authenticatorClass == nil
+                ? "Unexpected AUTH_RESPONSE: authentication is not enabled" : "Unexpected AUTH_RESPONSE before STARTUP"))
         case (.ready, .query), (.ready, .prepare), (.ready, .execute), (.ready, .batch):
             inFlight += 1
             return .dispatch(request)
@@ -70,15 +94,32 @@ struct ConnectionStateMachine {
         guard startup.cqlVersion != nil else {
             return .reply(Self.protocolError("Missing value CQL_VERSION in STARTUP message"))
         }
-        guard let name = startup.compression else {
-            state = .ready(compression: nil, subscriptions: [])
-            return .reply(.ready)
+        var compression: CQLCompression?
+        if let name = startup.compression {
+            guard let known = CQLCompression(rawValue: name) else {
+                return .reply(Self.protocolError("Unknown compression algorithm: \(name)"))
+            }
+            compression = known
         }
-        guard let compression = CQLCompression(rawValue: name) else {
-            return .reply(Self.protocolError("Unknown compression algorithm: \(name)"))
+        let response: CQLResponse
+        if let authenticatorClass {
+            state = .authenticating(compression: compression, checking: false)
+            response = .authenticate(CQLAuthenticate(authenticatorClass: authenticatorClass))
+        } else {
+            state = .ready(compression: compression, subscriptions: [])
+            response = .ready
         }
-        state = .ready(compression: compression, subscriptions: [])
-        return .replyReadyThenCompress(compression)
+        // Cassandra fixes the compressor at STARTUP, so AUTHENTICATE is the last uncompressed frame too.
+        return compression.map { .replyThenCompress(response, $0) } ?? .reply(response)
+    }
+
+    /// The AUTH_RESPONSE given by `.authenticate` was checked: on success the connection is ready,
+    /// otherwise it waits for another. True when the connection should now close (drained).
+    mutating func authenticated(_ success: Bool) -> Bool {
+        if case .authenticating(let compression, checking: true) = state {
+            state = success ? .ready(compression: compression, subscriptions: []) : .authenticating(compression: compression, checking: false)
+        }
+        return requestCompleted()
     }
 
     /// A dispatched request was answered. True when the connection should now close (drained).

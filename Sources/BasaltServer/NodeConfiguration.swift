@@ -51,6 +51,15 @@ public struct NodeConfiguration: Sendable, Hashable {
     public var readRequestTimeoutMilliseconds = 5000
     public var rangeRequestTimeoutMilliseconds = 10000
     public var logLevel = Logger.Level.info
+    /// PasswordAuthenticator: clients log in with a role's name and password.
+    public var requiresLogin = false
+    /// CassandraAuthorizer: every statement is checked against the role's permissions.
+    public var checksPermissions = false
+    /// The password of the superuser the first start creates (never stored in clear; ignored once
+    /// a role exists). `BASALT_SUPERUSER_PASSWORD` in the environment serves too.
+    public var superuserPassword: String?
+    /// PBKDF2-SHA256 rounds of new password hashes (Cassandra's `auth_bcrypt_gensalt_log2_rounds`).
+    public var passwordHashRounds = 210_000
 
     public init() {}
 
@@ -74,6 +83,11 @@ public struct NodeConfiguration: Sendable, Hashable {
         }
         for (name, text) in overrides.sorted(by: { $0.key < $1.key }) {
             try set(name, Node.scalar(Node.Scalar(text)))
+        }
+        // As Cassandra: without logins there is no role whose permissions could be checked.
+        if checksPermissions && !requiresLogin {
+            throw NodeConfigurationError.invalidValue(
+                key: "authorizer", expected: "AllowAllAuthorizer, since CassandraAuthorizer needs authenticator: PasswordAuthenticator")
         }
     }
 
@@ -141,6 +155,21 @@ public struct NodeConfiguration: Sendable, Hashable {
         case "write_request_timeout_ms": writeRequestTimeoutMilliseconds = try Self.int(key, value, in: 10...600_000)
         case "read_request_timeout_ms": readRequestTimeoutMilliseconds = try Self.int(key, value, in: 10...600_000)
         case "range_request_timeout_ms": rangeRequestTimeoutMilliseconds = try Self.int(key, value, in: 10...600_000)
+        case "authenticator":
+            switch try Self.string(key, value) {
+            case "AllowAllAuthenticator", "org.apache.cassandra.auth.AllowAllAuthenticator": requiresLogin = false
+            case "PasswordAuthenticator", "org.apache.cassandra.auth.PasswordAuthenticator": requiresLogin = true
+            default: throw NodeConfigurationError.invalidValue(key: key, expected: "AllowAllAuthenticator or PasswordAuthenticator")
+            }
+        case "authorizer":
+            switch try Self.string(key, value) {
+            case "AllowAllAuthorizer", "org.apache.cassandra.auth.AllowAllAuthorizer": checksPermissions = false
+            case "CassandraAuthorizer", "org.apache.cassandra.auth.CassandraAuthorizer": checksPermissions = true
+            default: throw NodeConfigurationError.invalidValue(key: key, expected: "AllowAllAuthorizer or CassandraAuthorizer")
+            }
+        case "auth_password_hash_rounds": passwordHashRounds = try Self.int(key, value, in: 1000...10_000_000)
+        case "auth_superuser_password":
+            superuserPassword = value.null != nil ? nil : try Self.string(key, value)
         case "log_level":
             guard let level = Logger.Level(rawValue: try Self.string(key, value).lowercased()) else {
                 throw NodeConfigurationError.invalidValue(

@@ -11,10 +11,14 @@ import Synchronization
 /// what runs behind it (e.g. the cluster layer) before storage closes.
 public struct NodeServices: Sendable {
     public var handler: any CQLRequestHandler
+    /// Asked when a connection logs in; nil: connections need not (AllowAllAuthenticator).
+    public var authenticator: (any CQLAuthenticator)?
     public var stop: @Sendable () async -> Void
 
-    public init(handler: any CQLRequestHandler, stop: @escaping @Sendable () async -> Void = {}) {
+    public init(handler: any CQLRequestHandler, authenticator: (any CQLAuthenticator)? = nil,
+                stop: @escaping @Sendable () async -> Void = {}) {
         self.handler = handler
+        self.authenticator = authenticator
         self.stop = stop
     }
 }
@@ -122,7 +126,8 @@ public final class NodeRunner: Sendable {
             services = try await makeHandler(storage, connections, logger)
             do {
                 server = try await CQLServer.start(
-                    configuration: configuration.server, handler: services.handler, connections: connections, logger: logger)
+                    configuration: configuration.server, handler: services.handler, authenticator: services.authenticator,
+                    connections: connections, logger: logger)
             } catch {
                 await services.stop()
                 throw error

@@ -5,6 +5,7 @@ import BasaltQuery
 import BasaltReplication
 import BasaltServer
 import Foundation
+import Logging
 import Synchronization
 
 /// `basalt start`: runs one node from a YAML config (template: `cluster/basalt.yaml`); flags override
@@ -20,6 +21,8 @@ struct Start: AsyncParsableCommand {
     @Option(name: .customLong("cluster-name")) var clusterName: String?
     @Option(help: "Comma-separated seed addresses.") var seeds: String?
     @Option(name: .customLong("storage-port"), help: "Internode (gossip, replication) port.") var storagePort: Int?
+    @Option(help: "AllowAllAuthenticator or PasswordAuthenticator.") var authenticator: String?
+    @Option(help: "AllowAllAuthorizer or CassandraAuthorizer.") var authorizer: String?
     @Option(name: .customLong("admin-port"), help: "Admin endpoint port (basalt admin).") var adminPort: Int?
 
     func run() async throws {
@@ -31,7 +34,13 @@ struct Start: AsyncParsableCommand {
         overrides["seeds"] = seeds
         overrides["storage_port"] = storagePort.map(String.init)
         overrides["admin_port"] = adminPort.map(String.init)
-        let configuration = try NodeConfiguration.load(path: config, overrides: overrides)
+        overrides["authenticator"] = authenticator
+        overrides["authorizer"] = authorizer
+        var configuration = try NodeConfiguration.load(path: config, overrides: overrides)
+        // From the environment, so the password need not be written in a file or a command line.
+        if let password = ProcessInfo.processInfo.environment["BASALT_SUPERUSER_PASSWORD"], !password.isEmpty {
+            configuration.superuserPassword = password
+        }
         // `basalt admin drain` reaches the runner built after the factory that serves it.
         let built = Mutex<NodeRunner?>(nil)
         let runner = NodeRunner(configuration: configuration,
@@ -72,6 +81,18 @@ struct Start: AsyncParsableCommand {
             if configuration.repairIntervalSeconds > 0 { repairs.repairEvery(.seconds(configuration.repairIntervalSeconds)) }
             let processor = QueryProcessor(engine: storage, catalog: catalog, node: node, events: connections,
                                            proxy: member.proxy, peers: member.state, clients: connections, repairs: repairs)
+            let access = AccessControl(processor: processor, authenticates: configuration.requiresLogin,
+                                       authorizes: configuration.checksPermissions,
+                                       hashRounds: configuration.passwordHashRounds)
+            processor.accessControl = access
+            if configuration.requiresLogin {
+                do {
+                    try await Self.setUpSuperuser(access, password: configuration.superuserPassword, logger: logger)
+                } catch {
+                    await member.stop()
+                    throw error
+                }
+            }
             let admin: AdminServer
             do {
                 let commands = AdminNode(clusterName: configuration.clusterName, cluster: member, engine: storage, catalog: catalog,
@@ -83,11 +104,35 @@ struct Start: AsyncParsableCommand {
                 await member.stop()
                 throw error
             }
-            return NodeServices(handler: processor, stop: {
+            return NodeServices(handler: processor, authenticator: access.authenticator, stop: {
                 repairs.stop()
                 await admin.stop()
                 await member.stop()
             })
+        }
+    }
+}
+
+extension Start {
+    /// The first start with authentication on creates the superuser. The roles' replicas may not be
+    /// reachable for a moment after joining, so reading them is retried for a few seconds.
+    static func setUpSuperuser(_ access: AccessControl, password: String?, logger: Logger) async throws {
+        for attempt in 1...10 {
+            switch try await access.setUpSuperuser(password: password) {
+            case .created:
+                logger.info("superuser created", metadata: ["role": "\(AccessControl.defaultSuperuser)"])
+                return
+            case .rolesExist:
+                if password != nil { logger.info("roles exist: the superuser password setting is ignored") }
+                return
+            case .unknown(let reason):
+                if attempt == 10 {
+                    logger.warning("cannot read system_auth.roles; starting without creating a superuser",
+                                   metadata: ["error": "\(reason)"])
+                    return
+                }
+                try await Task.sleep(for: .seconds(1))
+            }
         }
     }
 }

@@ -42,6 +42,8 @@ struct Stress: AsyncParsableCommand {
     @Option(name: .customLong("event-loops"), help: "Client event-loop threads (default: one per core).") var eventLoops: Int?
     @Option(name: .customLong("timeout"), help: "Request timeout in seconds.") var timeoutSeconds = 12.0
     @Option(help: "Seed of the row order and the values.") var seed: UInt64 = 1
+    @Option(help: "Role to log in as (nodes with PasswordAuthenticator).") var username: String?
+    @Option(help: "Password of --username.") var password: String?
 
     func validate() throws {
         guard CQLConsistency(name: consistency) != nil else { throw ValidationError("unknown consistency level \(consistency)") }
@@ -75,6 +77,9 @@ struct Stress: AsyncParsableCommand {
         configuration.client.compression = compression.flatMap { CQLCompression(rawValue: $0.lowercased()) }
         configuration.client.requestTimeout = .seconds(timeoutSeconds)
         if let eventLoops { configuration.client.eventLoopThreads = eventLoops }
+        if let username {
+            configuration.client.credentials = .init(username: username, password: password ?? "")
+        }
         configuration.client.logger.logLevel = .warning
         return configuration
     }

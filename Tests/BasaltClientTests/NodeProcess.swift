@@ -31,19 +31,26 @@ final class NodeProcess: Sendable {
 
     /// Starts a node on a random loopback address (so parallel tests and other suites on this
     /// machine do not meet) and waits until it serves CQL.
-    static func start() async throws -> NodeProcess {
+    /// `arguments` are added to `basalt start`'s; `environment` is added to this process's.
+    static func start(arguments: [String] = [], environment: [String: String] = [:]) async throws -> NodeProcess {
         let host = "127.0.0.\(Int.random(in: 2...250))"
         let port = try freePort(host: host)
         var storagePort = try freePort(host: host)
         while storagePort == port { storagePort = try freePort(host: host) }
         var adminPort = try freePort(host: host)
         while adminPort == port || adminPort == storagePort { adminPort = try freePort(host: host) }
-        let node = NodeProcess(host: host, port: port, storagePort: storagePort, adminPort: adminPort)
+        let node = NodeProcess(host: host, port: port, storagePort: storagePort, adminPort: adminPort, arguments: arguments,
+                               environment: environment)
         try await node.start()
         return node
     }
 
-    private init(host: String, port: Int, storagePort: Int, adminPort: Int) {
+    private let arguments: [String]
+    private let environment: [String: String]
+
+    private init(host: String, port: Int, storagePort: Int, adminPort: Int, arguments: [String], environment: [String: String]) {
+        self.arguments = arguments
+        self.environment = environment
         self.host = host
         self.port = port
         self.storagePort = storagePort
@@ -65,7 +72,10 @@ final class NodeProcess: Sendable {
             "--admin-port", "\(adminPort)",
             "--data-dir", directory + "/data",
             "--cluster-name", "client-tests",
-        ]
+        ] + arguments
+        if !environment.isEmpty {
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        }
         let output = Pipe()
         process.standardOutput = output
         // The node's log, kept beside its data so a failure can say why the node stopped.

@@ -1,5 +1,6 @@
 import BasaltCore
 import BasaltCQLProtocol
+import BasaltQuery
 import BasaltServer
 import NIOCore
 import Testing
@@ -9,17 +10,39 @@ import Testing
 struct CQLServerTests {
     private func withServer(
         maximumFrameBodyBytes: Int = 1 << 20, handler: TestRequestHandler = TestRequestHandler(),
-        _ body: (CQLServer) async throws -> Void
+        authenticator: (any CQLAuthenticator)? = nil, _ body: (CQLServer) async throws -> Void
     ) async throws {
         let configuration = ServerConfiguration(
             host: "127.0.0.1", port: 0, maximumFrameBodyBytes: maximumFrameBodyBytes, eventLoopThreads: 2,
             shutdownGracePeriod: .seconds(5))
-        try await CQLServer.running(configuration, handler: handler, body)
+        try await CQLServer.running(configuration, handler: handler, authenticator: authenticator, body)
     }
 
     private func errorCode(_ response: CQLResponse?) -> Int32? {
         guard case .error(let error) = response else { return nil }
         return error.kind.code
+    }
+
+    /// With an authenticator, over lz4: AUTHENTICATE, nothing served before a login, a wrong
+    /// password answered 0x0100 on a connection that stays open for the next try, then queries.
+    @Test func loginBeforeQueries() async throws {
+        try await withServer(authenticator: TestAuthenticator()) { server in
+            let client = try await TestClient.connect(port: server.port)
+            #expect(try await client.startup(compression: .lz4)
+                == .authenticate(CQLAuthenticate(authenticatorClass: "org.apache.cassandra.auth.PasswordAuthenticator")))
+            client.compressRequests()
+            #expect(errorCode(try await client.request(.query("SELECT 1"))) == 0x000A)
+            let wrong = SASLPlainToken(username: "u", password: "x").encoded
+            #expect(try await client.request(.authResponse(CQLAuthToken(token: wrong)))
+                == .error(CQLErrorMessage(.badCredentials, message: "Provided username u and/or password are incorrect")))
+            #expect(errorCode(try await client.request(.authResponse(CQLAuthToken(token: [1, 2])))) == 0x0100)
+            #expect(server.connections.clients.map(\.connectionStage) == ["authenticating"])
+            let right = SASLPlainToken(username: "u", password: "p").encoded
+            #expect(try await client.request(.authResponse(CQLAuthToken(token: right))) == .authSuccess(CQLAuthToken(token: nil)))
+            #expect(try await client.request(.query("SELECT 1")) == .result(.setKeyspace("SELECT 1")))
+            #expect(server.connections.clients.map(\.username) == ["u"])
+            await client.close()
+        }
     }
 
     @Test func startupAnswersReadyAndQueriesFollow() async throws {

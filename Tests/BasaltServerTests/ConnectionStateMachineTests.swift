@@ -31,7 +31,7 @@ struct ConnectionStateMachineTests {
 
     /// The handler records a connection's STARTUP options (for `system_views.clients`) only when accepted.
     @Test(arguments: [
-        (ConnectionStateMachine.Action.reply(.ready), true), (.replyReadyThenCompress(.lz4), true),
+        (ConnectionStateMachine.Action.reply(.ready), true), (.replyThenCompress(.ready, .lz4), true),
         (ConnectionStateMachine.protocolError("no").asAction, false), (.reply(.supported(ConnectionStateMachine.supported)), false),
     ])
     func acceptsStartupOnlyWithReady(_ action: ConnectionStateMachine.Action, _ accepts: Bool) {
@@ -46,7 +46,7 @@ struct ConnectionStateMachineTests {
             .startup(CQLStartup(options: ["CQL_VERSION": "3", "COMPRESSION": "LZ4"])))
         #expect(isProtocolError(result[0]))
         #expect(isProtocolError(result[1]))
-        #expect(result[2] == .replyReadyThenCompress(.lz4))
+        #expect(result[2] == .replyThenCompress(.ready, .lz4))
     }
 
     @Test func authResponseIsRefusedWithoutAuthentication() {
@@ -76,6 +76,28 @@ struct ConnectionStateMachineTests {
         var idle = ConnectionStateMachine()
         let closeIdle = idle.drain()
         #expect(closeIdle, "nothing in flight: close at once")
+    }
+
+    /// With an authenticator: AUTHENTICATE (compression still starts after it), only AUTH_RESPONSE and
+    /// OPTIONS until a login succeeds, a failed one may be retried.
+    @Test func loginBeforeAnythingElse() {
+        var machine = ConnectionStateMachine(authenticatorClass: "org.apache.cassandra.auth.PasswordAuthenticator")
+        let authenticate = CQLResponse.authenticate(CQLAuthenticate(authenticatorClass: "org.apache.cassandra.auth.PasswordAuthenticator"))
+        let token = CQLRequest.authResponse(CQLAuthToken(token: [0, 0x61, 0, 0x62]))
+        #expect(machine.receive(.startup(CQLStartup(options: ["CQL_VERSION": "3.4.7", "COMPRESSION": "lz4"])))
+            == .replyThenCompress(authenticate, .lz4))
+        #expect(!machine.isStarted)
+        #expect(machine.receive(query) == ConnectionStateMachine.protocolError("Unexpected message QUERY, expecting SASL_RESPONSE").asAction)
+        #expect(machine.receive(.options) == .reply(.supported(ConnectionStateMachine.supported)))
+        #expect(machine.receive(token) == .authenticate([0, 0x61, 0, 0x62]))
+        #expect(isProtocolError(machine.receive(token)), "one check at a time")
+        #expect(machine.authenticated(false) == false)
+        #expect(machine.receive(query) != .dispatch(query))
+        #expect(machine.receive(token) == .authenticate([0, 0x61, 0, 0x62]), "a failed login may be retried")
+        #expect(machine.authenticated(true) == false)
+        #expect(machine.isStarted)
+        #expect(machine.receive(query) == .dispatch(query))
+        #expect(isProtocolError(machine.receive(token)))
     }
 }
 

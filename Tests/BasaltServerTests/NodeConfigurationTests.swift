@@ -52,6 +52,22 @@ struct NodeConfigurationTests {
         #expect(throws: NodeConfigurationError.self) { try NodeConfiguration(yaml: "- a list") }
         #expect(throws: NodeConfigurationError.self) { try NodeConfiguration(yaml: nil, overrides: ["native_transport_port": "x"]) }
         #expect(throws: NodeConfigurationError.self) { try NodeConfiguration.load(path: "/nonexistent/basalt.yaml") }
+        #expect(throws: NodeConfigurationError.self) { try NodeConfiguration(yaml: "authenticator: LDAPAuthenticator") }
+        #expect(throws: NodeConfigurationError.self) { try NodeConfiguration(yaml: "authorizer: CassandraAuthorizer") }
+        #expect(throws: NodeConfigurationError.self) { try NodeConfiguration(yaml: "auth_password_hash_rounds: 10") }
+    }
+
+    /// Cassandra's class names, short or qualified; the password only from the file or the environment.
+    @Test(arguments: [
+        ("authenticator: PasswordAuthenticator", true, false),
+        ("authenticator: org.apache.cassandra.auth.PasswordAuthenticator\nauthorizer: CassandraAuthorizer", true, true),
+        ("authenticator: AllowAllAuthenticator\nauthorizer: AllowAllAuthorizer", false, false),
+    ])
+    func authenticationSettings(_ yaml: String, _ login: Bool, _ permissions: Bool) throws {
+        let configuration = try NodeConfiguration(yaml: yaml + "\nauth_superuser_password: pw\nauth_password_hash_rounds: 5000")
+        #expect(configuration.requiresLogin == login && configuration.checksPermissions == permissions)
+        #expect(configuration.passwordHashRounds == 5000)
+        #expect(configuration.superuserPassword == "pw")
     }
 }
 

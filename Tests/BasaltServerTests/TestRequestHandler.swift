@@ -58,11 +58,26 @@ struct TestRequestHandler: CQLRequestHandler {
     }
 }
 
+/// Logs in `u` with password `p` and refuses anything else, with PasswordAuthenticator's class name.
+struct TestAuthenticator: CQLAuthenticator {
+    var className: String { "org.apache.cassandra.auth.PasswordAuthenticator" }
+
+    func authenticate(_ token: [UInt8]?) async throws(AuthenticationFailure) -> String {
+        let credentials: SASLPlainToken
+        do { credentials = try SASLPlainToken(decoding: token) } catch { throw AuthenticationFailure(error.description) }
+        guard credentials == SASLPlainToken(username: "u", password: "p") else {
+            throw AuthenticationFailure("Provided username \(credentials.username) and/or password are incorrect")
+        }
+        return credentials.username
+    }
+}
+
 extension CQLServer {
     /// Runs `body` against a server started with `configuration`, stopping it however `body` ends.
     static func running(_ configuration: ServerConfiguration, handler: TestRequestHandler,
+                        authenticator: (any CQLAuthenticator)? = nil,
                         _ body: (CQLServer) async throws -> Void) async throws {
-        let server = try await CQLServer.start(configuration: configuration, handler: handler)
+        let server = try await CQLServer.start(configuration: configuration, handler: handler, authenticator: authenticator)
         do {
             try await body(server)
         } catch {

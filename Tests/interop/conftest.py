@@ -22,13 +22,14 @@ def free_port():
 class Node:
     """One Basalt node process on 127.0.0.1 with its own data directory."""
 
-    def __init__(self, data_dir, port, host="127.0.0.1", storage_port=None, admin_port=None, extra_args=()):
+    def __init__(self, data_dir, port, host="127.0.0.1", storage_port=None, admin_port=None, args=(), env=None):
+        self.args = list(args)
+        self.env = env
         self.data_dir = data_dir
         self.port = port
         self.storage_port = storage_port or free_port()
         self.admin_port = admin_port or free_port()
         self.host = host
-        self.extra_args = list(extra_args)
         self.process = None
         self.log_path = os.path.join(data_dir, "node.log")
 
@@ -37,8 +38,8 @@ class Node:
         self.process = subprocess.Popen(
             [BASALT, "start", "--listen-address", self.host, "--native-port", str(self.port),
              "--storage-port", str(self.storage_port), "--admin-port", str(self.admin_port),
-             "--data-dir", os.path.join(self.data_dir, "data"), "--cluster-name", "interop", *self.extra_args],
-            stdout=subprocess.PIPE, stderr=log)
+             "--data-dir", os.path.join(self.data_dir, "data"), "--cluster-name", "interop"] + self.args,
+            stdout=subprocess.PIPE, stderr=log, env=self.env)
         deadline = time.time() + timeout
         while time.time() < deadline:
             line = self.process.stdout.readline()

@@ -117,7 +117,7 @@ def test_a_repair_interval_repairs_by_itself(tmp_path):
     from conftest import Node
     config = tmp_path / "basalt.yaml"
     config.write_text("repair_interval_seconds: 1\n")
-    scheduled = Node(str(tmp_path), free_port(), extra_args=["--config", str(config)])
+    scheduled = Node(str(tmp_path), free_port(), args=["--config", str(config)])
     scheduled.start()
     try:
         deadline = time.time() + 20

@@ -47,7 +47,7 @@ class Cluster3:
         subnet = random.randint(10, 250)
         self.hosts = ["127.0.%d.%d" % (subnet, i) for i in (1, 2, 3)]
         self.nodes = [Node(os.path.join(run_dir, "node%d" % i), 9042, host=host, storage_port=7000, admin_port=7199,
-                           extra_args=["--config", config, "--seeds", self.hosts[0]])
+                           args=["--config", config, "--seeds", self.hosts[0]])
                       for i, host in enumerate(self.hosts, 1)]
         for node in self.nodes:
             os.makedirs(node.data_dir)

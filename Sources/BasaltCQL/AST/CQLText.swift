@@ -2,10 +2,10 @@
 ///
 /// Every AST type's `description` is CQL that parses back to an equal value, which makes the AST easy to
 /// log, lets tests compare whole statements as one string, and lets tests check the round trip.
-enum CQLText {
+public enum CQLText {
     /// A name as it must be written to mean the same name: bare if it is a lower-case identifier that
     /// is not reserved, otherwise double-quoted with `""` escapes (which preserves its case).
-    static func name(_ name: String) -> String {
+    public static func name(_ name: String) -> String {
         var bytes = name.utf8.makeIterator()
         guard let first = bytes.next(), first.isLetter, !first.isUpper else { return quoted(name) }
         while let b = bytes.next() {
@@ -21,7 +21,7 @@ enum CQLText {
     }
 
     /// A string literal with `''` escapes.
-    static func string(_ value: String) -> String {
+    public static func string(_ value: String) -> String {
         "'" + value.split(separator: "'", omittingEmptySubsequences: false).joined(separator: "''") + "'"
     }
 

@@ -14,6 +14,7 @@ public enum Statement: Hashable, Sendable, CustomStringConvertible {
     case dropTable(DropTableStatement)
     case truncate(TruncateStatement)
     case describe(DescribeStatement)
+    case auth(AuthStatement)
 
     /// The statement's bind markers in order of appearance (`index` 0, 1, ...); schema statements have none.
     public var bindMarkers: [BindMarker] {
@@ -24,7 +25,7 @@ public enum Statement: Hashable, Sendable, CustomStringConvertible {
         case .delete(let statement): statement.bindMarkers
         case .batch(let statement): statement.bindMarkers
         case .use, .createKeyspace, .alterKeyspace, .dropKeyspace, .createTable, .alterTable, .dropTable,
-             .truncate, .describe: []
+             .truncate, .describe, .auth: []
         }
     }
 
@@ -45,6 +46,7 @@ public enum Statement: Hashable, Sendable, CustomStringConvertible {
         case .dropTable(let statement): statement.description
         case .truncate(let statement): statement.description
         case .describe(let statement): statement.description
+        case .auth(let statement): statement.description
         }
     }
 }

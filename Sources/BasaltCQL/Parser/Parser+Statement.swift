@@ -34,6 +34,9 @@ extension Parser {
         case "alter": return try alterStatement()
         case "drop": return try dropStatement()
         case "describe", "desc": return .describe(try describeStatement())
+        case "list": return .auth(try listStatement())
+        case "grant": return .auth(try grantStatement())
+        case "revoke": return .auth(try revokeStatement())
         default: throw noViableAlternative()
         }
     }
@@ -44,6 +47,7 @@ extension Parser {
         try refuseMaterializedView()
         if isKeyword("keyspace") { return .createKeyspace(try createKeyspaceStatement()) }
         if isKeyword("table") || isKeyword("columnfamily") { return .createTable(try createTableStatement()) }
+        if isKeyword("role") || isKeyword("user") { return .auth(try createRoleStatement()) }
         throw noViableAlternative()
     }
 
@@ -52,6 +56,7 @@ extension Parser {
         try refuseMaterializedView()
         if isKeyword("keyspace") { return .alterKeyspace(try alterKeyspaceStatement()) }
         if isKeyword("table") || isKeyword("columnfamily") { return .alterTable(try alterTableStatement()) }
+        if isKeyword("role") || isKeyword("user") { return .auth(try alterRoleStatement()) }
         throw noViableAlternative()
     }
 
@@ -60,6 +65,7 @@ extension Parser {
         try refuseMaterializedView()
         if isKeyword("keyspace") { return .dropKeyspace(try dropKeyspaceStatement()) }
         if isKeyword("table") || isKeyword("columnfamily") { return .dropTable(try dropTableStatement()) }
+        if isKeyword("role") || isKeyword("user") { return .auth(try dropRoleStatement()) }
         throw noViableAlternative()
     }
 

@@ -233,15 +233,33 @@ final class Connection: Sendable {
         case .ready:
             break
         case .authenticate(let authenticate):
-            throw BasaltClientError.connectionError(
-                host: endpoint.description,
-                message: "the node requires authentication (\(authenticate.authenticatorClass)), which this client does not support")
+            try await logIn(authenticate.authenticatorClass, deadline: deadline)
         case .error(let error):
             throw BasaltClientError(error)
         default:
             throw BasaltClientError.unexpectedResponse(message: "STARTUP was not answered with READY")
         }
         if let keyspace { try await use(keyspace, deadline: deadline) }
+    }
+
+    /// Answers AUTHENTICATE with the configured credentials as SASL PLAIN, which Cassandra's,
+    /// ScyllaDB's and Basalt's PasswordAuthenticator take; a failed login is `badCredentials`.
+    private func logIn(_ authenticatorClass: String, deadline: NIODeadline) async throws {
+        guard let credentials = configuration.credentials else {
+            throw BasaltClientError.badCredentials(
+                message: "the node requires authentication (\(authenticatorClass)) but no credentials are configured")
+        }
+        let token = SASLPlainToken(username: credentials.username, password: credentials.password).encoded
+        switch try await send(.authResponse(CQLAuthToken(token: token)), deadline: deadline) {
+        case .authSuccess:
+            break
+        case .authChallenge:
+            throw BasaltClientError.badCredentials(message: "\(authenticatorClass) sent a SASL challenge; only PLAIN is supported")
+        case .error(let error):
+            throw BasaltClientError(error)
+        default:
+            throw BasaltClientError.unexpectedResponse(message: "AUTH_RESPONSE was not answered with AUTH_SUCCESS")
+        }
     }
 
     /// Makes `keyspace` this connection's current keyspace.

@@ -101,7 +101,8 @@ extension QueryProcessor {
 
     private func writableTable(_ name: QualifiedName, session: CQLSession) throws(QueryError) -> TableSchema {
         let table = try resolveTable(name, session: session)
-        if SchemaCatalog.isSystemKeyspace(table.keyspace) {
+        if SchemaCatalog.isSystemKeyspace(table.keyspace)
+            && !(session.isInternal && table.keyspace == SchemaCatalog.authKeyspace) {
             throw QueryError(.unauthorized, "\(table.keyspace) keyspace is not user-modifiable.")
         }
         return table

@@ -7,6 +7,7 @@ extension QueryProcessor {
     /// Void when IF [NOT] EXISTS made it a no-op) and publish the same change as an event.
     func schemaChange(_ statement: Statement, session: CQLSession) async throws -> CQLResult {
         let change: CQLSchemaChange
+        var keyspaceOfTable = ""
         switch statement {
         case .createKeyspace(let s):
             if catalog.keyspace(s.keyspace) != nil {
@@ -24,7 +25,8 @@ extension QueryProcessor {
                 if s.ifExists { return .void }
                 throw QueryError.keyspaceMissing(s.keyspace)
             }
-            try rejectSystem(s.keyspace)
+            // system_auth's replication is the operator's to raise, as in Cassandra (then repair it).
+            if s.keyspace != SchemaCatalog.authKeyspace { try rejectSystem(s.keyspace) }
             try SchemaProperties.applyKeyspace(s.properties, to: &keyspace, requireReplication: false,
                                                dataCenters: knownDataCenters)
             try catalog.updateKeyspace(keyspace)
@@ -49,6 +51,7 @@ extension QueryProcessor {
                                  "Cannot add already existing table \"\(s.table.name)\" to keyspace \"\(keyspace)\"")
             }
             try catalog.createTable(try TableSchema.make(from: s, keyspace: keyspace, id: UUID()))
+            keyspaceOfTable = keyspace
             change = CQLSchemaChange(change: .created, target: .table(keyspace: keyspace, name: s.table.name))
         case .alterTable(let s):
             let keyspace = try keyspaceName(s.table, session: session)
@@ -67,6 +70,7 @@ extension QueryProcessor {
             }
             try rejectSystem(keyspace)
             try catalog.dropTable(keyspace: keyspace, name: s.table.name)
+            keyspaceOfTable = keyspace
             change = CQLSchemaChange(change: .dropped, target: .table(keyspace: keyspace, name: s.table.name))
         case .truncate(let s):
             let table = try resolveTable(s.table, session: session)
@@ -77,6 +81,7 @@ extension QueryProcessor {
             throw QueryError.invalid("Unsupported statement \(statement)")
         }
         await proxy.announceSchemaChange()
+        try await schemaChanged(statement, keyspace: keyspaceOfTable, session: session)
         events?.publish(.schemaChange(change))
         return .schemaChange(change)
     }

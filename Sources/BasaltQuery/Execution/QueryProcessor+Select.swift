@@ -63,7 +63,7 @@ extension QueryProcessor {
             returned += 1
             return returned < rowLimit
         }
-        if isSystem {
+        if isSystem && table.keyspace != SchemaCatalog.authKeyspace {
             for row in try SystemTableRows(processor: self).rows(of: table) where restrictions.matches(row) {
                 if !visit(row, 0) { break }
             }

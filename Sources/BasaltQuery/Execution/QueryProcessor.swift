@@ -20,6 +20,9 @@ public final class QueryProcessor: CQLRequestHandler, @unchecked Sendable {
     /// The repairs this node ran, for `system_distributed.repair_history`.
     let repairs: RepairHistoryDirectory?
     let prepared = PreparedStatementCache()
+    /// Roles, logins and permissions; set once before the node serves clients (it needs the
+    /// processor to read system_auth). nil: no role statements (a bare processor in tests).
+    public var accessControl: AccessControl?
 
     public init(engine: StorageEngine, catalog: SchemaCatalog, node: NodeIdentity, events: CQLEventSink?,
                 proxy: StorageProxy? = nil, peers: PeerDirectory? = nil, clients: ClientDirectory? = nil,
@@ -53,7 +56,7 @@ public final class QueryProcessor: CQLRequestHandler, @unchecked Sendable {
                 if let (markers, values) = Self.mismatchedValueCount(entry.statement, execute.parameters.values) {
                     throw QueryError.invalid("there were \(markers) markers(?) in CQL but \(values) bound variables")
                 }
-                let scoped = CQLSession(keyspace: entry.keyspace ?? session.keyspace)
+                let scoped = CQLSession(keyspace: entry.keyspace ?? session.keyspace, user: session.user)
                 let result = try await self.execute(entry.statement, parameters: execute.parameters, session: scoped,
                                                     insertPlan: entry.insertPlan)
                 if case .setKeyspace(let keyspace) = result { session.keyspace = keyspace }
@@ -87,12 +90,20 @@ public final class QueryProcessor: CQLRequestHandler, @unchecked Sendable {
         return markers == given ? nil : (markers, given)
     }
 
+    /// Runs `cql` on the node's own behalf (role bookkeeping): not authorized, and allowed to write
+    /// system_auth, which clients may not.
+    func executeInternal(_ cql: String, consistency: CQLConsistency) async throws -> CQLResult {
+        try await execute(try parse(cql), parameters: CQLQueryParameters(consistency: consistency),
+                          session: CQLSession(internal: ()))
+    }
+
     func parse(_ text: String) throws(QueryError) -> Statement {
         do { return try CQLParser.parse(text) } catch { throw .syntax(error.message) }
     }
 
     func execute(_ statement: Statement, parameters: CQLQueryParameters, session: CQLSession,
                  insertPlan: PreparedInsert.Slot? = nil) async throws -> CQLResult {
+        try await authorize(statement, session: session)
         let bound = BoundValues(values: parameters.values)
         let timestamp = parameters.defaultTimestamp ?? engine.configuration.clock()
         if case .insert(let insert) = statement, let insertPlan, case .positional(let values)? = parameters.values,
@@ -136,6 +147,8 @@ public final class QueryProcessor: CQLRequestHandler, @unchecked Sendable {
             return .setKeyspace(use.keyspace)
         case .describe(let describe):
             return try self.describe(describe, session: session)
+        case .auth(let auth):
+            return try await authStatement(auth, session: session)
         default:
             return try await schemaChange(statement, session: session)
         }
@@ -158,11 +171,12 @@ public final class QueryProcessor: CQLRequestHandler, @unchecked Sendable {
                     throw QueryError(.unprepared(id: id), "Prepared query with ID \(hexString(id)) not found")
                 }
                 statement = found.statement
-                scoped = CQLSession(keyspace: found.keyspace ?? session.keyspace)
+                scoped = CQLSession(keyspace: found.keyspace ?? session.keyspace, user: session.user)
             }
             if let (markers, values) = Self.mismatchedValueCount(statement, .positional(entry.values)) {
                 throw QueryError.invalid("There were \(markers) markers(?) in CQL but \(values) bound variables")
             }
+            try await authorize(statement, session: scoped)
             let bound = BoundValues(values: .positional(entry.values))
             let modification: ModificationStatement
             switch statement {

@@ -28,10 +28,15 @@ public final class SchemaCatalog: @unchecked Sendable {
         self.engine = engine
         schemaTable = try engine.openTable(Self.schemaTableID, options: TableOptions(name: "system_schema.basalt_definitions"))
         try load()
-        for table in tables.values.flatMap(\.values) {
+        for table in tables.values.flatMap(\.values) + Self.authTables {
             try engine.openTable(table.id, options: table.options.storageOptions(name: table.qualifiedName))
         }
     }
+
+    /// The one system keyspace whose rows are stored (and replicated) like a user keyspace's: roles
+    /// and permissions. Its tables have fixed ids, so every node opens the same ones.
+    public static let authKeyspace = "system_auth"
+    static let authTables: [TableSchema] = SystemSchemaDefinitions.tables[authKeyspace].map { Array($0.values) } ?? []
 
     /// The whole start-up sequence: catalog, user tables, then one commit-log replay.
     public static func open(engine: StorageEngine) throws -> SchemaCatalog {
@@ -126,6 +131,8 @@ public final class SchemaCatalog: @unchecked Sendable {
     // MARK: reads
 
     public func keyspace(_ name: String) -> KeyspaceSchema? {
+        // An operator's ALTER of system_auth (its replication) is stored like a user keyspace's.
+        if name == Self.authKeyspace, let altered = lock.withLock({ keyspaces[name] }) { return altered }
         let system = SystemSchemaDefinitions.keyspaces + SystemSchemaDefinitions.virtualKeyspaces
         if let keyspace = system.first(where: { $0.name == name }) { return keyspace }
         return lock.withLock { keyspaces[name] }
@@ -139,15 +146,18 @@ public final class SchemaCatalog: @unchecked Sendable {
     /// A user table by id: how the coordinator finds the keyspace (and so the replication) of a
     /// partition update. A linear search over the tables is cheap next to a network round trip.
     public func table(id: TableID) -> TableSchema? {
-        lock.withLock { tables.values.lazy.flatMap(\.values).first { $0.id == id } }
+        if let auth = Self.authTables.first(where: { $0.id == id }) { return auth }
+        return lock.withLock { tables.values.lazy.flatMap(\.values).first { $0.id == id } }
     }
 
     /// System keyspaces first, then user keyspaces by name (virtual keyspaces are not among them).
     public var allKeyspaces: [KeyspaceSchema] {
-        SystemSchemaDefinitions.keyspaces + lock.withLock { keyspaces.values.sorted { $0.name < $1.name } }
+        SystemSchemaDefinitions.keyspaces.map { keyspace($0.name) ?? $0 } + userKeyspaces
     }
 
-    public var userKeyspaces: [KeyspaceSchema] { lock.withLock { keyspaces.values.sorted { $0.name < $1.name } } }
+    public var userKeyspaces: [KeyspaceSchema] {
+        lock.withLock { keyspaces.values.filter { !Self.isSystemKeyspace($0.name) }.sorted { $0.name < $1.name } }
+    }
 
     /// Tables of a keyspace by name.
     public func tables(in keyspace: String) -> [TableSchema] {
@@ -190,7 +200,9 @@ public final class SchemaCatalog: @unchecked Sendable {
 
     public func updateKeyspace(_ keyspace: KeyspaceSchema) throws {
         try lock.withLock {
-            guard keyspaces[keyspace.name] != nil else { throw QueryError.keyspaceMissing(keyspace.name) }
+            guard keyspaces[keyspace.name] != nil || keyspace.name == Self.authKeyspace else {
+                throw QueryError.keyspaceMissing(keyspace.name)
+            }
             try persist(keyspace: keyspace.name, row: Self.keyspaceClustering,
                         definition: SchemaDefinitionCodec.encode(keyspace)) { keyspaces[keyspace.name] = keyspace }
         }

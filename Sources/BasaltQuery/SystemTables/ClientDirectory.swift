@@ -2,7 +2,8 @@
 public struct ClientInfo: Sendable, Hashable {
     public var address: String
     public var port: Int32
-    /// `established` until STARTUP, then `ready` (there is no authentication step).
+    /// `established` until STARTUP, then `authenticating` until a login succeeds (where logins are
+    /// required), then `ready`.
     public var connectionStage: String
     public var protocolVersion: Int32
     /// The STARTUP options, `DRIVER_NAME` and `DRIVER_VERSION` among them.
@@ -11,9 +12,12 @@ public struct ClientInfo: Sendable, Hashable {
     public var requestCount: Int64
     /// The keyspace of its `USE`, if any.
     public var keyspace: String?
+    /// The role it logged in as; nil where logins are not required.
+    public var username: String?
 
     public init(address: String, port: Int32, connectionStage: String, protocolVersion: Int32, options: [String: String],
-                requestCount: Int64, keyspace: String?) {
+                requestCount: Int64, keyspace: String?, username: String? = nil) {
+        self.username = username
         self.address = address
         self.port = port
         self.connectionStage = connectionStage

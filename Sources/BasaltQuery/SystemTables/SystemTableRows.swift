@@ -101,7 +101,7 @@ struct SystemTableRows {
 
     private var virtualTables: [TableSchema] { SystemSchemaDefinitions.virtualKeyspaces.flatMap { catalog.tables(in: $0.name) } }
 
-    /// Cassandra shows an unauthenticated connection's user as `anonymous`, and Basalt has no TLS.
+    /// Cassandra shows a connection that did not log in as `anonymous`, and Basalt has no TLS.
     private func clients() -> [[String: CQLValue]] {
         let clients = (processor.clients?.clients ?? []).sorted { ($0.address, $0.port) < ($1.address, $1.port) }
         return clients.map { client in
@@ -112,7 +112,7 @@ struct SystemTableRows {
                 "driver_version": client.options["DRIVER_VERSION"].map(CQLValue.text) ?? .null,
                 "hostname": .text(client.address), "keyspace_name": client.keyspace.map(CQLValue.text) ?? .null,
                 "protocol_version": .int(client.protocolVersion), "request_count": .bigint(client.requestCount),
-                "ssl_enabled": .boolean(false), "username": .text("anonymous"),
+                "ssl_enabled": .boolean(false), "username": .text(client.username ?? "anonymous"),
             ]
         }
     }
