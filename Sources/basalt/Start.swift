@@ -18,6 +18,14 @@ struct Start: AsyncParsableCommand {
     @Option(name: .customLong("cluster-name")) var clusterName: String?
     @Option(help: "Comma-separated seed addresses.") var seeds: String?
     @Option(name: .customLong("storage-port"), help: "Internode (gossip, replication) port.") var storagePort: Int?
+    @Option(name: .customLong("replace-address"),
+            help: "At the first start, take over the tokens of this dead node and stream its data (replace_address_first_boot).")
+    var replaceAddress: String?
+    @Option(name: .customLong("stream-throughput"),
+            help: "Outbound streaming pace in megabits/s, 0 = unthrottled (stream_throughput_outbound_megabits_per_sec).")
+    var streamThroughput: Int?
+    @Option(name: .customLong("ring-delay-ms"), help: "Ring settle delay of topology changes, in ms (ring_delay_ms).")
+    var ringDelay: Int?
 
     func run() async throws {
         var overrides: [String: String] = [:]
@@ -27,6 +35,9 @@ struct Start: AsyncParsableCommand {
         overrides["cluster_name"] = clusterName
         overrides["seeds"] = seeds
         overrides["storage_port"] = storagePort.map(String.init)
+        overrides["replace_address_first_boot"] = replaceAddress
+        overrides["stream_throughput_outbound_megabits_per_sec"] = streamThroughput.map(String.init)
+        overrides["ring_delay_ms"] = ringDelay.map(String.init)
         let configuration = try NodeConfiguration.load(path: config, overrides: overrides)
         let runner = NodeRunner(configuration: configuration, makeHandler: try Self.node(configuration))
         try await runner.run()
@@ -83,11 +94,15 @@ extension NodeConfiguration {
         timeouts.write = .milliseconds(writeRequestTimeoutMilliseconds)
         timeouts.read = .milliseconds(readRequestTimeoutMilliseconds)
         timeouts.range = .milliseconds(rangeRequestTimeoutMilliseconds)
-        return ClusterNode.Configuration(
+        var cluster = ClusterNode.Configuration(
             clusterName: clusterName, listenAddress: NodeAddress(host: listenAddress, port: storagePort),
             nativeHost: listenAddress, nativePort: nativeTransportPort, dataCenter: dataCenter, rack: rack,
             seeds: seeds.map { NodeAddress(host: $0, port: storagePort) }, numTokens: numTokens, initialTokens: initialTokens,
             phiConvictThreshold: phiConvictThreshold, hintedHandoffEnabled: hintedHandoffEnabled, timeouts: timeouts,
             dataDirectory: dataDirectory, releaseVersion: NodeIdentity().releaseVersion)
+        cluster.ringDelay = .milliseconds(ringDelayMilliseconds)
+        cluster.streamThroughputMegabitsPerSecond = streamThroughputOutboundMegabitsPerSecond
+        cluster.replaceAddress = replaceAddressFirstBoot.map { NodeAddress(host: $0, port: storagePort) }
+        return cluster
     }
 }

@@ -41,6 +41,13 @@ public enum InternodeVerb: UInt16, Hashable, Sendable, CaseIterable, CustomStrin
     /// Drop all data of a table on the replica.
     case truncate = 0x0060
 
+    /// One chunk of a token range's partitions from a source (bootstrap, decommission, removenode,
+    /// replace all pull data with it).
+    case streamRead = 0x0100
+    /// Ask a node to pull ranges from given sources and answer when they are stored (a leaving
+    /// node, or the node running a removal, hands ranges to their new owners with it).
+    case streamFetch = 0x0101
+
     /// Reserved for streaming (bootstrap, decommission, rebuild): 0x0100 ... 0x01FF.
     public static let streamingRange: ClosedRange<UInt16> = 0x0100...0x01FF
     /// Reserved for anti-entropy repair (merkle trees, sync): 0x0200 ... 0x02FF.
@@ -71,6 +78,8 @@ public enum InternodeVerb: UInt16, Hashable, Sendable, CaseIterable, CustomStrin
         case .schemaPull: "SCHEMA_PULL"
         case .schemaPush: "SCHEMA_PUSH"
         case .truncate: "TRUNCATE"
+        case .streamRead: "STREAM_READ"
+        case .streamFetch: "STREAM_FETCH"
         }
     }
 }
