@@ -155,7 +155,7 @@ extension ClusterNode {
         let summary: StreamSummary
         do {
             try await Task.sleep(for: configuration.ringDelay)
-            summary = try await handOver()
+            summary = try await handOver(skippingLost: true)
         } catch {
             state.setStatus(before, onBehalfOf: node)
             logger.error("removenode failed; state put back", metadata: ["node": "\(node)", "error": "\(error)"])
@@ -169,13 +169,20 @@ extension ClusterNode {
     // MARK: the parts
 
     /// Every range a node gains in the change in progress, per destination, for every table of
-    /// every user keyspace. Throws if a gained range has no live source.
-    func transferItems() throws -> [(destination: NodeAddress, items: [StreamFetchRequest.Item])] {
+    /// every user keyspace. A gained range with no live source throws — unless `skippingLost`
+    /// (removenode: a range whose only copies were on the dead node is gone with it, and the
+    /// removal goes on for the others, as Cassandra's does, with a warning).
+    func transferItems(skippingLost: Bool = false) throws -> [(destination: NodeAddress, items: [StreamFetchRequest.Item])] {
         var byDestination: [NodeAddress: [StreamFetchRequest.Item]] = [:]
         for keyspace in catalog.userKeyspaces {
             let tables = catalog.tables(in: keyspace.name)
             for transfer in state.transfers(of: keyspace) {
                 guard !transfer.sources.isEmpty else {
+                    if skippingLost {
+                        logger.warning("no live replica holds a range: its data is lost",
+                                       metadata: ["keyspace": "\(keyspace.name)", "range": "\(transfer.range)"])
+                        continue
+                    }
                     throw LifecycleError.refused("no live replica holds range \(transfer.range) of keyspace \(keyspace.name)")
                 }
                 byDestination[transfer.destination, default: []] += tables.map {
@@ -188,8 +195,8 @@ extension ClusterNode {
 
     /// Has every destination pull what it gains (STREAM_FETCH; this node streams its own share
     /// itself), all destinations at once, and waits until all of it is stored.
-    func handOver() async throws -> StreamSummary {
-        let plan = try transferItems()
+    func handOver(skippingLost: Bool = false) async throws -> StreamSummary {
+        let plan = try transferItems(skippingLost: skippingLost)
         logger.info("handing ranges over", metadata: [
             "destinations": "\(plan.map(\.destination))", "ranges": "\(plan.reduce(0) { $0 + $1.items.count })",
         ])

@@ -7,7 +7,7 @@ struct Basalt: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "basalt",
         abstract: "Basalt, a distributed wide-column store.",
-        subcommands: [Start.self, Stress.self, Bench.self, Debug.self])
+        subcommands: [Start.self, Stress.self, NodeCommand.self, Bench.self, Debug.self])
 }
 
 struct Bench: ParsableCommand {
