@@ -42,7 +42,11 @@ extension ClusterNode {
             throw LifecycleError.refused("cannot bootstrap while \(change); start this node again once it is done")
         }
         try await catchUpSchema()
-        let items = try transferItems().filter { $0.destination == configuration.listenAddress }.flatMap(\.items)
+        // A replacement streams from the survivors: the node it replaces is dead, whatever this
+        // node's young failure detector believes, and ranges only it held are lost with it.
+        let replaced = replacedNodes(tokens: tokens)
+        let items = try transferItems(skippingLost: !replaced.isEmpty, excluding: replaced)
+            .filter { $0.destination == configuration.listenAddress }.flatMap(\.items)
         let started = Self.now()
         let summary = try await streamer.fetch(items)
         let seconds = max(Double(Self.now().nanoseconds - started.nanoseconds) / 1e9, 1e-9)
@@ -77,11 +81,17 @@ extension ClusterNode {
     /// leaves the ring and `system.peers` everywhere.
     func retireReplacedNodes(tokens: [Int64]) {
         let ring = state.tokenRing
-        let claimed = Set(tokens)
-        for node in ring.nodes where node != configuration.listenAddress && Set(ring.tokens(of: node)).isSubset(of: claimed) {
+        for node in replacedNodes(tokens: tokens) {
             state.setStatus(.left(tokens: ring.tokens(of: node)), onBehalfOf: node)
             logger.info("replaced node retired", metadata: ["replaced": "\(node)"])
         }
+    }
+
+    /// Ring members every one of whose tokens this node takes: the node it replaces.
+    func replacedNodes(tokens: [Int64]) -> Set<NodeAddress> {
+        let ring = state.tokenRing
+        let claimed = Set(tokens)
+        return Set(ring.nodes.filter { $0 != configuration.listenAddress && Set(ring.tokens(of: $0)).isSubset(of: claimed) })
     }
 
     // MARK: leaving
@@ -169,14 +179,17 @@ extension ClusterNode {
     // MARK: the parts
 
     /// Every range a node gains in the change in progress, per destination, for every table of
-    /// every user keyspace. A gained range with no live source throws — unless `skippingLost`
-    /// (removenode: a range whose only copies were on the dead node is gone with it, and the
-    /// removal goes on for the others, as Cassandra's does, with a warning).
-    func transferItems(skippingLost: Bool = false) throws -> [(destination: NodeAddress, items: [StreamFetchRequest.Item])] {
+    /// every user keyspace, streamed from live sources other than `excluded` (a replaced node,
+    /// dead whatever gossip says yet). A gained range with no source throws — unless
+    /// `skippingLost` (removenode, replace: a range whose only copies were on the dead node is gone
+    /// with it, and the change goes on for the others, as Cassandra's removenode does, with a warning).
+    func transferItems(skippingLost: Bool = false, excluding excluded: Set<NodeAddress> = [])
+        throws -> [(destination: NodeAddress, items: [StreamFetchRequest.Item])] {
         var byDestination: [NodeAddress: [StreamFetchRequest.Item]] = [:]
         for keyspace in catalog.userKeyspaces {
             let tables = catalog.tables(in: keyspace.name)
-            for transfer in state.transfers(of: keyspace) {
+            for var transfer in state.transfers(of: keyspace) {
+                transfer.sources.removeAll { excluded.contains($0) }
                 guard !transfer.sources.isEmpty else {
                     if skippingLost {
                         logger.warning("no live replica holds a range: its data is lost",
