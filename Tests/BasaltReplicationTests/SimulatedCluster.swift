@@ -17,24 +17,45 @@ import Foundation
 /// delays each message by a seeded 0.1–3 ms and loses it with `lossProbability` (a lost request or
 /// answer times out; a lost answer's request was still applied). `log` records every delivery, so
 /// two runs of one seed can be compared event for event.
+/// N nodes in one process, each with its own storage, catalog, replica service, hints and
+/// coordinator, joined by an in-memory transport in which a node can be made down (convicted:
+/// requests fail at once), refusing (dead but not yet convicted: it looks alive, requests fail at
+/// once) or hung (requests never answer, so they time out), can crash and restart (its storage is
+/// closed and reopened from its files, replaying the commit log), and links can be cut one way or
+/// both. The ring gives node i the i-th of N equal token ranges; replicas of a token are its owner
+/// and the next RF-1 nodes.
+///
+/// Given a `Simulation`, every node runs on its seeded executor and virtual clock, and the network
+/// delays each message by a seeded 0.1–3 ms, loses it with `lossProbability` (a lost request or
+/// answer times out; a lost answer's request was still applied) and delivers it a second time,
+/// later, with `duplicationProbability`. `log` records every delivery and fault, so two runs of
+/// one seed can be compared event for event.
 final class SimulatedCluster: @unchecked Sendable {
     final class Node: @unchecked Sendable {
         let address: NodeAddress
         let hostID: UUID
         let directory = "/tmp/basalt-sim-\(UUID().uuidString)"
-        let engine: StorageEngine
-        let catalog: SchemaCatalog
-        let hints: HintStore
-        let service: ReplicaService
-        var processor: QueryProcessor!
-        var dispatcher: HintDispatcher!
-        var schemaSync: SchemaSync!
+        private let simulated: Bool
+        // Replaced at every restart: what a process holds in memory.
+        private(set) var engine: StorageEngine!
+        private(set) var catalog: SchemaCatalog!
+        private(set) var hints: HintStore!
+        private(set) var service: ReplicaService!
+        private(set) var processor: QueryProcessor!
+        private(set) var dispatcher: HintDispatcher!
+        private(set) var schemaSync: SchemaSync!
         let session = CQLSession()
 
-        init(address: NodeAddress, simulated: Bool) throws {
+        init(address: NodeAddress, simulated: Bool) {
             self.address = address
+            self.simulated = simulated
             // Fixed per address, so that anything ordered by host id is the same in every run.
             hostID = UUID(uuidString: "00000000-0000-4000-8000-" + String(address.host.split(separator: ".").last!).leftPadded(12))!
+        }
+
+        /// Opens storage from the node's directory (replaying its commit log, as a start does) and
+        /// builds the services on it.
+        func open(in cluster: SimulatedCluster) throws {
             // Periodic sync acknowledges a write when it is applied, on the writer's own task: in
             // group mode the commit log's sync thread would resume writers from outside the
             // simulation, at moments no seed controls.
@@ -44,11 +65,27 @@ final class SimulatedCluster: @unchecked Sendable {
             engine = try StorageEngine(configuration: StorageConfiguration(directory: directory, commitLog: commitLog))
             hints = try HintStore(engine: engine)
             catalog = try SchemaCatalog.open(engine: engine)
+            try hints.loadPendingSizes()
             service = ReplicaService(engine: engine, catalog: catalog)
+            let view = View(cluster: cluster, local: address)
+            let transport = Transport(cluster: cluster, from: address)
+            let timeouts = { var t = ClusterStorageProxy.Timeouts(); t.write = .milliseconds(300); t.read = .milliseconds(300); return t }()
+            let proxy = ClusterStorageProxy(view: view, transport: transport, service: service, hints: hints,
+                                            catalog: catalog, engine: engine, timeouts: timeouts, runtime: cluster.runtime)
+            processor = QueryProcessor(engine: engine, catalog: catalog, node: NodeIdentity(), events: nil, proxy: proxy)
+            dispatcher = HintDispatcher(hints: hints, view: view, transport: transport)
+            schemaSync = SchemaSync(catalog: catalog, view: view, transport: transport, events: nil)
         }
 
+        /// Closes storage as a killed process leaves it: memtables are not flushed, so the next
+        /// `open` rebuilds them from the commit log.
+        func close() { try? engine?.close() }
+
+        /// Closes storage, drops the services (they refer back to the cluster, so they would keep
+        /// every node and its open files alive) and deletes the files.
         func remove() {
-            try? engine.close()
+            close()
+            (engine, catalog, hints, service, processor, dispatcher, schemaSync) = (nil, nil, nil, nil, nil, nil, nil)
             try? FileManager.default.removeItem(atPath: directory)
         }
 
@@ -58,7 +95,11 @@ final class SimulatedCluster: @unchecked Sendable {
         }
     }
 
-    enum State { case up, down, refusing, hung }
+    /// `crashed`: the process is gone (storage closed) and peers have convicted it.
+    enum State { case up, down, refusing, hung, crashed }
+
+    /// A directed link between two nodes.
+    private struct Link: Hashable { var from: NodeAddress, to: NodeAddress }
 
     let nodes: [Node]
     let simulation: Simulation?
@@ -68,6 +109,8 @@ final class SimulatedCluster: @unchecked Sendable {
     private var delivered: [NodeAddress: [ReplicaVerb: Int]] = [:]
     private var random: SplitMix64
     private var lossProbability = 0.0
+    private var duplicationProbability = 0.0
+    private var cuts: Set<Link> = []
     private var misreportedFactor: Int?
     private var events: [String] = []
 
@@ -75,16 +118,12 @@ final class SimulatedCluster: @unchecked Sendable {
         self.simulation = simulation
         runtime = simulation?.runtime ?? NodeRuntime()
         random = SplitMix64(seed: simulation?.seed ?? 0)
-        nodes = try (1...size).map { try Node(address: NodeAddress(host: "127.0.0.\($0)"), simulated: simulation != nil) }
-        let timeouts = { var t = ClusterStorageProxy.Timeouts(); t.write = .milliseconds(300); t.read = .milliseconds(300); return t }()
-        for node in nodes {
-            let view = View(cluster: self, local: node.address)
-            let transport = Transport(cluster: self, from: node.address)
-            let proxy = ClusterStorageProxy(view: view, transport: transport, service: node.service, hints: node.hints,
-                                            catalog: node.catalog, engine: node.engine, timeouts: timeouts, runtime: runtime)
-            node.processor = QueryProcessor(engine: node.engine, catalog: node.catalog, node: NodeIdentity(), events: nil, proxy: proxy)
-            node.dispatcher = HintDispatcher(hints: node.hints, view: view, transport: transport)
-            node.schemaSync = SchemaSync(catalog: node.catalog, view: view, transport: transport, events: nil)
+        nodes = (1...size).map { Node(address: NodeAddress(host: "127.0.0.\($0)"), simulated: simulation != nil) }
+        do {
+            for node in nodes { try node.open(in: self) }
+        } catch {
+            remove()
+            throw error
         }
     }
 
@@ -96,6 +135,51 @@ final class SimulatedCluster: @unchecked Sendable {
 
     /// Messages lost from now on (only with a simulation: without one the network is perfect).
     func setLoss(_ probability: Double) { lock.withLock { lossProbability = probability } }
+    /// Requests delivered a second time, later, from now on (only with a simulation).
+    func setDuplication(_ probability: Double) { lock.withLock { duplicationProbability = probability } }
+
+    /// Messages from `from` to `to` are lost until `healNetwork` (the other way still works).
+    func cut(from: Int, to: Int) {
+        lock.withLock { _ = cuts.insert(Link(from: nodes[from].address, to: nodes[to].address)) }
+        record("cut \(nodes[from].address.host)→\(nodes[to].address.host)")
+    }
+
+    /// Cuts every link between `side` and the other nodes, both ways.
+    func partition(_ side: [Int]) {
+        for a in side { for b in nodes.indices where !side.contains(b) { cut(from: a, to: b); cut(from: b, to: a) } }
+    }
+
+    func healNetwork() {
+        lock.withLock { cuts = [] }
+        record("network healed")
+    }
+
+    private func isCut(from: NodeAddress, to: NodeAddress) -> Bool { lock.withLock { cuts.contains(Link(from: from, to: to)) } }
+
+    /// Kills node `index`'s process: its storage is closed without a flush and peers convict it.
+    /// Requests that reach it from now on fail, as against a dead process.
+    func crash(_ index: Int) {
+        set(index, .crashed)
+        nodes[index].close()
+        record("\(nodes[index].address.host) crashed")
+    }
+
+    /// Starts a crashed node again from its files (commit-log replay, hints reloaded).
+    func restart(_ index: Int) throws {
+        try nodes[index].open(in: self)
+        set(index, .up)
+        record("\(nodes[index].address.host) restarted")
+    }
+
+    /// Every node up, every link whole, no loss or duplication: crashed nodes are restarted.
+    func heal() throws {
+        for index in nodes.indices {
+            if state(nodes[index].address) == .crashed { try restart(index) } else { set(index, .up) }
+        }
+        healNetwork()
+        setLoss(0)
+        setDuplication(0)
+    }
     /// Every delivery so far: `time from→to verb outcome`.
     var log: [String] { lock.withLock { events } }
 
@@ -171,18 +255,23 @@ final class SimulatedCluster: @unchecked Sendable {
 
         private func candidate(_ address: NodeAddress) -> ReplicaCandidate<NodeAddress> {
             // A hung node still looks alive: the failure detector has not convicted it yet.
-            ReplicaCandidate(replica: address, dataCenter: "dc1", isAlive: cluster.state(address) != .down, isLocal: address == local)
+            let state = cluster.state(address)
+            return ReplicaCandidate(replica: address, dataCenter: "dc1", isAlive: state != .down && state != .crashed,
+                                    isLocal: address == local)
         }
     }
 
     /// One message's fate on the simulated network: its delay each way and whether it or its
     /// answer is lost. Drawn in the order the seeded executor runs requests.
-    private func fate() -> (there: Duration, back: Duration, lostThere: Bool, lostBack: Bool) {
+    private func fate() -> (there: Duration, back: Duration, lostThere: Bool, lostBack: Bool, again: Duration?) {
         lock.withLock {
-            guard simulation != nil else { return (.zero, .zero, false, false) }
+            guard simulation != nil else { return (.zero, .zero, false, false, nil) }
             func delay() -> Duration { .microseconds(100 + Int64(random.next() % 2_900)) }
-            func lost() -> Bool { Double(random.next() >> 11) / Double(1 << 53) < lossProbability }
-            return (delay(), delay(), lost(), lost())
+            func chance(_ probability: Double) -> Bool { Double(random.next() >> 11) / Double(1 << 53) < probability }
+            let there = delay(), back = delay(), lostThere = chance(lossProbability), lostBack = chance(lossProbability)
+            // A duplicate arrives up to 50 ms later, after the original and maybe after newer writes.
+            let again: Duration? = chance(duplicationProbability) ? .microseconds(100 + Int64(random.next() % 50_000)) : nil
+            return (there, back, lostThere, lostBack, again)
         }
     }
 
@@ -200,29 +289,27 @@ final class SimulatedCluster: @unchecked Sendable {
             let route = "\(from.host)→\(node.host) \(verb)"
             if fate.there > .zero { try await cluster.runtime.sleep(for: fate.there) }
             switch cluster.state(node) {
-            case .down, .refusing:
+            case .down, .refusing, .crashed:
                 cluster.record("\(route) refused")
                 throw ReplicaRequestError.failed("\(node) is down")
             case .hung:
                 try await cluster.runtime.sleep(for: timeout)
                 throw ReplicaRequestError.timedOut
-            case .up where fate.lostThere:
+            case .up where fate.lostThere || cluster.isCut(from: from, to: node):
                 cluster.record("\(route) lost")
                 try await cluster.runtime.sleep(for: timeout - fate.there)
                 throw ReplicaRequestError.timedOut
             case .up:
                 break
             }
-            cluster.lock.withLock { cluster.delivered[node, default: [:]][verb, default: 0] += 1 }
-            let answer: [UInt8]
-            switch verb {
-            case .schemaPush:
-                try cluster.node(node).schemaSync.apply(DataCodec.decodeMutation(payload).updates)
-                answer = withUnsafeBytes(of: cluster.node(node).catalog.schemaVersion.uuid) { Array($0) }
-            default:
-                answer = try await cluster.node(node).service.handle(verb, payload: payload)
+            if let again = fate.again {
+                cluster.runtime.spawn { [cluster] in
+                    guard (try? await cluster.runtime.sleep(for: again)) != nil, cluster.state(node) == .up else { return }
+                    cluster.record("\(route) duplicate \((try? await cluster.deliver(verb, payload: payload, to: node)) == nil ? "failed" : "applied")")
+                }
             }
-            if fate.lostBack {
+            let answer = try await cluster.deliver(verb, payload: payload, to: node)
+            if fate.lostBack || cluster.isCut(from: node, to: from) {
                 cluster.record("\(route) applied, answer lost")
                 try await cluster.runtime.sleep(for: timeout - fate.there)
                 throw ReplicaRequestError.timedOut
@@ -230,6 +317,19 @@ final class SimulatedCluster: @unchecked Sendable {
             cluster.record("\(route) answered")
             if fate.back > .zero { try await cluster.runtime.sleep(for: fate.back) }
             return answer
+        }
+    }
+
+    /// What node `node` does with one request that reached it.
+    private func deliver(_ verb: ReplicaVerb, payload: [UInt8], to node: NodeAddress) async throws -> [UInt8] {
+        lock.withLock { delivered[node, default: [:]][verb, default: 0] += 1 }
+        let target = self.node(node)
+        switch verb {
+        case .schemaPush:
+            try target.schemaSync.apply(DataCodec.decodeMutation(payload).updates)
+            return withUnsafeBytes(of: target.catalog.schemaVersion.uuid) { Array($0) }
+        default:
+            return try await target.service.handle(verb, payload: payload)
         }
     }
 

@@ -23,4 +23,20 @@ import Testing
         again.release()
         again.release()
     }
+
+    /// The in-process table is keyed by the canonical path, and a refused second lock must not
+    /// touch the file: closing any descriptor of it would drop the first holder's record lock.
+    @Test func anotherSpellingOfTheSameDirectoryIsRefusedAndTheFirstLockSurvives() throws {
+        let directory = TemporaryDirectory("lock-alias")
+        defer { directory.remove() }
+        let first = try DirectoryLock(directory: directory.path)
+        #expect(throws: StorageError.directoryLocked(directory: directory.path + "/.", holder: getpid())) {
+            try DirectoryLock(directory: directory.path + "/.")
+        }
+        #expect(throws: StorageError.directoryLocked(directory: directory.path, holder: getpid())) {
+            try DirectoryLock(directory: directory.path)
+        }
+        first.release()
+        try DirectoryLock(directory: directory.path + "/.").release()
+    }
 }
