@@ -123,6 +123,8 @@ extension ClusterNode {
             throw error
         }
         if configuration.hintedHandoffEnabled { await dispatcher.deliverPending() }
+        identity.decommissioned = true
+        try identity.save(directory: configuration.dataDirectory)
         state.setLocalState(.status, NodeStatus.left(tokens: tokens).description)
         carryOut(state.withGossiper { $0.announceShutdown() })
         logger.info("decommissioned: LEFT the ring", metadata: ["moved": "\(summary)", "hints_left": "\(hints.statistics.stored)"])

@@ -130,6 +130,11 @@ public final class ClusterNode: @unchecked Sendable {
     public static func start(configuration: Configuration, engine: StorageEngine, catalog: SchemaCatalog, hints: HintStore,
                              events: CQLEventSink?, logger: Logger) async throws -> ClusterNode {
         let identity = try NodeIdentityFile.loadOrCreate(directory: configuration.dataDirectory)
+        // Before any gossip: peers must not hear of a process that is not coming back.
+        if identity.decommissioned {
+            throw LifecycleError.refused("this node was decommissioned: its data is no longer its own; "
+                + "remove the data directory \(configuration.dataDirectory) to join the cluster again")
+        }
         let node = ClusterNode(configuration: configuration, identity: identity, engine: engine, catalog: catalog,
                                hints: hints, events: events, logger: logger)
         try hints.loadPendingSizes()

@@ -19,6 +19,8 @@ public final class ClusterState: ClusterView, PeerDirectory, @unchecked Sendable
     private var future = TokenRing()
     private var placements: [ReplicationStrategy: ReplicaPlacement] = [:]
     private var pendingRanges: [ReplicationStrategy: PendingRanges] = [:]
+    /// `future != ring`, kept so that a write outside a topology change pays nothing for it.
+    private var changing = false
     private var downSince: [NodeAddress: MonotonicTime] = [:]
     /// Versions peers answered to schema pushes, with the gossiped value they supersede.
     private var pushedSchema: [NodeAddress: (version: UUID, gossiped: String?)] = [:]
@@ -104,6 +106,7 @@ public final class ClusterState: ClusterView, PeerDirectory, @unchecked Sendable
         if rebuilt != ring || rebuiltFuture != future {
             ring = rebuilt
             future = rebuiltFuture
+            changing = rebuilt != rebuiltFuture
             placements = [:]
             pendingRanges = [:]
         }
@@ -146,7 +149,7 @@ public final class ClusterState: ClusterView, PeerDirectory, @unchecked Sendable
     public func pendingReplicas(of token: Int64, keyspace: KeyspaceSchema) -> [ReplicaCandidate<NodeAddress>] {
         lock.withLock {
             let strategy = Self.strategy(of: keyspace)
-            guard ring != future, strategy != .local else { return [] }
+            guard changing, strategy != .local else { return [] }
             return pending(strategy).pendingReplicas(for: token).map(candidate)
         }
     }

@@ -12,6 +12,9 @@ public struct NodeIdentityFile: Equatable, Sendable {
     /// node killed while bootstrapping starts over (BOOT, streaming everything again) instead of
     /// announcing NORMAL with half its data. Written as `bootstrap=pending` only while set.
     public var bootstrapPending = false
+    /// Set once the node has decommissioned: its data is no longer its to serve, so it refuses to
+    /// start on this directory again. Written as `decommissioned=true` only while set.
+    public var decommissioned = false
 
     static let fileName = "node-identity"
 
@@ -35,7 +38,7 @@ public struct NodeIdentityFile: Equatable, Sendable {
 
     var text: String {
         "host_id=\(hostID.uuidString.lowercased())\ntokens=\(tokens.map(String.init).joined(separator: ","))\n"
-            + (bootstrapPending ? "bootstrap=pending\n" : "")
+            + (bootstrapPending ? "bootstrap=pending\n" : "") + (decommissioned ? "decommissioned=true\n" : "")
     }
 
     public struct Malformed: Error, CustomStringConvertible {
@@ -48,6 +51,7 @@ public struct NodeIdentityFile: Equatable, Sendable {
         var hostID: UUID?
         var tokens: [Int64] = []
         var bootstrapPending = false
+        var decommissioned = false
         for line in text.split(separator: "\n") {
             let parts = line.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
             guard parts.count == 2 else { throw Malformed(path: path, line: String(line)) }
@@ -60,12 +64,16 @@ public struct NodeIdentityFile: Equatable, Sendable {
             case "bootstrap":
                 guard parts[1] == "pending" else { throw Malformed(path: path, line: String(line)) }
                 bootstrapPending = true
+            case "decommissioned":
+                guard parts[1] == "true" else { throw Malformed(path: path, line: String(line)) }
+                decommissioned = true
             default: throw Malformed(path: path, line: String(line))
             }
         }
         guard let hostID else { throw Malformed(path: path, line: "(host_id required)") }
         var identity = NodeIdentityFile(hostID: hostID, tokens: tokens)
         identity.bootstrapPending = bootstrapPending
+        identity.decommissioned = decommissioned
         return identity
     }
 }

@@ -141,13 +141,17 @@ import Testing
         }
     }
 
-    @Test func identityKeepsAPendingBootstrap() throws {
+    @Test func identityKeepsAPendingBootstrapAndADecommission() throws {
         var identity = NodeIdentityFile(hostID: UUID(), tokens: [-5, 7])
         identity.bootstrapPending = true
         #expect(identity.text.hasSuffix("bootstrap=pending\n"))
         #expect(try NodeIdentityFile.parse(identity.text, path: "x") == identity)
         identity.bootstrapPending = false
         #expect(!identity.text.contains("bootstrap"))
+        identity.decommissioned = true
+        #expect(identity.text.hasSuffix("decommissioned=true\n"))
+        #expect(try NodeIdentityFile.parse(identity.text, path: "x") == identity)
+        identity.decommissioned = false
         #expect(try NodeIdentityFile.parse(identity.text, path: "x") == identity)
         #expect(throws: NodeIdentityFile.Malformed.self) {
             try NodeIdentityFile.parse("host_id=\(UUID().uuidString)\nbootstrap=maybe\n", path: "x")
