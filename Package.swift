@@ -19,6 +19,7 @@ import PackageDescription
 //   BasaltStress     the load generator behind `basalt stress`: workloads, rate, HDR latencies, --verify
 //   BasaltFuzzTargets every decoder of network and disk input as a function of bytes (libFuzzer and the corpus tests)
 //   basalt-fuzz      the fuzzing executable (`scripts/fuzz`; without libFuzzer it replays inputs and writes seed corpora)
+//   BasaltAdmin      the node's admin endpoint (HTTP/JSON on admin_port), its commands and reports, the client `basalt admin` uses
 //   basalt           the executable (`basalt start`, `basalt stress`, `basalt bench storage|internode`, `basalt debug`)
 let package = Package(
     name: "Basalt",
@@ -52,7 +53,7 @@ let package = Package(
             name: "basalt",
             dependencies: [
                 "BasaltStorage", "BasaltQuery", "BasaltServer", "BasaltInternode", "BasaltReplication", "BasaltCore",
-                "BasaltClient", "BasaltStress",
+                "BasaltClient", "BasaltStress", "BasaltAdmin",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -145,6 +146,17 @@ let package = Package(
         ),
         .executableTarget(name: "basalt-fuzz", dependencies: ["BasaltFuzzTargets"]),
         .testTarget(name: "BasaltFuzzTargetsTests", dependencies: ["BasaltFuzzTargets"]),
+        .target(
+            name: "BasaltAdmin",
+            dependencies: [
+                "BasaltReplication", "BasaltCluster", "BasaltQuery", "BasaltStorage", "BasaltCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(name: "BasaltAdminTests", dependencies: ["BasaltAdmin"]),
         .target(
             name: "BasaltStress",
             dependencies: ["BasaltClient", "BasaltCore", .product(name: "Histogram", package: "hdrhistogram-swift")]

@@ -38,6 +38,8 @@ public struct NodeConfiguration: Sendable, Hashable {
     public var seeds: [String] = []
     /// The internode (gossip, replication) listener on `listen_address` (Cassandra's storage_port).
     public var storagePort = 7000
+    /// The admin endpoint (`basalt admin`, docs/admin.md) on `listen_address`; Cassandra's JMX port.
+    public var adminPort = 7199
     /// Phi above which the failure detector convicts a peer (Cassandra's default, 8).
     public var phiConvictThreshold = 8.0
     public var hintedHandoffEnabled = true
@@ -130,6 +132,7 @@ public struct NodeConfiguration: Sendable, Hashable {
                 seeds = try Self.string(key, value).split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
             }
         case "storage_port": storagePort = try Self.int(key, value, in: 0...65535)
+        case "admin_port": adminPort = try Self.int(key, value, in: 0...65535)
         case "phi_convict_threshold":
             guard let number = value.float, (1...16).contains(number) else {
                 throw NodeConfigurationError.invalidValue(key: key, expected: "a number in 1...16")

@@ -23,6 +23,7 @@ struct NullServer: AsyncParsableCommand {
         let configuration = try NodeConfiguration.load(path: nil, overrides: [
             "listen_address": listenAddress, "native_transport_port": "\(port)", "data_directory": directory,
             "cluster_name": "null-server", "commitlog_sync": "periodic", "storage_port": "0",
+            "admin_port": "0",
         ])
         let node = try Start.node(configuration)
         let runner = NodeRunner(configuration: configuration) { storage, connections, logger in

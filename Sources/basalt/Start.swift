@@ -1,4 +1,5 @@
 import ArgumentParser
+import BasaltAdmin
 import BasaltCore
 import BasaltQuery
 import BasaltReplication
@@ -26,6 +27,7 @@ struct Start: AsyncParsableCommand {
     var streamThroughput: Int?
     @Option(name: .customLong("ring-delay-ms"), help: "Ring settle delay of topology changes, in ms (ring_delay_ms).")
     var ringDelay: Int?
+    @Option(name: .customLong("admin-port"), help: "Admin endpoint port (basalt admin).") var adminPort: Int?
 
     func run() async throws {
         var overrides: [String: String] = [:]
@@ -38,6 +40,7 @@ struct Start: AsyncParsableCommand {
         overrides["replace_address_first_boot"] = replaceAddress
         overrides["stream_throughput_outbound_megabits_per_sec"] = streamThroughput.map(String.init)
         overrides["ring_delay_ms"] = ringDelay.map(String.init)
+        overrides["admin_port"] = adminPort.map(String.init)
         let configuration = try NodeConfiguration.load(path: config, overrides: overrides)
         let runner = NodeRunner(configuration: configuration, makeHandler: try Self.node(configuration))
         try await runner.run()
@@ -73,7 +76,20 @@ struct Start: AsyncParsableCommand {
                                     nativePort: Int32(configuration.nativeTransportPort))
             let processor = QueryProcessor(engine: storage, catalog: catalog, node: node, events: connections,
                                            proxy: member.proxy, peers: member.state, clients: connections)
-            return NodeServices(handler: processor, stop: { await member.stop() })
+            let admin: AdminServer
+            do {
+                let commands = AdminNode(clusterName: configuration.clusterName, cluster: member, engine: storage, catalog: catalog,
+                                         startedAt: Date())
+                admin = try await AdminServer.start(host: configuration.listenAddress, port: configuration.adminPort,
+                                                    router: AdminCommands.router(for: commands), logger: logger)
+            } catch {
+                await member.stop()
+                throw error
+            }
+            return NodeServices(handler: processor, stop: {
+                await admin.stop()
+                await member.stop()
+            })
         }
     }
 }

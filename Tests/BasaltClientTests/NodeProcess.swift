@@ -10,6 +10,7 @@ final class NodeProcess: Sendable {
     let port: Int
     /// The internode port, also free: two nodes that drew the same address must not both want 7000.
     let storagePort: Int
+    let adminPort: Int
     let directory: String
     private let process = Mutex<Process?>(nil)
 
@@ -35,15 +36,18 @@ final class NodeProcess: Sendable {
         let port = try freePort(host: host)
         var storagePort = try freePort(host: host)
         while storagePort == port { storagePort = try freePort(host: host) }
-        let node = NodeProcess(host: host, port: port, storagePort: storagePort)
+        var adminPort = try freePort(host: host)
+        while adminPort == port || adminPort == storagePort { adminPort = try freePort(host: host) }
+        let node = NodeProcess(host: host, port: port, storagePort: storagePort, adminPort: adminPort)
         try await node.start()
         return node
     }
 
-    private init(host: String, port: Int, storagePort: Int) {
+    private init(host: String, port: Int, storagePort: Int, adminPort: Int) {
         self.host = host
         self.port = port
         self.storagePort = storagePort
+        self.adminPort = adminPort
         directory = NSTemporaryDirectory() + "basalt-client-test-\(UUID().uuidString.prefix(8))"
     }
 
@@ -58,6 +62,7 @@ final class NodeProcess: Sendable {
         process.executableURL = URL(fileURLWithPath: Self.binary)
         process.arguments = [
             "start", "--listen-address", host, "--native-port", "\(port)", "--storage-port", "\(storagePort)",
+            "--admin-port", "\(adminPort)",
             "--data-dir", directory + "/data",
             "--cluster-name", "client-tests",
         ]

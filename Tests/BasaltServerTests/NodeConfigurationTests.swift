@@ -22,6 +22,7 @@ struct NodeConfigurationTests {
             seeds: [127.0.0.1, 127.0.0.2]
             initial_token: "-9223372036854775808"
             storage_port: 7001
+            admin_port: 7299
             phi_convict_threshold: 10.5
             hinted_handoff_enabled: false
             write_request_timeout_ms: 500
@@ -36,6 +37,7 @@ struct NodeConfigurationTests {
         #expect(configuration.nativeTransportPort == 9242)
         #expect(configuration.seeds == ["10.0.0.1", "10.0.0.2"])
         #expect(configuration.storagePort == 7001 && configuration.phiConvictThreshold == 10.5)
+        #expect(configuration.adminPort == 7299 && NodeConfiguration().adminPort == 7199)
         #expect(!configuration.hintedHandoffEnabled && configuration.writeRequestTimeoutMilliseconds == 500)
         #expect(configuration.initialToken == "-9223372036854775808")
         #expect(configuration.streamThroughputOutboundMegabitsPerSecond == 0 && configuration.ringDelayMilliseconds == 3000)

@@ -26,6 +26,7 @@ class Node:
         self.data_dir = data_dir
         self.port = port
         self.storage_port = free_port()
+        self.admin_port = free_port()
         self.host = "127.0.0.1"
         self.process = None
         self.log_path = os.path.join(data_dir, "node.log")
@@ -34,7 +35,7 @@ class Node:
         log = open(self.log_path, "ab")
         self.process = subprocess.Popen(
             [BASALT, "start", "--listen-address", self.host, "--native-port", str(self.port),
-             "--storage-port", str(self.storage_port),
+             "--storage-port", str(self.storage_port), "--admin-port", str(self.admin_port),
              "--data-dir", os.path.join(self.data_dir, "data"), "--cluster-name", "interop"],
             stdout=subprocess.PIPE, stderr=log)
         deadline = time.time() + timeout

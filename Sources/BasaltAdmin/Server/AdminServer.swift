@@ -1,0 +1,146 @@
+import Logging
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+
+/// The node's admin endpoint: HTTP/1.1 with JSON answers on `admin_port` of the listen address,
+/// serving the routes of `AdminRouter` (what `basalt admin` calls; docs/admin.md).
+///
+/// One request per connection (the answer closes it): the CLI makes one call per command, and a
+/// long call (repair) never holds a pipelined queue behind it. A request with a body over
+/// `maximumBodyBytes`, or a connection that sends nothing for `idleTimeout`, is closed, so a
+/// broken client costs one socket for a bounded time.
+public final class AdminServer: Sendable {
+    public static let maximumBodyBytes = 64 << 10
+    public static let idleTimeout: TimeAmount = .seconds(30)
+
+    public let host: String
+    public let port: Int
+    private let group: MultiThreadedEventLoopGroup
+    private let channel: any Channel
+    private let logger: Logger
+
+    private init(host: String, port: Int, group: MultiThreadedEventLoopGroup, channel: any Channel, logger: Logger) {
+        self.host = host
+        self.port = port
+        self.group = group
+        self.channel = channel
+        self.logger = logger
+    }
+
+    /// Binds `host:port` (port 0: any free port, read back from `port`).
+    public static func start(host: String, port: Int, router: AdminRouter, logger: Logger) async throws -> AdminServer {
+        // One thread: admin calls are rare, and the heavy ones (flush, repair) run off the loop.
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        let bootstrap = ServerBootstrap(group: group)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(IdleStateHandler(readTimeout: idleTimeout))
+                    try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
+                    try channel.pipeline.syncOperations.addHandler(AdminRequestHandler(router: router, logger: logger))
+                }
+            }
+        do {
+            let channel = try await bootstrap.bind(host: host, port: port).get()
+            let bound = channel.localAddress?.port ?? port
+            logger.info("admin endpoint listening", metadata: ["address": "\(host):\(bound)"])
+            return AdminServer(host: host, port: bound, group: group, channel: channel, logger: logger)
+        } catch {
+            try? await group.shutdownGracefully()
+            throw AdminServerError.cannotBind(host: host, port: port, reason: "\(error)")
+        }
+    }
+
+    /// Stops accepting and stops the loop; a call still running is cut off with it.
+    public func stop() async {
+        try? await channel.close()
+        try? await group.shutdownGracefully()
+        logger.info("admin endpoint stopped")
+    }
+}
+
+public enum AdminServerError: Error, Hashable, CustomStringConvertible {
+    case cannotBind(host: String, port: Int, reason: String)
+
+    public var description: String {
+        switch self {
+        case .cannotBind(let host, let port, let reason):
+            "cannot bind the admin endpoint on \(host):\(port) (admin_port): \(reason)"
+        }
+    }
+}
+
+/// Collects one request, answers it through the router off the event loop, writes the JSON and
+/// closes the connection.
+final class AdminRequestHandler: ChannelInboundHandler, RemovableChannelHandler {
+    typealias InboundIn = HTTPServerRequestPart
+    typealias OutboundOut = HTTPServerResponsePart
+
+    private let router: AdminRouter
+    private let logger: Logger
+    private var head: HTTPRequestHead?
+    private var bodyBytes = 0
+    private var answered = false
+
+    init(router: AdminRouter, logger: Logger) {
+        self.router = router
+        self.logger = logger
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        guard !answered else { return }
+        switch unwrapInboundIn(data) {
+        case .head(let requestHead):
+            head = requestHead
+        case .body(let chunk):
+            bodyBytes += chunk.readableBytes
+            if bodyBytes > AdminServer.maximumBodyBytes {
+                write(AdminRouter.refusal(413, "request body over \(AdminServer.maximumBodyBytes) bytes"), context: context)
+            }
+        case .end:
+            guard let head else { return }
+            answered = true
+            let request: AdminRequest
+            do {
+                request = try AdminRequest(method: head.method.rawValue, uri: head.uri)
+            } catch {
+                write(AdminRouter.refusal(400, "\(error)"), context: context)
+                return
+            }
+            let router = self.router
+            let loop = context.eventLoop
+            let bound = NIOLoopBound((self, context), eventLoop: loop)
+            Task {
+                let response = await router.respond(to: request)
+                loop.execute {
+                    let (handler, context) = bound.value
+                    handler.write(response, context: context)
+                }
+            }
+        }
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if event is IdleStateHandler.IdleStateEvent, !answered {
+            context.close(promise: nil)
+            return
+        }
+        context.fireUserInboundEventTriggered(event)
+    }
+
+    private func write(_ response: AdminResponse, context: ChannelHandlerContext) {
+        answered = true
+        var headers = HTTPHeaders()
+        headers.add(name: "Content-Type", value: "application/json")
+        headers.add(name: "Content-Length", value: "\(response.body.count)")
+        headers.add(name: "Connection", value: "close")
+        let status = HTTPResponseStatus(statusCode: response.status)
+        let version = head?.version ?? .http1_1
+        context.write(wrapOutboundOut(.head(HTTPResponseHead(version: version, status: status, headers: headers))), promise: nil)
+        context.write(wrapOutboundOut(.body(.byteBuffer(ByteBuffer(bytes: response.body)))), promise: nil)
+        let afterWrite = response.afterWrite
+        context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in afterWrite?() }
+        context.close(promise: nil)
+    }
+}
