@@ -347,18 +347,6 @@ public final class ClusterNode: @unchecked Sendable {
             self.logger.info("streamed ranges handed over", metadata: ["from": "\(request.sender)", "moved": "\(summary)"])
             return summary.encoded()
         }
-        messenger.register(.decommission) { [weak self] _ in
-            guard let self else { return [] }
-            let summary = try await self.decommission()
-            self.stopProcessAfterLeaving()
-            return summary.encoded()
-        }
-        messenger.register(.removeNode) { [weak self] request in
-            guard let self else { return [] }
-            guard request.payload.count == 16 else { throw LifecycleError.refused("REMOVE_NODE takes a 16-byte host id") }
-            let host = request.payload.withUnsafeBytes { UUID(uuid: $0.loadUnaligned(as: uuid_t.self)) }
-            return try await self.removeNode(hostID: host).encoded()
-        }
         messenger.register(.schemaPush) { [weak self] request in
             guard let self else { return [] }
             try self.schemaSync.apply(DataCodec.decodeMutation(request.payload).updates)

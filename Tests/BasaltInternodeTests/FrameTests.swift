@@ -160,13 +160,12 @@ import Testing
             (.handshake, 0x0001), (.echo, 0x0002), (.gossipSyn, 0x0010), (.gossipAck, 0x0011), (.gossipAck2, 0x0012),
             (.mutation, 0x0020), (.readData, 0x0030), (.readDigest, 0x0031), (.rangeRead, 0x0032), (.hint, 0x0040),
             (.schemaPull, 0x0050), (.schemaPush, 0x0051), (.truncate, 0x0060), (.streamRead, 0x0100), (.streamFetch, 0x0101),
-            (.decommission, 0x0102), (.removeNode, 0x0103),
         ]
         #expect(expected.count == InternodeVerb.allCases.count)
         for (verb, code) in expected {
             #expect(verb.rawValue == code)
             // Streaming verbs take numbers from the range reserved for them; the rest stay out of both.
-            let streaming = [.streamRead, .streamFetch, .decommission, .removeNode].contains(verb)
+            let streaming = verb == .streamRead || verb == .streamFetch
             #expect(InternodeVerb.streamingRange.contains(code) == streaming && !InternodeVerb.repairRange.contains(code))
         }
         #expect(InternodeVerb.allCases.filter(\.isUrgent) == [.handshake, .echo, .gossipSyn, .gossipAck, .gossipAck2])

@@ -3,7 +3,7 @@
 /// the CLI side is one subcommand in `Sources/basalt/Admin/`.
 public enum AdminCommands {
     public static func router(for node: AdminNode) -> AdminRouter {
-        let routes = ClusterCommands.routes(node)
+        let routes = ClusterCommands.routes(node) + LifecycleCommands.routes(node)
         return AdminRouter(routes + [index(routes)])
     }
 

@@ -48,13 +48,6 @@ public enum InternodeVerb: UInt16, Hashable, Sendable, CaseIterable, CustomStrin
     /// node, or the node running a removal, hands ranges to their new owners with it).
     case streamFetch = 0x0101
 
-    /// An operator's request to the receiving node to decommission itself (`basalt node
-    /// decommission`); answered once its ranges are handed over, after which the node exits.
-    case decommission = 0x0102
-    /// An operator's request to the receiving node to remove a dead node, named by host id
-    /// (`basalt node removenode`); answered once the dead node's ranges have their replicas again.
-    case removeNode = 0x0103
-
     /// Reserved for streaming (bootstrap, decommission, rebuild): 0x0100 ... 0x01FF.
     public static let streamingRange: ClosedRange<UInt16> = 0x0100...0x01FF
     /// Reserved for anti-entropy repair (merkle trees, sync): 0x0200 ... 0x02FF.
@@ -87,8 +80,6 @@ public enum InternodeVerb: UInt16, Hashable, Sendable, CaseIterable, CustomStrin
         case .truncate: "TRUNCATE"
         case .streamRead: "STREAM_READ"
         case .streamFetch: "STREAM_FETCH"
-        case .decommission: "DECOMMISSION"
-        case .removeNode: "REMOVE_NODE"
         }
     }
 }

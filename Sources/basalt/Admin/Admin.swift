@@ -9,6 +9,7 @@ struct Admin: AsyncParsableCommand {
         abstract: "Inspect and operate a running node through its admin endpoint.",
         subcommands: [
             AdminStatus.self, AdminRing.self, AdminInfo.self, AdminDescribeCluster.self, AdminGossipInfo.self,
+            AdminDecommission.self, AdminRemoveNode.self,
         ])
 
     // Declared here too, so that the options may come before the subcommand's name
