@@ -20,7 +20,7 @@ from cassandra.concurrent import execute_concurrent_with_args
 from cassandra.policies import WhiteListRoundRobinPolicy
 from cassandra.query import SimpleStatement
 
-from local_cluster import ROOT, LocalCluster
+from local_cluster import BASALT, ROOT, LocalCluster
 
 ROWS = int(os.environ.get("BASALT_LIFECYCLE_ROWS", "10000"))
 RF2_ROWS = 3000
@@ -144,7 +144,18 @@ def test_bootstrap_rf1_streams_every_row_to_the_added_node(session, local_cluste
         assert "bootstrap" not in f.read()
 
 
+def admin(host, *args):
+    return subprocess.run([BASALT, "admin", "--host", host, *args], capture_output=True, text=True, timeout=120)
+
+
+def host_id(local_cluster, viewer, node):
+    return next(m["host_id"] for m in local_cluster.view(viewer)["members"] if m["address"] == local_cluster.host(node))
+
+
 def test_removenode_rf2_restores_every_replica(session, local_cluster):
+    # A node that is up is not removed: the refusal says why and changes nothing.
+    refused = admin(local_cluster.host(1), "removenode", host_id(local_cluster, 1, 4))
+    assert refused.returncode == 1 and "is up" in refused.stderr, refused
     local_cluster.run("kill", "4")
     local_cluster.wait_until(lambda: local_cluster.state_seen_by(1, 4) == "DOWN", timeout=60, what="node 4 to be convicted")
     out = local_cluster.run("remove", "4", timeout=300)
@@ -196,7 +207,10 @@ def test_replace_takes_a_dead_nodes_tokens_and_data(session, local_cluster):
                                          for m in local_cluster.view(1)["members"]), timeout=30, what="node 2 LEFT")
     cluster, on5 = node_session(local_cluster.host(5))
     try:
-        # Two nodes and RF=2: node 5 alone must hold every rf2 row once node 1 is stopped.
+        # Two nodes left and RF=2: decommission is refused, with the reason.
+        refused = admin(local_cluster.host(5), "decommission")
+        assert refused.returncode == 1 and "replication factor 2" in refused.stderr, refused
+        # Node 5 alone must hold every rf2 row once node 1 is stopped.
         local_cluster.run("stop", "1")
         assert scan_missing(on5, "rf2.t", list(range(RF2_ROWS))) == []
         peers = sorted(r.peer for r in on5.execute("SELECT peer FROM system.peers"))
