@@ -6,6 +6,13 @@ import Foundation
 struct PreparedStatement: Sendable {
     var statement: Statement
     var keyspace: String?
+    /// An INSERT's value-independent work, made at its first EXECUTE (`PreparedInsert`).
+    let insertPlan = PreparedInsert.Slot()
+
+    init(statement: Statement, keyspace: String?) {
+        self.statement = statement
+        self.keyspace = keyspace
+    }
 }
 
 /// Prepared statements by id, bounded: the oldest entry is evicted first. An evicted id answers

@@ -50,7 +50,8 @@ public final class QueryProcessor: CQLRequestHandler, @unchecked Sendable {
                     throw QueryError.invalid("there were \(markers) markers(?) in CQL but \(values) bound variables")
                 }
                 let scoped = CQLSession(keyspace: entry.keyspace ?? session.keyspace)
-                let result = try await self.execute(entry.statement, parameters: execute.parameters, session: scoped)
+                let result = try await self.execute(entry.statement, parameters: execute.parameters, session: scoped,
+                                                    insertPlan: entry.insertPlan)
                 if case .setKeyspace(let keyspace) = result { session.keyspace = keyspace }
                 return .result(result)
             case .batch(let batch):
@@ -86,9 +87,16 @@ public final class QueryProcessor: CQLRequestHandler, @unchecked Sendable {
         do { return try CQLParser.parse(text) } catch { throw .syntax(error.message) }
     }
 
-    func execute(_ statement: Statement, parameters: CQLQueryParameters, session: CQLSession) async throws -> CQLResult {
+    func execute(_ statement: Statement, parameters: CQLQueryParameters, session: CQLSession,
+                 insertPlan: PreparedInsert.Slot? = nil) async throws -> CQLResult {
         let bound = BoundValues(values: parameters.values)
         let timestamp = parameters.defaultTimestamp ?? engine.configuration.clock()
+        if case .insert(let insert) = statement, let insertPlan, case .positional(let values)? = parameters.values,
+           let plan = insertPlan.plan(for: insert, version: catalog.schemaVersion, resolve: { try? resolveTable(insert.table, session: session) }),
+           let update = plan.update(values, timestamp: timestamp, now: nowSeconds) {
+            try await write([update], consistency: parameters.consistency, writeType: .simple)
+            return .void
+        }
         switch statement {
         case .select(let select):
             return try await self.select(select, bound: bound, parameters: parameters, session: session)

@@ -9,7 +9,10 @@ public struct TableSchema: Sendable, Hashable {
     public var name: String
     public var id: TableID
     /// All live columns; `partitionKey`/`clusteringColumns` give key order.
-    public var columns: [ColumnSchema]
+    public var columns: [ColumnSchema] { didSet { (partitionKey, clusteringColumns) = Self.keyColumns(columns) } }
+    /// The key columns in key order, kept with `columns`: every statement asks for them.
+    public private(set) var partitionKey: [ColumnSchema]
+    public private(set) var clusteringColumns: [ColumnSchema]
     public var options: TableSchemaOptions
     /// Next storage column id; ids only grow, so a dropped column's id is never handed out again.
     public var nextColumnID: UInt32
@@ -21,17 +24,15 @@ public struct TableSchema: Sendable, Hashable {
         self.name = name
         self.id = id
         self.columns = columns
+        (partitionKey, clusteringColumns) = Self.keyColumns(columns)
         self.options = options
         self.nextColumnID = nextColumnID
         self.droppedColumns = droppedColumns
     }
 
-    public var partitionKey: [ColumnSchema] {
-        columns.filter { $0.kind == .partitionKey }.sorted { $0.position < $1.position }
-    }
-
-    public var clusteringColumns: [ColumnSchema] {
-        columns.filter { $0.kind == .clustering }.sorted { $0.position < $1.position }
+    private static func keyColumns(_ columns: [ColumnSchema]) -> (partitionKey: [ColumnSchema], clustering: [ColumnSchema]) {
+        (columns.filter { $0.kind == .partitionKey }.sorted { $0.position < $1.position },
+         columns.filter { $0.kind == .clustering }.sorted { $0.position < $1.position })
     }
 
     /// `SELECT *` order, as Cassandra: partition key, clustering, then the other columns by name.
