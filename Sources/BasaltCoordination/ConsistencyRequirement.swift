@@ -65,6 +65,22 @@ public struct ConsistencyRequirement: Hashable, Sendable, CustomStringConvertibl
         return requirement
     }
 
+    /// The requirement of a write that also goes to pending replicas (nodes about to own the
+    /// range, `PendingRanges`): each group needs one more answer per pending replica it counts, as
+    /// Cassandra adds the pending count to `blockFor`. Any acknowledgement counts, pending or not,
+    /// so a write acknowledged at QUORUM has a quorum both in the replica set before the change and
+    /// in the one after it; at ONE with RF=1 both the old and the new owner must have it. ANY stays
+    /// met by a hint.
+    public func addingPending<S: Sequence>(inDataCenters pending: S) -> ConsistencyRequirement where S.Element == String {
+        guard consistency != .any else { return self }
+        let (counts, total) = Self.tally(pending)
+        var raised = self
+        raised.groups = groups.map { group in
+            Group(dataCenter: group.dataCenter, blockFor: group.blockFor + (group.dataCenter.map { counts[$0] ?? 0 } ?? total))
+        }
+        return raised
+    }
+
     /// Whether the replicas in `dataCenters` (one entry per answering replica) meet every group.
     public func isMet<S: Sequence>(byReplicasIn dataCenters: S) -> Bool where S.Element == String {
         let (counts, total) = Self.tally(dataCenters)

@@ -26,7 +26,15 @@ public struct WritePlan<Replica: Hashable & Sendable>: Sendable {
     /// Throws `.unavailable` before anything is written when too few replicas are alive — the
     /// client learns the write did not happen anywhere. ANY is met by a hint, so it only needs the
     /// write to be stored somewhere.
-    public init(requirement: ConsistencyRequirement, replicas: [ReplicaCandidate<Replica>]) throws(ConsistencyRejection) {
+    ///
+    /// `pending` are the nodes about to own the partition's range (a node bootstrapping, or the
+    /// new owners while a node leaves): they are written to like replicas, and the requirement
+    /// grows by one per pending replica (`ConsistencyRequirement.addingPending`).
+    public init(requirement: ConsistencyRequirement, replicas: [ReplicaCandidate<Replica>],
+                pending: [ReplicaCandidate<Replica>] = []) throws(ConsistencyRejection) {
+        let extra = pending.filter { candidate in !replicas.contains { $0.replica == candidate.replica } }
+        let requirement = requirement.addingPending(inDataCenters: extra.map(\.dataCenter))
+        let replicas = replicas + extra
         self.requirement = requirement
         targets = replicas.filter(\.isAlive)
         hinted = replicas.filter { !$0.isAlive }

@@ -35,8 +35,16 @@ public final class ClusterNode: @unchecked Sendable {
         /// The replication factor token allocation balances for (Cassandra's
         /// allocate_tokens_for_local_replication_factor, default 3).
         public var allocationReplicationFactor = 3
-        /// How long a joining node waits to hear from a seed before it allocates tokens alone.
+        /// How long a joining node waits to hear from a seed before it allocates tokens alone, and
+        /// how long a node announcing a topology change (BOOT, LEAVING, REMOVING) waits before it
+        /// streams, so that every coordinator writes to the new replicas first (`ring_delay_ms`).
         public var ringDelay: Duration = .seconds(10)
+        /// The pace of this node's outbound streams (`stream_throughput_outbound_megabits_per_sec`;
+        /// 0 = unthrottled). Cassandra's old default, 200 megabits = 25 MB/s.
+        public var streamThroughputMegabitsPerSecond = 200
+        /// `replace_address_first_boot`: on its first start this node takes over the tokens of the
+        /// dead node at this address and streams its data from the surviving replicas.
+        public var replaceAddress: NodeAddress?
 
         public init(clusterName: String, listenAddress: NodeAddress, nativeHost: String, nativePort: Int, dataCenter: String,
                     rack: String, seeds: [NodeAddress], numTokens: Int, initialTokens: [Int64]?, phiConvictThreshold: Double,
@@ -62,7 +70,7 @@ public final class ClusterNode: @unchecked Sendable {
     public let configuration: Configuration
     public let state: ClusterState
     public let proxy: ClusterStorageProxy
-    public private(set) var identity: NodeIdentityFile
+    public internal(set) var identity: NodeIdentityFile
     let messenger: InternodeMessenger
     let engine: StorageEngine
     let catalog: SchemaCatalog
@@ -72,7 +80,11 @@ public final class ClusterNode: @unchecked Sendable {
     let dispatcher: HintDispatcher
     let events: CQLEventSink?
     let logger: Logger
-    private let lock = NSLock()
+    let streamSource: StreamSource
+    let streamer: RangeStreamer
+    let lock = NSLock()
+    /// The topology change this node is running (decommission, a removal), one at a time.
+    var runningChange: String?
     private var loop: Task<Void, Never>?
     private var announcedSchema: UUID?
 
@@ -102,6 +114,9 @@ public final class ClusterNode: @unchecked Sendable {
                                                            listenAddress: configuration.listenAddress),
             logger: logger)
         let transport = InternodeReplicaTransport(messenger: messenger)
+        streamSource = StreamSource(engine: engine, megabitsPerSecond: configuration.streamThroughputMegabitsPerSecond,
+                                    clock: Self.now)
+        streamer = RangeStreamer(messenger: messenger, engine: engine, logger: logger, isAlive: { [state] in state.isAlive($0) })
         service = ReplicaService(engine: engine, catalog: catalog)
         schemaSync = SchemaSync(catalog: catalog, view: state, transport: transport, events: events, logger: logger)
         dispatcher = HintDispatcher(hints: hints, view: state, transport: transport, logger: logger)
@@ -115,6 +130,11 @@ public final class ClusterNode: @unchecked Sendable {
     public static func start(configuration: Configuration, engine: StorageEngine, catalog: SchemaCatalog, hints: HintStore,
                              events: CQLEventSink?, logger: Logger) async throws -> ClusterNode {
         let identity = try NodeIdentityFile.loadOrCreate(directory: configuration.dataDirectory)
+        // Before any gossip: peers must not hear of a process that is not coming back.
+        if identity.decommissioned {
+            throw LifecycleError.refused("this node was decommissioned: its data is no longer its own; "
+                + "remove the data directory \(configuration.dataDirectory) to join the cluster again")
+        }
         let node = ClusterNode(configuration: configuration, identity: identity, engine: engine, catalog: catalog,
                                hints: hints, events: events, logger: logger)
         try hints.loadPendingSizes()
@@ -159,9 +179,20 @@ public final class ClusterNode: @unchecked Sendable {
     private func join() async throws {
         var tokens = identity.tokens
         if tokens.isEmpty {
-            tokens = try await chooseTokens()
+            if let replaced = configuration.replaceAddress {
+                tokens = try await tokensToReplace(replaced)
+            } else {
+                tokens = try await chooseTokens()
+            }
             identity.tokens = tokens
+            identity.bootstrapPending = try await needsBootstrap()
             try identity.save(directory: configuration.dataDirectory)
+        }
+        if identity.bootstrapPending {
+            try await bootstrap(tokens: tokens)
+            identity.bootstrapPending = false
+            try identity.save(directory: configuration.dataDirectory)
+            retireReplacedNodes(tokens: tokens)
         }
         state.setLocalState(.tokens, NodeStatus.tokensValue(tokens))
         state.setLocalState(.status, NodeStatus.normal(tokens: tokens).description)
@@ -170,7 +201,7 @@ public final class ClusterNode: @unchecked Sendable {
 
     /// A node that was down may have missed schema changes: before it serves clients it pulls
     /// from the first live peer it hears of (waiting at most the ring delay for one).
-    private func catchUpSchema() async throws {
+    func catchUpSchema() async throws {
         guard configuration.seeds.contains(where: { $0 != configuration.listenAddress }) else { return }
         let deadline = Self.now() + configuration.ringDelay
         while !state.members.contains(where: { $0.isAlive && $0.address != configuration.listenAddress }),
@@ -233,7 +264,7 @@ public final class ClusterNode: @unchecked Sendable {
         carryOut(outputs)
     }
 
-    private func carryOut(_ outputs: [GossipOutput]) {
+    func carryOut(_ outputs: [GossipOutput]) {
         for output in outputs {
             switch output {
             case .send(let message, let peer):
@@ -259,6 +290,10 @@ public final class ClusterNode: @unchecked Sendable {
                 publishStatus(.down, node)
             case .changed(let node, let key, let value):
                 if key == .status, case .normal? = NodeStatus(value) { publishTopology(.newNode, node) }
+                if key == .status, case .left? = NodeStatus(value) {
+                    logger.info("node left the ring", metadata: ["node": "\(node)"])
+                    publishTopology(.removedNode, node)
+                }
                 if key == .schema { Task { await schemaSync.reconcile() } }
             case .removed(let node):
                 logger.info("node removed", metadata: ["node": "\(node)"])
@@ -302,6 +337,15 @@ public final class ClusterNode: @unchecked Sendable {
         let service = self.service
         for verb in ReplicaVerb.allCases where verb != .schemaPush {
             messenger.register(InternodeReplicaTransport.verb(verb)) { try await service.handle(verb, payload: $0.payload) }
+        }
+        messenger.register(.streamRead) { [streamSource] request in try await streamSource.handle(request.payload) }
+        messenger.register(.streamFetch) { [weak self] request in
+            guard let self else { return [] }
+            let fetch = try StreamFetchRequest(decoding: request.payload)
+            self.logger.info("streaming ranges handed over", metadata: ["from": "\(request.sender)", "ranges": "\(fetch.items.count)"])
+            let summary = try await self.streamer.fetch(fetch.items)
+            self.logger.info("streamed ranges handed over", metadata: ["from": "\(request.sender)", "moved": "\(summary)"])
+            return summary.encoded()
         }
         messenger.register(.schemaPush) { [weak self] request in
             guard let self else { return [] }

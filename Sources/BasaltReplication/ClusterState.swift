@@ -14,7 +14,13 @@ public final class ClusterState: ClusterView, PeerDirectory, @unchecked Sendable
     private let lock = NSLock()
     private var gossiper: Gossiper
     private var ring = TokenRing()
+    /// The ring once the topology change in progress (if any) is done: live BOOT nodes added,
+    /// LEAVING and REMOVING nodes gone (`TokenRing.afterChange`).
+    private var future = TokenRing()
     private var placements: [ReplicationStrategy: ReplicaPlacement] = [:]
+    private var pendingRanges: [ReplicationStrategy: PendingRanges] = [:]
+    /// `future != ring`, kept so that a write outside a topology change pays nothing for it.
+    private var changing = false
     private var downSince: [NodeAddress: MonotonicTime] = [:]
     /// Versions peers answered to schema pushes, with the gossiped value they supersede.
     private var pushedSchema: [NodeAddress: (version: UUID, gossiped: String?)] = [:]
@@ -37,15 +43,31 @@ public final class ClusterState: ClusterView, PeerDirectory, @unchecked Sendable
             var ringChanged = false
             for output in outputs {
                 switch output {
+                // Liveness matters too: a joining node that dies stops being pending (it streams
+                // everything again when it restarts).
                 case .joined, .restarted, .removed: ringChanged = true
                 case .changed(_, let key, _) where key == .status || key == .dataCenter || key == .rack: ringChanged = true
-                case .dead(let node): downSince[node] = clock()
-                case .alive(let node): downSince[node] = nil
+                case .dead(let node):
+                    downSince[node] = clock()
+                    ringChanged = true
+                case .alive(let node):
+                    downSince[node] = nil
+                    ringChanged = true
                 default: break
                 }
             }
             if ringChanged { rebuildRing() }
             return outputs
+        }
+    }
+
+    /// Sets a dead node's STATUS on its behalf (`Gossiper.setStatus(_:onBehalfOf:now:)`).
+    @discardableResult
+    public func setStatus(_ status: NodeStatus, onBehalfOf node: NodeAddress) -> Bool {
+        lock.withLock {
+            let done = gossiper.setStatus(status, onBehalfOf: node, now: clock())
+            if done { rebuildRing() }
+            return done
         }
     }
 
@@ -57,31 +79,50 @@ public final class ClusterState: ClusterView, PeerDirectory, @unchecked Sendable
         }
     }
 
-    /// Ring members: nodes whose STATUS is NORMAL, LEAVING or SHUTDOWN (they own their tokens; a
-    /// node stopped on purpose is down, not gone, and its ranges do not move).
+    /// Ring members: nodes whose STATUS is NORMAL, LEAVING, REMOVING or SHUTDOWN (they own their
+    /// tokens; a node stopped on purpose is down, not gone, and its ranges do not move). The future
+    /// ring adds the live BOOT nodes and drops the LEAVING and REMOVING ones.
     private func rebuildRing() {
         var rebuilt = TokenRing()
+        var joining: [(node: NodeAddress, location: NodeLocation, tokens: [Int64])] = []
+        var leaving: Set<NodeAddress> = []
         for node in gossiper.knownEndpoints {
             guard let state = gossiper.state(of: node), let statusText = state[.status],
                   let status = NodeStatus(statusText) else { continue }
+            let location = NodeLocation(dataCenter: state[.dataCenter] ?? "datacenter1", rack: state[.rack] ?? "rack1")
             switch status {
-            case .normal(let tokens), .leaving(let tokens), .shutdown(let tokens):
-                let location = NodeLocation(dataCenter: state[.dataCenter] ?? "datacenter1", rack: state[.rack] ?? "rack1")
+            case .normal(let tokens), .leaving(let tokens), .shutdown(let tokens), .removing(let tokens):
                 // A token claimed twice (a misconfigured initial_token) keeps the first claimant.
                 try? rebuilt.add(node, location: location, tokens: tokens)
-            case .bootstrapping, .left:
+                if case .leaving = status { leaving.insert(node) }
+                if case .removing = status { leaving.insert(node) }
+            case .bootstrapping(let tokens):
+                if !tokens.isEmpty, gossiper.isAlive(node) { joining.append((node, location, tokens)) }
+            case .left:
                 continue
             }
         }
-        if rebuilt != ring {
+        let rebuiltFuture = rebuilt.afterChange(joining: joining, leaving: leaving)
+        if rebuilt != ring || rebuiltFuture != future {
             ring = rebuilt
+            future = rebuiltFuture
+            changing = rebuilt != rebuiltFuture
             placements = [:]
+            pendingRanges = [:]
         }
     }
 
     // MARK: queries for the shell
 
     public var tokenRing: TokenRing { lock.withLock { ring } }
+
+    /// The ring once the topology change in progress is done (the current ring when none is).
+    public var futureRing: TokenRing { lock.withLock { future } }
+
+    /// The ranges each node gains in the change in progress, with live sources (`PendingRanges`).
+    public func transfers(of keyspace: KeyspaceSchema) -> [RangeTransfer] {
+        lock.withLock { pending(Self.strategy(of: keyspace)).transfers(isAlive: gossiper.isAlive) }
+    }
 
     public func state(of node: NodeAddress) -> EndpointState? { lock.withLock { gossiper.state(of: node) } }
 
@@ -102,6 +143,14 @@ public final class ClusterState: ClusterView, PeerDirectory, @unchecked Sendable
     public func replicas(of token: Int64, keyspace: KeyspaceSchema) -> [ReplicaCandidate<NodeAddress>] {
         lock.withLock {
             placement(Self.strategy(of: keyspace)).replicas(for: token).map(candidate)
+        }
+    }
+
+    public func pendingReplicas(of token: Int64, keyspace: KeyspaceSchema) -> [ReplicaCandidate<NodeAddress>] {
+        lock.withLock {
+            let strategy = Self.strategy(of: keyspace)
+            guard changing, strategy != .local else { return [] }
+            return pending(strategy).pendingReplicas(for: token).map(candidate)
         }
     }
 
@@ -203,8 +252,17 @@ public final class ClusterState: ClusterView, PeerDirectory, @unchecked Sendable
     }
 
     /// REQUIRES: the lock is held.
+    private func pending(_ strategy: ReplicationStrategy) -> PendingRanges {
+        if let cached = pendingRanges[strategy] { return cached }
+        let computed = PendingRanges(current: ring, future: future, strategy: strategy, localNode: localAddress)
+        pendingRanges[strategy] = computed
+        return computed
+    }
+
+    /// REQUIRES: the lock is held.
     private func candidate(_ node: NodeAddress) -> ReplicaCandidate<NodeAddress> {
-        ReplicaCandidate(replica: node, dataCenter: ring.location(of: node)?.dataCenter ?? localDataCenter,
+        let location = ring.location(of: node) ?? future.location(of: node)
+        return ReplicaCandidate(replica: node, dataCenter: location?.dataCenter ?? localDataCenter,
                          isAlive: gossiper.isAlive(node), isLocal: node == localAddress)
     }
 }

@@ -63,8 +63,9 @@ public final class ClusterStorageProxy: StorageProxy, @unchecked Sendable {
             }
             let requirement = try requirement(consistency, isWrite: true, keyspace: keyspace)
             let replicas = view.replicas(of: update.key.token, keyspace: keyspace)
+            let pending = view.pendingReplicas(of: update.key.token, keyspace: keyspace)
             plans.append(try rejecting { () throws(ConsistencyRejection) in
-                try WritePlan(requirement: requirement, replicas: replicas)
+                try WritePlan(requirement: requirement, replicas: replicas, pending: pending)
             })
         }
         // This node alone holds every partition: one local mutation, no messages, no bookkeeping.

@@ -13,6 +13,9 @@ public protocol ClusterView: Sendable {
     func replicationFactors(of keyspace: KeyspaceSchema) -> [String: Int]
     /// The replicas of `token` in ring order (primary first), with liveness.
     func replicas(of token: Int64, keyspace: KeyspaceSchema) -> [ReplicaCandidate<NodeAddress>]
+    /// Nodes about to become replicas of `token` (bootstrapping, or taking over from a node that
+    /// leaves or is removed): writes go to them too, reads never do.
+    func pendingReplicas(of token: Int64, keyspace: KeyspaceSchema) -> [ReplicaCandidate<NodeAddress>]
     /// The ring's ranges (start exclusive, end inclusive] in token order, with their replicas; the
     /// last range wraps past the maximum token to the first ring token.
     func ranges(of keyspace: KeyspaceSchema) -> [ScanRange]
@@ -29,6 +32,11 @@ public protocol ClusterView: Sendable {
     func noteSchemaVersion(_ version: UUID, of node: NodeAddress)
     /// How long a node has been down (0 when it is up), for the hint window.
     func downSeconds(of node: NodeAddress) -> Int64
+}
+
+extension ClusterView {
+    /// A view whose ring never changes (tests, the simulator) has nothing pending.
+    public func pendingReplicas(of token: Int64, keyspace: KeyspaceSchema) -> [ReplicaCandidate<NodeAddress>] { [] }
 }
 
 /// A contiguous token range and the replicas holding it.

@@ -60,6 +60,13 @@ public struct NodeConfiguration: Sendable, Hashable {
     public var superuserPassword: String?
     /// PBKDF2-SHA256 rounds of new password hashes (Cassandra's `auth_bcrypt_gensalt_log2_rounds`).
     public var passwordHashRounds = 210_000
+    /// Outbound streaming pace in megabits per second (Cassandra's key; 0 = unthrottled).
+    public var streamThroughputOutboundMegabitsPerSecond = 200
+    /// How long a node waits for a seed at its first start, and for the ring to settle after it
+    /// announces a topology change before it streams (Cassandra's `cassandra.ring_delay_ms`).
+    public var ringDelayMilliseconds = 10_000
+    /// `replace_address_first_boot`: the dead node whose tokens this node takes at its first start.
+    public var replaceAddressFirstBoot: String?
 
     public init() {}
 
@@ -170,6 +177,11 @@ public struct NodeConfiguration: Sendable, Hashable {
         case "auth_password_hash_rounds": passwordHashRounds = try Self.int(key, value, in: 1000...10_000_000)
         case "auth_superuser_password":
             superuserPassword = value.null != nil ? nil : try Self.string(key, value)
+        case "stream_throughput_outbound_megabits_per_sec":
+            streamThroughputOutboundMegabitsPerSecond = try Self.int(key, value, in: 0...1_000_000)
+        case "ring_delay_ms": ringDelayMilliseconds = try Self.int(key, value, in: 0...600_000)
+        case "replace_address_first_boot":
+            replaceAddressFirstBoot = value.null != nil ? nil : try Self.string(key, value)
         case "log_level":
             guard let level = Logger.Level(rawValue: try Self.string(key, value).lowercased()) else {
                 throw NodeConfigurationError.invalidValue(

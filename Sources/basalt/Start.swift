@@ -23,6 +23,14 @@ struct Start: AsyncParsableCommand {
     @Option(name: .customLong("storage-port"), help: "Internode (gossip, replication) port.") var storagePort: Int?
     @Option(help: "AllowAllAuthenticator or PasswordAuthenticator.") var authenticator: String?
     @Option(help: "AllowAllAuthorizer or CassandraAuthorizer.") var authorizer: String?
+    @Option(name: .customLong("replace-address"),
+            help: "At the first start, take over the tokens of this dead node and stream its data (replace_address_first_boot).")
+    var replaceAddress: String?
+    @Option(name: .customLong("stream-throughput"),
+            help: "Outbound streaming pace in megabits/s, 0 = unthrottled (stream_throughput_outbound_megabits_per_sec).")
+    var streamThroughput: Int?
+    @Option(name: .customLong("ring-delay-ms"), help: "Ring settle delay of topology changes, in ms (ring_delay_ms).")
+    var ringDelay: Int?
     @Option(name: .customLong("admin-port"), help: "Admin endpoint port (basalt admin).") var adminPort: Int?
 
     func run() async throws {
@@ -33,6 +41,9 @@ struct Start: AsyncParsableCommand {
         overrides["cluster_name"] = clusterName
         overrides["seeds"] = seeds
         overrides["storage_port"] = storagePort.map(String.init)
+        overrides["replace_address_first_boot"] = replaceAddress
+        overrides["stream_throughput_outbound_megabits_per_sec"] = streamThroughput.map(String.init)
+        overrides["ring_delay_ms"] = ringDelay.map(String.init)
         overrides["admin_port"] = adminPort.map(String.init)
         overrides["authenticator"] = authenticator
         overrides["authorizer"] = authorizer
@@ -153,11 +164,15 @@ extension NodeConfiguration {
         timeouts.write = .milliseconds(writeRequestTimeoutMilliseconds)
         timeouts.read = .milliseconds(readRequestTimeoutMilliseconds)
         timeouts.range = .milliseconds(rangeRequestTimeoutMilliseconds)
-        return ClusterNode.Configuration(
+        var cluster = ClusterNode.Configuration(
             clusterName: clusterName, listenAddress: NodeAddress(host: listenAddress, port: storagePort),
             nativeHost: listenAddress, nativePort: nativeTransportPort, dataCenter: dataCenter, rack: rack,
             seeds: seeds.map { NodeAddress(host: $0, port: storagePort) }, numTokens: numTokens, initialTokens: initialTokens,
             phiConvictThreshold: phiConvictThreshold, hintedHandoffEnabled: hintedHandoffEnabled, timeouts: timeouts,
             dataDirectory: dataDirectory, releaseVersion: NodeIdentity().releaseVersion)
+        cluster.ringDelay = .milliseconds(ringDelayMilliseconds)
+        cluster.streamThroughputMegabitsPerSecond = streamThroughputOutboundMegabitsPerSecond
+        cluster.replaceAddress = replaceAddressFirstBoot.map { NodeAddress(host: $0, port: storagePort) }
+        return cluster
     }
 }

@@ -159,14 +159,16 @@ import Testing
         let expected: [(InternodeVerb, UInt16)] = [
             (.handshake, 0x0001), (.echo, 0x0002), (.gossipSyn, 0x0010), (.gossipAck, 0x0011), (.gossipAck2, 0x0012),
             (.mutation, 0x0020), (.readData, 0x0030), (.readDigest, 0x0031), (.rangeRead, 0x0032), (.hint, 0x0040),
-            (.schemaPull, 0x0050), (.schemaPush, 0x0051), (.truncate, 0x0060),
+            (.schemaPull, 0x0050), (.schemaPush, 0x0051), (.truncate, 0x0060), (.streamRead, 0x0100), (.streamFetch, 0x0101),
         ]
         // Repair's verbs live in the range reserved for them.
         let repair: [(InternodeVerb, UInt16)] = [(.repairTree, 0x0200)]
         #expect(expected.count + repair.count == InternodeVerb.allCases.count)
         for (verb, code) in expected {
             #expect(verb.rawValue == code)
-            #expect(!InternodeVerb.streamingRange.contains(code) && !InternodeVerb.repairRange.contains(code))
+            // Streaming verbs take numbers from the range reserved for them; the rest stay out of both.
+            let streaming = verb == .streamRead || verb == .streamFetch
+            #expect(InternodeVerb.streamingRange.contains(code) == streaming && !InternodeVerb.repairRange.contains(code))
         }
         for (verb, code) in repair { #expect(verb.rawValue == code && InternodeVerb.repairRange.contains(code)) }
         #expect(InternodeVerb.allCases.filter(\.isUrgent) == [.handshake, .echo, .gossipSyn, .gossipAck, .gossipAck2])

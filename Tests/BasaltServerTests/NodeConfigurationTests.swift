@@ -26,6 +26,9 @@ struct NodeConfigurationTests {
             phi_convict_threshold: 10.5
             hinted_handoff_enabled: false
             write_request_timeout_ms: 500
+            stream_throughput_outbound_megabits_per_sec: 0
+            ring_delay_ms: 3000
+            replace_address_first_boot: 127.0.0.9
             """
         let configuration = try NodeConfiguration(
             yaml: yaml, overrides: ["native_transport_port": "9242", "cluster_name": "Flag Cluster", "seeds": "10.0.0.1, 10.0.0.2"])
@@ -37,6 +40,8 @@ struct NodeConfigurationTests {
         #expect(configuration.adminPort == 7299 && NodeConfiguration().adminPort == 7199)
         #expect(!configuration.hintedHandoffEnabled && configuration.writeRequestTimeoutMilliseconds == 500)
         #expect(configuration.initialToken == "-9223372036854775808")
+        #expect(configuration.streamThroughputOutboundMegabitsPerSecond == 0 && configuration.ringDelayMilliseconds == 3000)
+        #expect(configuration.replaceAddressFirstBoot == "127.0.0.9")
         #expect(configuration.server.port == 9242)
         #expect(configuration.storage.directory == "/tmp/basalt-node2")
         #expect(configuration.storage.commitLog.syncMode == .periodic(intervalMilliseconds: 50))

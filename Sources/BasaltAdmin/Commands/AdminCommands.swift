@@ -4,7 +4,7 @@
 public enum AdminCommands {
     public static func router(for node: AdminNode) -> AdminRouter {
         let routes = ClusterCommands.routes(node) + StorageCommands.routes(node) + NodeCommands.routes(node)
-            + RepairCommands.routes(node)
+            + RepairCommands.routes(node) + LifecycleCommands.routes(node)
         return AdminRouter(routes + [index(routes)])
     }
 

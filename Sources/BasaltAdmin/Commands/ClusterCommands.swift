@@ -53,7 +53,7 @@ enum ClusterCommands {
             let endpoint = state.state(of: address)
             let status = endpoint?[.status].flatMap(NodeStatus.init)
             let doing = switch status {
-            case .leaving?: "Leaving"
+            case .leaving?, .removing?: "Leaving"
             case .bootstrapping?: "Joining"
             default: "Normal"
             }

@@ -40,7 +40,7 @@ public struct StatusReport: Codable, Hashable, Sendable {
         let doing = switch status {
         case "NORMAL", "SHUTDOWN": "N"
         case "BOOT": "J"
-        case "LEAVING", "LEFT": "L"
+        case "LEAVING", "LEFT", "REMOVING": "L"
         case "MOVING": "M"
         default: "?"
         }

@@ -86,7 +86,7 @@ extension Gossiper {
                 failureDetector.heartbeat(from: endpoint, at: now)
                 outputs.append(.joined(endpoint, remote))
                 // A node first heard of after it left or shut down is not brought up.
-                if !Self.hasLeft(remote), !Self.isShutDown(remote) {
+                if !Self.hasLeft(remote), !Self.isShutDown(remote), !Self.isSpokenFor(remote) {
                     live.insert(endpoint)
                     outputs.append(.alive(endpoint))
                 }
@@ -100,7 +100,9 @@ extension Gossiper {
                 failureDetector.heartbeat(from: endpoint, at: now)
                 removalDeadlines[endpoint] = nil
                 outputs.append(.restarted(endpoint, remote))
-                if live.insert(endpoint).inserted { outputs.append(.alive(endpoint)) }
+                // A newer generation set on a dead node's behalf (removenode, replace) is not the
+                // node coming back.
+                if !Self.isSpokenFor(remote), live.insert(endpoint).inserted { outputs.append(.alive(endpoint)) }
                 scheduleRemovalIfLeft(endpoint, now: now)
             } else if remote.heartbeat.generation == known.heartbeat.generation {
                 applySameGeneration(endpoint, known: known, remote: remote, now: now, into: &outputs)
@@ -140,12 +142,21 @@ extension Gossiper {
         return true
     }
 
+    /// REMOVING, or LEFT: states another node may set on a dead node's behalf.
+    static func isSpokenFor(_ state: EndpointState) -> Bool {
+        guard let text = state[.status], let status = NodeStatus(text) else { return false }
+        switch status {
+        case .removing, .left: return true
+        default: return false
+        }
+    }
+
     static func hasLeft(_ state: EndpointState) -> Bool {
         guard let text = state[.status], case .left = NodeStatus(text) else { return false }
         return true
     }
 
-    private mutating func scheduleRemovalIfLeft(_ endpoint: NodeAddress, now: MonotonicTime) {
+    mutating func scheduleRemovalIfLeft(_ endpoint: NodeAddress, now: MonotonicTime) {
         guard removalDeadlines[endpoint] == nil, let state = endpointStates[endpoint], Self.hasLeft(state) else { return }
         removalDeadlines[endpoint] = now + configuration.quarantineDelay
     }

@@ -88,10 +88,31 @@ public struct Gossiper: Sendable {
     /// state is pushed to every live peer at once, as an ACK2, so they mark it down now rather than
     /// when their failure detectors convict it. The shell sends these last messages and then stops.
     public mutating func announceShutdown() -> [GossipOutput] {
-        let tokens = endpointStates[local]![.status].flatMap(NodeStatus.init)?.tokens ?? []
-        setLocalState(.status, NodeStatus.shutdown(tokens: tokens).description)
+        let status = endpointStates[local]![.status].flatMap(NodeStatus.init)
+        // A node that has left stays LEFT: its tokens are no longer its own to come back to.
+        if case .left? = status {} else {
+            setLocalState(.status, NodeStatus.shutdown(tokens: status?.tokens ?? []).description)
+        }
         let state = endpointStates[local]!
         return liveMembers.map { .send(.ack2(states: [local: state]), to: $0) }
+    }
+
+    /// Sets the STATUS of a dead node on its behalf (removenode and replace: the node cannot say
+    /// it is being removed or has been replaced; the caller has made sure it is down). Only a node
+    /// changes its own state within a generation, so the state is re-issued under the next
+    /// generation, which every peer takes over the dead process's; a real restart of that node,
+    /// with its start second as generation, still wins. The node is no longer counted as up here.
+    /// Returns false, changing nothing, for this node or an unknown one.
+    public mutating func setStatus(_ status: NodeStatus, onBehalfOf endpoint: NodeAddress, now: MonotonicTime) -> Bool {
+        guard endpoint != local, var state = endpointStates[endpoint] else { return false }
+        live.remove(endpoint)
+        failureDetector.remove(endpoint)
+        state.heartbeat = HeartbeatState(generation: state.heartbeat.generation + 1, version: state.maxVersion + 1)
+        state.applicationStates[.status] = VersionedValue(status.description, version: state.maxVersion + 1)
+        endpointStates[endpoint] = state
+        removalDeadlines[endpoint] = nil
+        scheduleRemovalIfLeft(endpoint, now: now)
+        return true
     }
 
     // MARK: the gossip round

@@ -17,10 +17,15 @@ public enum NodeStatus: Hashable, Sendable, CustomStringConvertible {
     /// every peer that hears it, instead of after the failure detector's ~20 s (SHUTDOWN). A
     /// restart, with its new generation, announces NORMAL again.
     case shutdown(tokens: [Int64])
+    /// A dead node being removed (`removenode`): still in the ring, so its ranges keep their other
+    /// replicas, while the nodes taking its ranges over stream them from the survivors. Set on the
+    /// dead node's behalf by the node running the removal (REMOVING); LEFT follows.
+    case removing(tokens: [Int64])
 
     public var tokens: [Int64] {
         switch self {
-        case let .bootstrapping(tokens), let .normal(tokens), let .leaving(tokens), let .left(tokens), let .shutdown(tokens): tokens
+        case let .bootstrapping(tokens), let .normal(tokens), let .leaving(tokens), let .left(tokens), let .shutdown(tokens),
+             let .removing(tokens): tokens
         }
     }
 
@@ -31,6 +36,7 @@ public enum NodeStatus: Hashable, Sendable, CustomStringConvertible {
         case .leaving: "LEAVING"
         case .left: "LEFT"
         case .shutdown: "SHUTDOWN"
+        case .removing: "REMOVING"
         }
     }
 
@@ -47,6 +53,7 @@ public enum NodeStatus: Hashable, Sendable, CustomStringConvertible {
         case "LEAVING": self = .leaving(tokens: tokens)
         case "LEFT": self = .left(tokens: tokens)
         case "SHUTDOWN": self = .shutdown(tokens: tokens)
+        case "REMOVING": self = .removing(tokens: tokens)
         default: return nil
         }
     }

@@ -44,6 +44,12 @@ public enum InternodeVerb: UInt16, Hashable, Sendable, CaseIterable, CustomStrin
     /// Anti-entropy repair: build and answer the hash tree of a table's token range
     /// (`RepairTreeRequest`); the rows that differ then travel as MUTATION and RANGE_READ.
     case repairTree = 0x0200
+    /// One chunk of a token range's partitions from a source (bootstrap, decommission, removenode,
+    /// replace all pull data with it).
+    case streamRead = 0x0100
+    /// Ask a node to pull ranges from given sources and answer when they are stored (a leaving
+    /// node, or the node running a removal, hands ranges to their new owners with it).
+    case streamFetch = 0x0101
 
     /// Reserved for streaming (bootstrap, decommission, rebuild): 0x0100 ... 0x01FF.
     public static let streamingRange: ClosedRange<UInt16> = 0x0100...0x01FF
@@ -76,6 +82,8 @@ public enum InternodeVerb: UInt16, Hashable, Sendable, CaseIterable, CustomStrin
         case .schemaPush: "SCHEMA_PUSH"
         case .truncate: "TRUNCATE"
         case .repairTree: "REPAIR_TREE"
+        case .streamRead: "STREAM_READ"
+        case .streamFetch: "STREAM_FETCH"
         }
     }
 }

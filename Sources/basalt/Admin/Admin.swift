@@ -11,7 +11,7 @@ struct Admin: AsyncParsableCommand {
             AdminStatus.self, AdminRing.self, AdminInfo.self, AdminDescribeCluster.self, AdminGossipInfo.self,
             AdminFlush.self, AdminCompact.self, AdminSnapshot.self, AdminListSnapshots.self, AdminClearSnapshot.self,
             AdminTableStats.self, AdminCompactionStats.self, AdminNetStats.self, AdminDrain.self, AdminRepair.self,
-            AdminRepairHistory.self,
+            AdminRepairHistory.self, AdminDecommission.self, AdminRemoveNode.self,
         ])
 
     // Declared here too, so that the options may come before the subcommand's name
