@@ -15,13 +15,13 @@ final class ReplicaNode: @unchecked Sendable {
     let service: ReplicaService
     let table: UUID
 
-    init(table: UUID = UUID()) throws {
+    init(table: UUID = UUID(), gcGraceSeconds: Int32 = 100) throws {
         self.table = table
         engine = try StorageEngine(configuration: StorageConfiguration(directory: directory))
         hints = try HintStore(engine: engine, configuration: HintStore.Configuration(maximumWindowSeconds: 60, maximumBytesPerHost: 400))
         catalog = try SchemaCatalog.open(engine: engine)
         service = ReplicaService(engine: engine, catalog: catalog)
-        _ = try engine.openTable(table, options: TableOptions(name: "ks.t", gcGraceSeconds: 100))
+        _ = try engine.openTable(table, options: TableOptions(name: "ks.t", gcGraceSeconds: gcGraceSeconds))
     }
 
     deinit {
@@ -73,7 +73,9 @@ final class ReplicaNode: @unchecked Sendable {
     }
 
     @Test func hintsAreBoundedStoredAndDeliveredOnce() async throws {
-        let node = try ReplicaNode()
+        // A hint lives for the smallest gc_grace of its tables: a day, so that a test slowed to
+        // minutes by a loaded machine does not see its first hints expire (it saw 7 of 8).
+        let node = try ReplicaNode(gcGraceSeconds: 86_400)
         let host = UUID()
         let mutation = Mutation([node.update(1, 2, timestamp: 5)])
         #expect(try await node.hints.store(mutation, for: host, downSeconds: 61) == false)
