@@ -63,7 +63,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .testTarget(name: "BasaltCoreTests", dependencies: ["BasaltCore"]),
+        .testTarget(name: "BasaltCoreTests", dependencies: ["BasaltCore", "BasaltTestSupport"]),
         .testTarget(name: "BasaltCommitLogTests", dependencies: ["BasaltCommitLog", "BasaltTestSupport"]),
         .testTarget(name: "BasaltFileSystemTests", dependencies: ["BasaltFileSystem", "BasaltTestSupport", "BasaltCore"]),
         .testTarget(name: "BasaltSSTableTests", dependencies: ["BasaltSSTable"]),
@@ -96,7 +96,7 @@ let package = Package(
             ]
         ),
         .target(name: "BasaltCoordination", dependencies: ["BasaltCore", "BasaltCQLProtocol"]),
-        .testTarget(name: "BasaltCoordinationTests", dependencies: ["BasaltCoordination", "BasaltCore"]),
+        .testTarget(name: "BasaltCoordinationTests", dependencies: ["BasaltCoordination", "BasaltCore", "BasaltTestSupport"]),
         .target(
             name: "BasaltReplication",
             dependencies: [
@@ -104,7 +104,7 @@ let package = Package(
                 "BasaltInternode", .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .testTarget(name: "BasaltReplicationTests", dependencies: ["BasaltReplication", "BasaltQuery", "BasaltCore", "BasaltCommitLog"]),
+        .testTarget(name: "BasaltReplicationTests", dependencies: ["BasaltReplication", "BasaltQuery", "BasaltCore", "BasaltCommitLog", "BasaltTestSupport"]),
         .testTarget(name: "BasaltServerTests", dependencies: ["BasaltServer", "BasaltCore"]),
         .target(
             name: "BasaltInternode",

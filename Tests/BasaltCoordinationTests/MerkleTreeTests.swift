@@ -1,6 +1,7 @@
 import BasaltCoordination
 import BasaltCore
 import Foundation
+import BasaltTestSupport
 import Testing
 
 @Suite struct MerkleTreeTests {
@@ -165,16 +166,7 @@ import Testing
         #expect(throws: DecodeError.self) { try RepairTreeResponse(decoding: Self.bytes("0000000000000000" + "ffffffff")) }
     }
 
-    static func bytes(_ hex: String) -> [UInt8] {
-        var out: [UInt8] = []
-        var index = hex.startIndex
-        while index < hex.endIndex {
-            let next = hex.index(index, offsetBy: 2)
-            out.append(UInt8(hex[index..<next], radix: 16)!)
-            index = next
-        }
-        return out
-    }
+    static func bytes(_ hex: String) -> [UInt8] { hexBytes(hex) }
 }
 
 @Suite struct RepairViewTests {

@@ -1,3 +1,4 @@
+import BasaltTestSupport
 import Testing
 @testable import BasaltCore
 
@@ -15,16 +16,7 @@ import Testing
         ("ff", -4_442_228_696_663_692_417),
     ]
 
-    static func bytes(_ hex: String) -> [UInt8] {
-        var out: [UInt8] = []
-        var index = hex.startIndex
-        while index < hex.endIndex {
-            let next = hex.index(index, offsetBy: 2)
-            out.append(UInt8(hex[index..<next], radix: 16)!)
-            index = next
-        }
-        return out
-    }
+    static func bytes(_ hex: String) -> [UInt8] { hexBytes(hex) }
 
     @Test(arguments: vectors)
     func tokenMatchesCassandra(hex: String, token: Int64) {

@@ -1,6 +1,7 @@
 import BasaltCluster
 import BasaltCore
 import Foundation
+import BasaltTestSupport
 import Testing
 @testable import BasaltReplication
 
@@ -40,16 +41,7 @@ import Testing
         #expect(throws: DecodeError.self, "\(name)") { try StreamReadCommand(decoding: Self.bytes(hex)) }
     }
 
-    static func bytes(_ hex: String) -> [UInt8] {
-        var out: [UInt8] = []
-        var index = hex.startIndex
-        while index < hex.endIndex {
-            let next = hex.index(index, offsetBy: 2)
-            out.append(UInt8(hex[index..<next], radix: 16)!)
-            index = next
-        }
-        return out
-    }
+    static func bytes(_ hex: String) -> [UInt8] { hexBytes(hex) }
 
     static func partition(_ key: UInt8, rows: Int) -> PartitionUpdate {
         var update = PartitionUpdate(table: table, key: PartitionKey([key]))

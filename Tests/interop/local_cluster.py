@@ -5,6 +5,9 @@ import os
 import subprocess
 import time
 
+from cassandra.cluster import Cluster, ExecutionProfile, EXEC_PROFILE_DEFAULT
+from cassandra.policies import WhiteListRoundRobinPolicy
+
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 BASALT = os.environ.get("BASALT_BINARY", os.path.join(ROOT, ".build", "debug", "basalt"))
 
@@ -61,3 +64,10 @@ class LocalCluster:
                 pass
             time.sleep(0.2)
         raise AssertionError("timed out after %ss waiting for %s" % (timeout, what))
+
+
+def node_session(host):
+    """A driver session that sends every request to `host` (as its coordinator)."""
+    profile = ExecutionProfile(load_balancing_policy=WhiteListRoundRobinPolicy([host]))
+    cluster = Cluster([host], execution_profiles={EXEC_PROFILE_DEFAULT: profile})
+    return cluster, cluster.connect()

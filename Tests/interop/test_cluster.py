@@ -5,11 +5,10 @@ import time
 
 import pytest
 from cassandra import ConsistencyLevel, Unavailable
-from cassandra.cluster import Cluster, ExecutionProfile, EXEC_PROFILE_DEFAULT
-from cassandra.policies import WhiteListRoundRobinPolicy
+from cassandra.cluster import Cluster
 from cassandra.query import SimpleStatement
 
-from local_cluster import LocalCluster
+from local_cluster import LocalCluster, node_session
 
 
 @pytest.fixture(scope="module")
@@ -30,12 +29,6 @@ def session(local_cluster):
     yield s
     cluster.shutdown()
 
-
-def node_session(host):
-    """A session that sends every request to `host` (as its coordinator)."""
-    profile = ExecutionProfile(load_balancing_policy=WhiteListRoundRobinPolicy([host]))
-    cluster = Cluster([host], execution_profiles={EXEC_PROFILE_DEFAULT: profile})
-    return cluster, cluster.connect()
 
 
 def test_driver_discovers_every_node_and_routes_to_replicas(session, local_cluster):

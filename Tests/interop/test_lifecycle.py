@@ -15,12 +15,11 @@ import time
 
 import pytest
 from cassandra import ConsistencyLevel
-from cassandra.cluster import Cluster, ExecutionProfile, EXEC_PROFILE_DEFAULT
+from cassandra.cluster import Cluster
 from cassandra.concurrent import execute_concurrent_with_args
-from cassandra.policies import WhiteListRoundRobinPolicy
 from cassandra.query import SimpleStatement
 
-from local_cluster import BASALT, ROOT, LocalCluster
+from local_cluster import BASALT, ROOT, LocalCluster, node_session
 
 ROWS = int(os.environ.get("BASALT_LIFECYCLE_ROWS", "10000"))
 RF2_ROWS = 3000
@@ -50,11 +49,6 @@ def session(local_cluster):
     yield s
     cluster.shutdown()
 
-
-def node_session(host):
-    profile = ExecutionProfile(load_balancing_policy=WhiteListRoundRobinPolicy([host]))
-    cluster = Cluster([host], execution_profiles={EXEC_PROFILE_DEFAULT: profile})
-    return cluster, cluster.connect()
 
 
 def scan_missing(s, table, keys):

@@ -32,18 +32,18 @@ def three_nodes():
 def test_quorum_ingestion_into_three_nodes_loses_no_acknowledged_row(three_nodes):
     started = time.time()
     result = subprocess.run(
-        [BASALT, "stress", "write", "--hosts", "127.0.0.1,127.0.0.2,127.0.0.3", "--n", "200000",
+        [BASALT, "stress", "write", "--hosts", "127.0.0.1,127.0.0.2,127.0.0.3", "--n", "100000",
          "--concurrency", "128", "--cl", "QUORUM", "--replication-factor", "3", "--verify", "--json"],
         capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     summary = last_json_line(result.stdout)
-    print("stress write 200000 QUORUM RF=3 on 3 nodes --verify: %.0f ops/s, %.0f s in all"
+    print("stress write 100000 QUORUM RF=3 on 3 nodes --verify: %.0f ops/s, %.0f s in all"
           % (summary["ops_per_sec"], time.time() - started))
-    assert summary["ops"] == 200000
+    assert summary["ops"] == 100000
     assert summary["errors"] == 0
     assert summary["missing"] == 0
     assert summary["unexpected"] == 0
-    assert summary["verified"] == 200000
+    assert summary["verified"] == 100000
     assert summary["verify_errors"] == 0
     for key in ("ops_per_sec", "p50_ms", "p99_ms", "p999_ms", "timeouts"):
         assert key in summary
