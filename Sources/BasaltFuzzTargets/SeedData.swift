@@ -1,5 +1,6 @@
 import BasaltCore
 import Foundation
+import Synchronization
 
 /// Small, fixed data for the seed corpora.
 enum SeedData {
@@ -22,11 +23,23 @@ enum SeedData {
     /// anyway; the Swift tests run cases in parallel.
     static let files = NSLock()
 
-    /// A scratch directory of this process, emptied.
+    /// A scratch directory of this process, emptied. Removed when the process exits (a fuzzing run
+    /// or a test run left two behind in /tmp each time); a crashing input leaves it for a look.
     static func scratch(_ name: String) -> String {
         let path = NSTemporaryDirectory() + "basalt-fuzz-\(getpid())-\(name)"
         try? FileManager.default.removeItem(atPath: path)
         try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        let first = scratchDirectories.withLock { created in
+            defer { created.insert(path) }
+            return created.isEmpty
+        }
+        if first { atexit { SeedData.removeScratchDirectories() } }
         return path
+    }
+
+    private static let scratchDirectories = Mutex<Set<String>>([])
+
+    private static func removeScratchDirectories() {
+        for path in scratchDirectories.withLock({ $0 }) { try? FileManager.default.removeItem(atPath: path) }
     }
 }
