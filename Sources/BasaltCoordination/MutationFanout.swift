@@ -16,8 +16,8 @@ public struct MutationFanout<Replica: Hashable & Sendable>: Sendable {
     public private(set) var hinted: [Share] = []
 
     public init(_ plans: [WritePlan<Replica>]) {
-        targets = Self.group(plans.map(\.targets))
-        hinted = Self.group(plans.map(\.hinted))
+        targets = Self.group(plans.map { $0.targets })
+        hinted = Self.group(plans.map { $0.hinted })
     }
 
     private static func group(_ replicasByPartition: [[ReplicaCandidate<Replica>]]) -> [Share] {

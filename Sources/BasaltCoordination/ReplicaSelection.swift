@@ -33,14 +33,14 @@ public struct WritePlan<Replica: Hashable & Sendable>: Sendable {
     public init(requirement: ConsistencyRequirement, replicas: [ReplicaCandidate<Replica>],
                 pending: [ReplicaCandidate<Replica>] = []) throws(ConsistencyRejection) {
         let extra = pending.filter { candidate in !replicas.contains { $0.replica == candidate.replica } }
-        let requirement = requirement.addingPending(inDataCenters: extra.map(\.dataCenter))
+        let requirement = requirement.addingPending(inDataCenters: extra.map { $0.dataCenter })
         let replicas = replicas + extra
         self.requirement = requirement
-        targets = replicas.filter(\.isAlive)
+        targets = replicas.filter { $0.isAlive }
         hinted = replicas.filter { !$0.isAlive }
-        if requirement.consistency != .any, !requirement.isMet(byReplicasIn: targets.map(\.dataCenter)) {
+        if requirement.consistency != .any, !requirement.isMet(byReplicasIn: targets.map { $0.dataCenter }) {
             throw .unavailable(consistency: requirement.consistency, required: requirement.blockFor,
-                               alive: requirement.counted(targets.map(\.dataCenter)))
+                               alive: requirement.counted(targets.map { $0.dataCenter }))
         }
     }
 }
@@ -62,21 +62,21 @@ public struct ReadPlan<Replica: Hashable & Sendable>: Sendable {
             let rankA = a.element.isLocal ? 0 : a.element.dataCenter == localDataCenter ? 1 : 2
             let rankB = b.element.isLocal ? 0 : b.element.dataCenter == localDataCenter ? 1 : 2
             return rankA != rankB ? rankA < rankB : a.offset < b.offset
-        }.map(\.element)
+        }.map { $0.element }
         var chosen: [ReplicaCandidate<Replica>] = []
         var rest: [ReplicaCandidate<Replica>] = []
         for candidate in live {
             // Take a replica only while it still helps a group that is not yet met.
-            if !requirement.isMet(byReplicasIn: chosen.map(\.dataCenter)),
-               requirement.counted((chosen + [candidate]).map(\.dataCenter)) > requirement.counted(chosen.map(\.dataCenter)) {
+            if !requirement.isMet(byReplicasIn: chosen.map { $0.dataCenter }),
+               requirement.counted((chosen + [candidate]).map { $0.dataCenter }) > requirement.counted(chosen.map { $0.dataCenter }) {
                 chosen.append(candidate)
             } else {
                 rest.append(candidate)
             }
         }
-        guard requirement.isMet(byReplicasIn: chosen.map(\.dataCenter)) else {
+        guard requirement.isMet(byReplicasIn: chosen.map { $0.dataCenter }) else {
             throw .unavailable(consistency: requirement.consistency, required: requirement.blockFor,
-                               alive: requirement.counted(live.map(\.dataCenter)))
+                               alive: requirement.counted(live.map { $0.dataCenter }))
         }
         contacts = chosen
         spares = rest

@@ -36,7 +36,7 @@ public struct ResponseTracker<Replica: Hashable & Sendable>: Sendable {
         else { return outcome }
         failures.append(replica)
         // Met is still possible only if the replicas that have not failed could meet it.
-        let possible = dataCenters.filter { !failures.contains($0.key) }.map(\.value)
+        let possible = dataCenters.filter { !failures.contains($0.key) }.map { $0.value }
         if !requirement.isMet(byReplicasIn: possible) { outcome = .failed }
         return outcome
     }

@@ -56,7 +56,10 @@ public final class ClusterStorageProxy: StorageProxy, @unchecked Sendable {
 
     public func write(_ updates: [PartitionUpdate], consistency: CQLConsistency, writeType: CQLWriteType) async throws {
         // Every partition is planned before anything is sent, so Unavailable means nothing was written.
-        var plans: [WritePlan<NodeAddress>] = []
+        var inputs: [(requirement: ConsistencyRequirement, replicas: [ReplicaCandidate<NodeAddress>],
+                      pending: [ReplicaCandidate<NodeAddress>])] = []
+        inputs.reserveCapacity(updates.count)
+        var localOnly = true
         for update in updates {
             guard let table = catalog.table(id: update.table), let keyspace = catalog.keyspace(table.keyspace) else {
                 throw QueryError(.invalid, "unknown table \(update.table)")
@@ -64,13 +67,19 @@ public final class ClusterStorageProxy: StorageProxy, @unchecked Sendable {
             let requirement = try requirement(consistency, isWrite: true, keyspace: keyspace)
             let replicas = view.replicas(of: update.key.token, keyspace: keyspace)
             let pending = view.pendingReplicas(of: update.key.token, keyspace: keyspace)
-            plans.append(try rejecting { () throws(ConsistencyRejection) in
-                try WritePlan(requirement: requirement, replicas: replicas, pending: pending)
-            })
+            localOnly = localOnly && pending.isEmpty && replicas.count == 1 && replicas[0].isLocal && replicas[0].isAlive
+                && requirement.isMet(byReplicasIn: [replicas[0].dataCenter])
+            inputs.append((requirement, replicas, pending))
         }
-        // This node alone holds every partition: one local mutation, no messages, no bookkeeping.
-        if plans.allSatisfy({ $0.hinted.isEmpty && $0.targets.count == 1 && $0.targets[0].isLocal }) {
+        // This node alone holds every partition and meets the level: one local mutation, no plans,
+        // messages or bookkeeping (the path of every write to a single node).
+        if localOnly {
             return try await engine.write(Mutation(updates))
+        }
+        let plans = try inputs.map { input throws(QueryError) in
+            try rejecting { () throws(ConsistencyRejection) in
+                try WritePlan(requirement: input.requirement, replicas: input.replicas, pending: input.pending)
+            }
         }
         // Each replica gets one mutation with all of its partitions (a batch stays one commit-log
         // record there); the round counts its answer for every partition it carried.

@@ -19,7 +19,11 @@ public final class SchemaCatalog: @unchecked Sendable {
     private let schemaTable: Table
     private let lock = NSLock()
     private var keyspaces: [String: KeyspaceSchema] = [:]
-    private var tables: [String: [String: TableSchema]] = [:]
+    private var tables: [String: [String: TableSchema]] = [:] {
+        // Schema changes are rare; the lookup by id is on every write's path.
+        didSet { tablesByID = Dictionary(tables.values.flatMap { $0.values }.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first }) }
+    }
+    private var tablesByID: [TableID: TableSchema] = [:]
     private var lastTimestamp: Int64 = 0
     private var cachedVersion: UUID?
 
@@ -37,6 +41,10 @@ public final class SchemaCatalog: @unchecked Sendable {
     /// and permissions. Its tables have fixed ids, so every node opens the same ones.
     public static let authKeyspace = "system_auth"
     static let authTables: [TableSchema] = SystemSchemaDefinitions.tables[authKeyspace].map { Array($0.values) } ?? []
+    private static let authTablesByID = Dictionary(authTables.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+    private static let systemKeyspacesByName = Dictionary(
+        (SystemSchemaDefinitions.keyspaces + SystemSchemaDefinitions.virtualKeyspaces).map { ($0.name, $0) },
+        uniquingKeysWith: { first, _ in first })
 
     /// The whole start-up sequence: catalog, user tables, then one commit-log replay.
     public static func open(engine: StorageEngine) throws -> SchemaCatalog {
@@ -133,8 +141,7 @@ public final class SchemaCatalog: @unchecked Sendable {
     public func keyspace(_ name: String) -> KeyspaceSchema? {
         // An operator's ALTER of system_auth (its replication) is stored like a user keyspace's.
         if name == Self.authKeyspace, let altered = lock.withLock({ keyspaces[name] }) { return altered }
-        let system = SystemSchemaDefinitions.keyspaces + SystemSchemaDefinitions.virtualKeyspaces
-        if let keyspace = system.first(where: { $0.name == name }) { return keyspace }
+        if let keyspace = Self.systemKeyspacesByName[name] { return keyspace }
         return lock.withLock { keyspaces[name] }
     }
 
@@ -144,10 +151,10 @@ public final class SchemaCatalog: @unchecked Sendable {
     }
 
     /// A user table by id: how the coordinator finds the keyspace (and so the replication) of a
-    /// partition update. A linear search over the tables is cheap next to a network round trip.
+    /// partition update, on every write.
     public func table(id: TableID) -> TableSchema? {
-        if let auth = Self.authTables.first(where: { $0.id == id }) { return auth }
-        return lock.withLock { tables.values.lazy.flatMap(\.values).first { $0.id == id } }
+        if let auth = Self.authTablesByID[id] { return auth }
+        return lock.withLock { tablesByID[id] }
     }
 
     /// System keyspaces first, then user keyspaces by name (virtual keyspaces are not among them).
