@@ -32,6 +32,8 @@ final class CQLConnectionHandler: ChannelInboundHandler {
     private var admittedAddress: String?
     /// Not read while at `maximumRequestsPerConnection` requests in flight.
     private var pausedAtInFlightLimit = false
+    /// Not read while the node holds more than `maximumRequestBytesInFlight` of requests.
+    private var pausedAtDataLimit = false
     private var startupTimer: Scheduled<Void>?
     private let session = CQLSession()
     private var logger: Logger
@@ -95,6 +97,7 @@ final class CQLConnectionHandler: ChannelInboundHandler {
         isActive = false
         registry.connections.remove(context.channel)
         registry.unregister(context.channel)
+        if pausedAtDataLimit { admission.forgetPaused(ObjectIdentifier(self)) }
         logger.debug("connection closed", metadata: ["in_flight": "\(state.inFlight)"])
         context.fireChannelInactive()
     }
@@ -127,11 +130,27 @@ final class CQLConnectionHandler: ChannelInboundHandler {
         case .authenticate(let token):
             authenticate(token, stream: request.stream, context: context)
         case .dispatch(let cqlRequest):
-            dispatch(cqlRequest, stream: request.stream, context: context)
+            // Counted before it runs: a request answered inline releases its bytes at once.
+            let bytes = CQLFrame.headerLength + frame.body.readableBytes
+            let underNodeLimit = admission.requestStarted(bytes: bytes)
+            dispatch(cqlRequest, stream: request.stream, bytes: bytes, context: context)
+            // Frames already received are still handled; no more bytes are read until the limit frees.
             if state.inFlight >= admission.limits.maximumRequestsPerConnection, !pausedAtInFlightLimit {
-                // Frames already received are still handled; no more bytes are read until one completes.
                 pausedAtInFlightLimit = true
                 try? context.channel.syncOptions?.setOption(ChannelOptions.autoRead, value: false)
+            }
+            if !underNodeLimit, !pausedAtDataLimit {
+                pausedAtDataLimit = true
+                try? context.channel.syncOptions?.setOption(ChannelOptions.autoRead, value: false)
+                let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+                let eventLoop = context.eventLoop
+                admission.resumeWhenUnderRequestLimit(ObjectIdentifier(self)) {
+                    eventLoop.execute {
+                        let (handler, context) = loopBound.value
+                        handler.pausedAtDataLimit = false
+                        handler.readOnIfUnpaused(context: context)
+                    }
+                }
             }
         }
     }
@@ -160,7 +179,7 @@ final class CQLConnectionHandler: ChannelInboundHandler {
         context.close(promise: nil)
     }
 
-    private func dispatch(_ request: CQLRequest, stream: Int16, context: ChannelHandlerContext) {
+    private func dispatch(_ request: CQLRequest, stream: Int16, bytes: Int, context: ChannelHandlerContext) {
         let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
         let eventLoop = context.eventLoop
         Task.immediate(executorPreference: executor) { [requestHandler, session] in
@@ -169,11 +188,11 @@ final class CQLConnectionHandler: ChannelInboundHandler {
             // isolated elsewhere and this closure's caller changed; hop only in that case.
             if eventLoop.inEventLoop {
                 let (handler, context) = loopBound.value
-                handler.complete(response, stream: stream, context: context)
+                handler.complete(response, stream: stream, bytes: bytes, context: context)
             } else {
                 eventLoop.execute {
                     let (handler, context) = loopBound.value
-                    handler.complete(response, stream: stream, context: context)
+                    handler.complete(response, stream: stream, bytes: bytes, context: context)
                 }
             }
         }
@@ -210,7 +229,8 @@ final class CQLConnectionHandler: ChannelInboundHandler {
         }
     }
 
-    private func complete(_ response: CQLResponse, stream: Int16, context: ChannelHandlerContext) {
+    private func complete(_ response: CQLResponse, stream: Int16, bytes: Int, context: ChannelHandlerContext) {
+        admission.requestFinished(bytes: bytes)
         // A server error is the node's failure, not the client's: the operator must see it.
         if case .error(let error) = response, case .serverError = error.kind {
             logger.error("request failed", metadata: ["stream": "\(stream)", "error": "\(error.message)"])
@@ -223,10 +243,9 @@ final class CQLConnectionHandler: ChannelInboundHandler {
     /// Writes the answer of a dispatched request and reads on if its slot freed the in-flight limit.
     private func finish(_ response: CQLResponse, stream: Int16, closeNow: Bool, context: ChannelHandlerContext) {
         guard isActive else { return }
-        if pausedAtInFlightLimit, state.inFlight < admission.limits.maximumRequestsPerConnection, !state.isDraining {
+        if pausedAtInFlightLimit, state.inFlight < admission.limits.maximumRequestsPerConnection {
             pausedAtInFlightLimit = false
-            try? context.channel.syncOptions?.setOption(ChannelOptions.autoRead, value: true)
-            context.read()
+            readOnIfUnpaused(context: context)
         }
         write(response, stream: stream, context: context)
         if closeNow {
@@ -235,6 +254,13 @@ final class CQLConnectionHandler: ChannelInboundHandler {
         } else if !inReadBurst {
             scheduleFlush(context: context)
         }
+    }
+
+    /// Reads again once neither the connection's nor the node's limit holds it (and it is not draining).
+    private func readOnIfUnpaused(context: ChannelHandlerContext) {
+        guard isActive, !pausedAtInFlightLimit, !pausedAtDataLimit, !state.isDraining else { return }
+        try? context.channel.syncOptions?.setOption(ChannelOptions.autoRead, value: true)
+        context.read()
     }
 
     private func scheduleFlush(context: ChannelHandlerContext) {

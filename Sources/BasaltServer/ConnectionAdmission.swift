@@ -3,7 +3,8 @@ import Logging
 import Synchronization
 
 /// The node-wide side of `ConnectionLimits`, shared by every connection whatever its event loop:
-/// which connections may open, and how many bytes partial frames hold. Refusals are logged at most
+/// which connections may open, how many bytes partial frames hold, and how many bytes of requests
+/// are being executed (with the connections paused until that falls under its limit). Refusals are logged at most
 /// once per `logInterval` per kind, with how many were refused since, so a flood of rejected
 /// connections cannot flood the log too.
 final class ConnectionAdmission: Sendable {
@@ -30,6 +31,9 @@ final class ConnectionAdmission: Sendable {
         var open = 0
         var openByAddress: [String: Int] = [:]
         var partialFrameBytes = 0
+        var requestBytes = 0
+        /// Connections paused at the request-data limit, each with how to resume it.
+        var paused: [ObjectIdentifier: @Sendable () -> Void] = [:]
         var throttle: LogThrottle
     }
 
@@ -86,6 +90,50 @@ final class ConnectionAdmission: Sendable {
     }
 
     var partialFrameBytes: Int { state.withLock { $0.partialFrameBytes } }
+
+    /// A request of `bytes` began executing. False when that took the node over
+    /// `maximumRequestBytesInFlight`: the caller stops reading its connection and asks
+    /// `resumeWhenUnderRequestLimit` to be told when to read on. The request itself runs either way
+    /// (its bytes are already in memory).
+    func requestStarted(bytes: Int) -> Bool {
+        state.withLock { state in
+            state.requestBytes += bytes
+            return state.requestBytes <= limits.maximumRequestBytesInFlight || state.requestBytes == bytes
+        }
+    }
+
+    /// A request counted by `requestStarted` completed. Once the node is back under its limit every
+    /// paused connection is resumed (each on its own event loop, by its closure).
+    func requestFinished(bytes: Int) {
+        let resumed: [@Sendable () -> Void] = state.withLock { state in
+            state.requestBytes -= bytes
+            assert(state.requestBytes >= 0, "request bytes released twice")
+            guard state.requestBytes <= limits.maximumRequestBytesInFlight, !state.paused.isEmpty else { return [] }
+            defer { state.paused = [:] }
+            return Array(state.paused.values)
+        }
+        for resume in resumed { resume() }
+    }
+
+    /// Calls `resume` once the node is under its request-data limit: now if it already is (a
+    /// request may have completed since `requestStarted` said otherwise), else from the
+    /// `requestFinished` that brings it there. One waiting closure per connection `id`.
+    func resumeWhenUnderRequestLimit(_ id: ObjectIdentifier, _ resume: @escaping @Sendable () -> Void) {
+        let now: Bool = state.withLock { state in
+            if state.requestBytes <= limits.maximumRequestBytesInFlight { return true }
+            state.paused[id] = resume
+            return false
+        }
+        if now { resume() }
+    }
+
+    /// A paused connection closed: it no longer waits.
+    func forgetPaused(_ id: ObjectIdentifier) {
+        _ = state.withLock { $0.paused.removeValue(forKey: id) }
+    }
+
+    var requestBytesInFlight: Int { state.withLock { $0.requestBytes } }
+    var pausedConnections: Int { state.withLock { $0.paused.count } }
 
     private func logRefusal(_ refusal: Refusal) {
         let now = ContinuousClock.now

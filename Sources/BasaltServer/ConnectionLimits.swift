@@ -1,3 +1,4 @@
+import Foundation
 import NIOCore
 
 /// What one client may hold of a node, so that no client (a bug, a driver pool gone wild, an
@@ -13,6 +14,12 @@ public struct ConnectionLimits: Sendable, Hashable {
     /// connection until one completes (backpressure: TCP slows the client down), so a client that
     /// pipelines without bound costs waiting, not memory.
     public var maximumRequestsPerConnection: Int
+    /// Bytes of requests being executed, all connections together (Cassandra's
+    /// `native_transport_max_request_data_in_flight`). A connection whose request takes the node
+    /// over it stops being read until enough requests complete — backpressure, as the per-connection
+    /// limit, so many clients together cannot pile up unbounded work either. One request is always
+    /// admitted when nothing else runs, so a request larger than the limit still completes.
+    public var maximumRequestBytesInFlight: Int
     /// Bytes held in frames received only in part, all connections together. A connection whose
     /// partial frame takes it over the limit is closed: stalled senders cannot pin the node's memory.
     public var maximumPartialFrameBytes: Int
@@ -23,13 +30,18 @@ public struct ConnectionLimits: Sendable, Hashable {
     public var partialFrameTimeout: TimeAmount
 
     public init(maximumConnections: Int = 4096, maximumConnectionsPerAddress: Int = 1024,
-                maximumRequestsPerConnection: Int = 1024, maximumPartialFrameBytes: Int = 128 << 20,
+                maximumRequestsPerConnection: Int = 1024, maximumRequestBytesInFlight: Int = ConnectionLimits.defaultRequestBytesInFlight,
+                maximumPartialFrameBytes: Int = 128 << 20,
                 startupTimeout: TimeAmount = .seconds(10), partialFrameTimeout: TimeAmount = .seconds(30)) {
         self.maximumConnections = maximumConnections
         self.maximumConnectionsPerAddress = maximumConnectionsPerAddress
         self.maximumRequestsPerConnection = maximumRequestsPerConnection
+        self.maximumRequestBytesInFlight = maximumRequestBytesInFlight
         self.maximumPartialFrameBytes = maximumPartialFrameBytes
         self.startupTimeout = startupTimeout
         self.partialFrameTimeout = partialFrameTimeout
     }
+
+    /// A tenth of the machine's memory, as Cassandra's default is a tenth of its heap.
+    public static var defaultRequestBytesInFlight: Int { Int(min(ProcessInfo.processInfo.physicalMemory / 10, UInt64(Int.max))) }
 }

@@ -122,6 +122,8 @@ public struct NodeConfiguration: Sendable, Hashable {
             nativeTransportLimits.maximumConnectionsPerAddress = try Self.int(key, value, in: 1...1 << 20)
         case "native_transport_max_requests_per_connection":
             nativeTransportLimits.maximumRequestsPerConnection = try Self.int(key, value, in: 1...32768)
+        case "native_transport_max_request_data_in_flight_mib":
+            nativeTransportLimits.maximumRequestBytesInFlight = try Self.int(key, value, in: 1...1 << 24) << 20
         case "native_transport_max_partial_frame_size_mib":
             nativeTransportLimits.maximumPartialFrameBytes = try Self.int(key, value, in: 1...65536) << 20
         case "data_directory": dataDirectory = try Self.string(key, value)

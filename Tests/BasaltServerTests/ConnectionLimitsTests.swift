@@ -102,4 +102,46 @@ struct ConnectionLimitsTests {
             await client.close()
         }
     }
+
+    /// Two connections each hold a 22-byte request (`WAIT a`) under a 30-byte node limit: the
+    /// second took the node over it, so its next request stays unread until the first two
+    /// complete, while the node keeps answering the connection that did not go over.
+    @Test func requestsOverTheNodesRequestDataLimitWaitUnreadUntilItFrees() async throws {
+        let handler = TestRequestHandler()
+        try await withServer(ConnectionLimits(maximumRequestBytesInFlight: 30), handler: handler) { server in
+            let first = try await TestClient.connect(port: server.port)
+            let second = try await TestClient.connect(port: server.port)
+            #expect(try await first.startup() == .ready)
+            #expect(try await second.startup() == .ready)
+            try await first.send(.query("WAIT a"), stream: 1)
+            #expect(try await eventually { handler.gates.waiting("a") == 1 })
+            try await second.send(.query("WAIT a"), stream: 1)
+            #expect(try await eventually { handler.gates.waiting("a") == 2 })
+            #expect(server.admission.requestBytesInFlight > 30)
+            #expect(try await eventually { server.admission.pausedConnections == 1 })
+            try await second.send(.query("WAIT b"), stream: 2)
+            try await Task.sleep(for: .milliseconds(200))
+            #expect(handler.gates.waiting("b") == 0, "not read while the node is over its limit")
+            handler.gates.open("a")
+            #expect(await first.next()?.stream == 1)
+            #expect(await second.next()?.stream == 1)
+            #expect(try await eventually { handler.gates.waiting("b") == 1 }, "read once the node is under its limit")
+            handler.gates.open("b")
+            #expect(await second.next()?.stream == 2)
+            #expect(try await eventually { server.admission.requestBytesInFlight == 0 && server.admission.pausedConnections == 0 })
+            await first.close()
+            await second.close()
+        }
+    }
+
+    /// One request larger than the whole limit still runs when nothing else does.
+    @Test func aRequestLargerThanTheNodeLimitRunsAlone() async throws {
+        try await withServer(ConnectionLimits(maximumRequestBytesInFlight: 10)) { server in
+            let client = try await TestClient.connect(port: server.port)
+            #expect(try await client.startup() == .ready)
+            #expect(try await client.request(.query("SELECT 1")) == .result(.setKeyspace("SELECT 1")))
+            #expect(try await client.request(.query("SELECT 2")) == .result(.setKeyspace("SELECT 2")))
+            await client.close()
+        }
+    }
 }

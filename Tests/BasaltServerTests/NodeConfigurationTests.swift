@@ -29,6 +29,7 @@ struct NodeConfigurationTests {
             stream_throughput_outbound_megabits_per_sec: 0
             ring_delay_ms: 3000
             replace_address_first_boot: 127.0.0.9
+            native_transport_max_request_data_in_flight_mib: 64
             """
         let configuration = try NodeConfiguration(
             yaml: yaml, overrides: ["native_transport_port": "9242", "cluster_name": "Flag Cluster", "seeds": "10.0.0.1, 10.0.0.2"])
@@ -43,6 +44,8 @@ struct NodeConfigurationTests {
         #expect(configuration.streamThroughputOutboundMegabitsPerSecond == 0 && configuration.ringDelayMilliseconds == 3000)
         #expect(configuration.replaceAddressFirstBoot == "127.0.0.9")
         #expect(configuration.server.port == 9242)
+        #expect(configuration.server.limits.maximumRequestBytesInFlight == 64 << 20)
+        #expect(NodeConfiguration().server.limits.maximumRequestBytesInFlight == ConnectionLimits.defaultRequestBytesInFlight)
         #expect(configuration.storage.directory == "/tmp/basalt-node2")
         #expect(configuration.storage.commitLog.syncMode == .periodic(intervalMilliseconds: 50))
         #expect(configuration.storage.memtableFlushBytes == 8 << 20)
