@@ -27,6 +27,8 @@ public struct NodeConfiguration: Sendable, Hashable {
     public var commitLogSync = CommitLogSync.group
     public var commitLogSyncPeriodMilliseconds = 10
     public var memtableFlushSizeMiB = 256
+    /// nil: a quarter of the machine's memory.
+    public var memtableHeapSpaceMiB: Int?
     public var chunkCacheSizeMiB = 512
     public var compactionThroughputMiBPerSecond = 64
     /// Stored for the token ring (not used by a single node yet).
@@ -134,6 +136,7 @@ public struct NodeConfiguration: Sendable, Hashable {
             commitLogSync = mode
         case "commitlog_sync_period_ms": commitLogSyncPeriodMilliseconds = try Self.int(key, value, in: 1...60_000)
         case "memtable_flush_size_mib": memtableFlushSizeMiB = try Self.int(key, value, in: 1...65536)
+        case "memtable_heap_space_mib": memtableHeapSpaceMiB = value.null != nil ? nil : try Self.int(key, value, in: 1...1 << 24)
         case "chunk_cache_size_mib": chunkCacheSizeMiB = try Self.int(key, value, in: 0...1 << 20)
         case "compaction_throughput_mib_per_sec": compactionThroughputMiBPerSecond = try Self.int(key, value, in: 0...65536)
         case "num_tokens": numTokens = try Self.int(key, value, in: 1...1536)
@@ -226,7 +229,9 @@ public struct NodeConfiguration: Sendable, Hashable {
             }
         return StorageConfiguration(
             directory: dataDirectory, commitLog: CommitLogConfiguration(syncMode: sync),
-            memtableFlushBytes: memtableFlushSizeMiB << 20, blockCacheBytes: chunkCacheSizeMiB << 20,
+            memtableFlushBytes: memtableFlushSizeMiB << 20,
+            memtableSpaceBytes: memtableHeapSpaceMiB.map { $0 << 20 } ?? StorageConfiguration.defaultMemtableSpaceBytes,
+            blockCacheBytes: chunkCacheSizeMiB << 20,
             compactionThroughputBytesPerSecond: compactionThroughputMiBPerSecond << 20)
     }
 }

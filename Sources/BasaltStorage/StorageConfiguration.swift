@@ -3,6 +3,7 @@ import Glibc
 #endif
 import BasaltCommitLog
 import BasaltFileSystem
+import Foundation
 
 /// How a node's storage engine is set up. Defaults follow Cassandra where it has one.
 public struct StorageConfiguration: Sendable {
@@ -11,6 +12,9 @@ public struct StorageConfiguration: Sendable {
     public var commitLog: CommitLogConfiguration
     /// A memtable is switched out and flushed once it holds about this many bytes.
     public var memtableFlushBytes: Int
+    /// All tables' memtables together (Cassandra's `memtable_heap_space`): beyond it the largest
+    /// active memtable is flushed (`MemtableBudget`).
+    public var memtableSpaceBytes: Int
     /// Per table, how many memtables may wait for flush before writers are held back.
     public var maximumFlushingMemtables: Int
     /// Decompressed SSTable chunks kept in memory, shared by all tables (Cassandra's chunk cache,
@@ -35,6 +39,7 @@ public struct StorageConfiguration: Sendable {
     public init(directory: String,
                 commitLog: CommitLogConfiguration = CommitLogConfiguration(),
                 memtableFlushBytes: Int = 256 << 20,
+                memtableSpaceBytes: Int = StorageConfiguration.defaultMemtableSpaceBytes,
                 maximumFlushingMemtables: Int = 2,
                 blockCacheBytes: Int = 512 << 20,
                 compactionThroughputBytesPerSecond: Int = 64 << 20,
@@ -44,12 +49,18 @@ public struct StorageConfiguration: Sendable {
         self.directory = directory
         self.commitLog = commitLog
         self.memtableFlushBytes = memtableFlushBytes
+        self.memtableSpaceBytes = memtableSpaceBytes
         self.maximumFlushingMemtables = maximumFlushingMemtables
         self.blockCacheBytes = blockCacheBytes
         self.compactionThroughputBytesPerSecond = compactionThroughputBytesPerSecond
         self.maximumBackpressureWaitMilliseconds = maximumBackpressureWaitMilliseconds
         self.automaticCompaction = automaticCompaction
         self.clock = clock
+    }
+
+    /// A quarter of the machine's memory, as Cassandra's default is a quarter of its heap.
+    public static var defaultMemtableSpaceBytes: Int {
+        Int(min(ProcessInfo.processInfo.physicalMemory / 4, UInt64(Int.max)))
     }
 
     public static let systemClock: @Sendable () -> Int64 = {

@@ -6,6 +6,7 @@ import BasaltCore
 import BasaltFileSystem
 import BasaltSSTable
 import Dispatch
+import Synchronization
 
 /// A node's storage: one commit log shared by all tables, and the tables themselves.
 ///
@@ -28,6 +29,7 @@ public final class StorageEngine: @unchecked Sendable {
     private let flushQueue = DispatchQueue(label: "basalt.flush")
     private let compactionQueue = DispatchQueue(label: "basalt.compaction")
     private let backgroundWork = DispatchGroup()
+    private let memtableBudget: Mutex<MemtableBudget>
     /// Errors from background flushes and compactions, newest last (bounded), for statistics and logs.
     private var backgroundErrors: [String] = []
     /// True while replay runs, and after it if it met records of tables that are not open: the
@@ -43,6 +45,7 @@ public final class StorageEngine: @unchecked Sendable {
         commitLog = try CommitLog(directory: configuration.directory + "/commitlog", configuration: configuration.commitLog,
                                   fileSystem: configuration.fileSystem)
         cache = BlockCache(capacity: configuration.blockCacheBytes)
+        memtableBudget = Mutex(MemtableBudget(spaceBytes: configuration.memtableSpaceBytes))
     }
 
     // MARK: tables
@@ -117,7 +120,7 @@ public final class StorageEngine: @unchecked Sendable {
                     continue
                 }
                 try table.waitForCapacity()
-                table.applyToMemtable(update, position: position)
+                memtablesGrew(by: table.applyToMemtable(update, position: position))
             }
         }
         if !skippedUnknownTable {
@@ -146,16 +149,29 @@ public final class StorageEngine: @unchecked Sendable {
         }
         // Backpressure before the ordering lock: a writer must never sleep while holding it.
         for table in targets { try table.waitForCapacity() }
-        return try writeOrder.withReadLock {
+        let (position, growth) = try writeOrder.withReadLock {
             let position: CommitLogPosition
             do {
                 position = try commitLog.append(mutation)
             } catch {
                 throw Self.storageError(error)
             }
-            for (update, table) in zip(mutation.updates, targets) { table.applyToMemtable(update, position: position) }
-            return position
+            var growth = 0
+            for (update, table) in zip(mutation.updates, targets) { growth += table.applyToMemtable(update, position: position) }
+            return (position, growth)
         }
+        memtablesGrew(by: growth)
+        return position
+    }
+
+    /// Counts memtable growth against the node-wide space and, when the budget asks, flushes the
+    /// largest active memtable.
+    private func memtablesGrew(by bytes: Int) {
+        guard memtableBudget.withLock({ $0.grew(bytes) }) else { return }
+        let all = tablesLock.withLock { Array(tables.values) }
+        let memory = all.map(\.memtableMemory)
+        guard let chosen = memtableBudget.withLock({ $0.decide(memory) }), let table = all.first(where: { $0.id == chosen }) else { return }
+        table.flushForMemtableSpace()
     }
 
     /// Applies `mutation` and blocks until it is durable by the commit log's sync mode.

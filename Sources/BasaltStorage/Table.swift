@@ -119,14 +119,32 @@ public final class Table: @unchecked Sendable {
         }
     }
 
-    /// Applies an update that is already in the commit log at `position` (nil when not logged).
-    func applyToMemtable(_ update: PartitionUpdate, position: CommitLogPosition?) {
-        let full: Bool = lock.withLock {
-            if let floor = manifest.replayFloor, let position, position < floor { return false }
+    /// Applies an update that is already in the commit log at `position` (nil when not logged);
+    /// returns how many bytes the memtable grew by.
+    @discardableResult
+    func applyToMemtable(_ update: PartitionUpdate, position: CommitLogPosition?) -> Int {
+        let (full, growth): (Bool, Int) = lock.withLock {
+            if let floor = manifest.replayFloor, let position, position < floor { return (false, 0) }
+            let before = active.estimatedBytes
             active.apply(update, position: position)
-            return active.estimatedBytes >= environment.memtableFlushBytes && switchMemtableLocked()
+            let growth = active.estimatedBytes - before
+            return (active.estimatedBytes >= environment.memtableFlushBytes && switchMemtableLocked(), growth)
         }
         if full { environment.requestFlush(self) }
+        return growth
+    }
+
+    /// Memtable bytes held now, for the node-wide `MemtableBudget`.
+    var memtableMemory: MemtableBudget.TableMemory {
+        lock.withLock {
+            MemtableBudget.TableMemory(table: id, activeBytes: active.estimatedBytes)
+        }
+    }
+
+    /// Switches the active memtable out and flushes it, if the flush queue has room (the budget's
+    /// choice; the per-table threshold has not been reached).
+    func flushForMemtableSpace() {
+        if lock.withLock({ switchMemtableLocked() }) { environment.requestFlush(self) }
     }
 
     /// Moves the active memtable to the flush queue; returns false when it is empty or the queue is full.
