@@ -150,7 +150,7 @@ let package = Package(
         .testTarget(
             name: "BasaltClientTests",
             dependencies: [
-                "BasaltClient", "BasaltStress", "BasaltCore",
+                "BasaltClient", "BasaltStress", "BasaltCore", "BasaltTestSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]
