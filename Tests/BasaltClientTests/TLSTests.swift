@@ -30,12 +30,17 @@ import Testing
 
         var untrusting = ClientIntegrationTests.configuration()
         untrusting.tls = try .init(trustedCAFile: certificates.certificate("other-ca"), verifiesHostname: false)
-        for refused in [untrusting, ClientIntegrationTests.configuration()] {
-            await #expect(throws: BasaltClientError.self) {
-                let client = try await BasaltClient.connect(contactPoints: [node.contactPoint], configuration: refused)
-                await client.close()
-            }
+        await #expect(throws: BasaltClientError.self) {
+            let client = try await BasaltClient.connect(contactPoints: [node.contactPoint], configuration: untrusting)
+            await client.close()
         }
+        // A plaintext client is told why: the node's first bytes are a TLS alert.
+        let plaintext = await #expect(throws: BasaltClientError.self) {
+            let client = try await BasaltClient.connect(contactPoints: [node.contactPoint],
+                                                        configuration: ClientIntegrationTests.configuration())
+            await client.close()
+        }
+        #expect(plaintext.map { "\($0)".contains("the node answered with TLS") } == true)
     }
 
     @Test func anUnusableCAFileIsAnErrorOfTheConfiguration() {
