@@ -127,9 +127,9 @@ final class AdminRequestHandler: ChannelInboundHandler, RemovableChannelHandler 
             let loop = context.eventLoop
             let bound = NIOLoopBound((self, context), eventLoop: loop)
             Task {
+                // Nothing runs before the check: a refused request never reaches the router.
                 let refusal = await authentication?.refusal(authorization: authorization)
-                let response: AdminResponse
-                if let refusal { response = refusal } else { response = await router.respond(to: request) }
+                let response = if let refusal { refusal } else { await router.respond(to: request) }
                 loop.execute {
                     let (handler, context) = bound.value
                     handler.write(response, context: context)

@@ -28,9 +28,7 @@ struct AdminConnection: ParsableArguments {
     @Flag(help: "Print the node's JSON answer instead of a table.") var json = false
     @Option(name: [.customShort("u"), .long], help: "A superuser's name, for nodes with PasswordAuthenticator (or BASALT_ADMIN_USERNAME).")
     var username: String?
-    @Option(
-            help: "Its password (or BASALT_ADMIN_PASSWORD, which keeps it off the command line).")
-    var password: String?
+    @Option(help: "Its password (or BASALT_ADMIN_PASSWORD, which keeps it off the command line).") var password: String?
     @OptionGroup(title: "HTTPS (admin_encryption_options)") var tls: TLSFlags
 
     /// The client these options describe; the environment fills in what the flags leave out.
