@@ -14,6 +14,7 @@ import PackageDescription
 //   BasaltCoordination pure coordinator logic: consistency requirements, replica choice, response counting, read resolution
 //   BasaltReplication the node's cluster runtime: replica handlers, hints, the coordinator (StorageProxy for a cluster)
 //   BasaltNIOSupport small SwiftNIO helpers shared by the servers and the client (loop executor, drainable connections)
+//   BasaltTLS        TLS for every listener and connection: encryption options, PEM loading, optional (peeked) TLS
 //   BasaltServer     the CQL native-protocol server on SwiftNIO (connections, frames, prepared ids, events)
 //   BasaltInternode  the node-to-node protocol on TCP: frames, versioned handshake, the messenger transport
 //   BasaltCluster    pure cluster logic, no I/O: token ring, replica placement, token allocation, gossip, phi-accrual failure detector
@@ -40,6 +41,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-collections", from: "1.1.0"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.0"),
     ],
     targets: [
         .systemLibrary(
@@ -58,7 +60,7 @@ let package = Package(
             name: "basalt",
             dependencies: [
                 "BasaltStorage", "BasaltQuery", "BasaltServer", "BasaltInternode", "BasaltReplication", "BasaltCore",
-                "BasaltClient", "BasaltStress", "BasaltAdmin",
+                "BasaltClient", "BasaltStress", "BasaltAdmin", "BasaltTLS",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -70,6 +72,18 @@ let package = Package(
         .testTarget(name: "BasaltStorageTests", dependencies: ["BasaltStorage", "BasaltTestSupport"]),
         .target(name: "BasaltCQL"),
         .target(name: "BasaltNIOSupport", dependencies: [.product(name: "NIOCore", package: "swift-nio")]),
+        .target(
+            name: "BasaltTLS",
+            dependencies: [.product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOSSL", package: "swift-nio-ssl")]
+        ),
+        .testTarget(
+            name: "BasaltTLSTests",
+            dependencies: [
+                "BasaltTLS", "BasaltTestSupport", .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ]
+        ),
         .testTarget(name: "BasaltCQLTests", dependencies: ["BasaltCQL", "BasaltCore"]),
         .target(
             name: "BasaltCQLProtocol",
@@ -88,7 +102,7 @@ let package = Package(
         .target(
             name: "BasaltServer",
             dependencies: [
-                "BasaltQuery", "BasaltCQLProtocol", "BasaltStorage", "BasaltNIOSupport",
+                "BasaltQuery", "BasaltCQLProtocol", "BasaltStorage", "BasaltNIOSupport", "BasaltTLS",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -105,11 +119,11 @@ let package = Package(
             ]
         ),
         .testTarget(name: "BasaltReplicationTests", dependencies: ["BasaltReplication", "BasaltQuery", "BasaltCore", "BasaltCommitLog", "BasaltTestSupport"]),
-        .testTarget(name: "BasaltServerTests", dependencies: ["BasaltServer", "BasaltCore"]),
+        .testTarget(name: "BasaltServerTests", dependencies: ["BasaltServer", "BasaltCore", "BasaltTLS", "BasaltTestSupport"]),
         .target(
             name: "BasaltInternode",
             dependencies: [
-                "BasaltCore", "BasaltNIOSupport",
+                "BasaltCore", "BasaltNIOSupport", "BasaltTLS",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -126,7 +140,7 @@ let package = Package(
         .target(
             name: "BasaltClient",
             dependencies: [
-                "BasaltCore", "BasaltCQLProtocol", "BasaltCluster", "BasaltNIOSupport",
+                "BasaltCore", "BasaltCQLProtocol", "BasaltCluster", "BasaltNIOSupport", "BasaltTLS",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -136,7 +150,7 @@ let package = Package(
         .testTarget(
             name: "BasaltClientTests",
             dependencies: [
-                "BasaltClient", "BasaltStress", "BasaltCore",
+                "BasaltClient", "BasaltStress", "BasaltCore", "BasaltTestSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]
@@ -159,7 +173,7 @@ let package = Package(
         .target(
             name: "BasaltAdmin",
             dependencies: [
-                "BasaltReplication", "BasaltCluster", "BasaltQuery", "BasaltStorage", "BasaltCore",
+                "BasaltReplication", "BasaltCluster", "BasaltQuery", "BasaltStorage", "BasaltCore", "BasaltTLS",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

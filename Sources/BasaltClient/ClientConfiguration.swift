@@ -47,6 +47,8 @@ extension BasaltClient {
         /// A role's name and password, for nodes that require a login (PasswordAuthenticator: the
         /// client answers AUTHENTICATE with SASL PLAIN, as the drivers' PlainTextAuthProvider).
         public var credentials: Credentials?
+        /// Connect with TLS, for nodes with `client_encryption_options` (nil: plaintext).
+        public var tls: TLS?
         public var logger = Logger(label: "basalt.client")
 
         public init() {}

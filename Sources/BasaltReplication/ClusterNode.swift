@@ -45,6 +45,8 @@ public final class ClusterNode: @unchecked Sendable {
         /// `replace_address_first_boot`: on its first start this node takes over the tokens of the
         /// dead node at this address and streams its data from the surviving replicas.
         public var replaceAddress: NodeAddress?
+        /// `server_encryption_options`: every internode connection in TLS; nil: plaintext.
+        public var tls: InternodeTLS?
 
         public init(clusterName: String, listenAddress: NodeAddress, nativeHost: String, nativePort: Int, dataCenter: String,
                     rack: String, seeds: [NodeAddress], numTokens: Int, initialTokens: [Int64]?, phiConvictThreshold: Double,
@@ -109,10 +111,10 @@ public final class ClusterNode: @unchecked Sendable {
             InternodeHostID(high: bytes.load(fromByteOffset: 0, as: UInt64.self).bigEndian,
                             low: bytes.load(fromByteOffset: 8, as: UInt64.self).bigEndian)
         }
-        messenger = InternodeMessenger(
-            configuration: InternodeMessengerConfiguration(clusterName: configuration.clusterName, hostID: hostID,
-                                                           listenAddress: configuration.listenAddress),
-            logger: logger)
+        var messengerConfiguration = InternodeMessengerConfiguration(
+            clusterName: configuration.clusterName, hostID: hostID, listenAddress: configuration.listenAddress)
+        messengerConfiguration.tls = configuration.tls
+        messenger = InternodeMessenger(configuration: messengerConfiguration, logger: logger)
         let transport = InternodeReplicaTransport(messenger: messenger)
         streamSource = StreamSource(engine: engine, megabitsPerSecond: configuration.streamThroughputMegabitsPerSecond,
                                     clock: Self.now)

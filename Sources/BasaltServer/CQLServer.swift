@@ -6,6 +6,8 @@ import NIOPosix
 /// The CQL native-protocol (v4) listener. `start` binds and returns the running server; `stop`
 /// shuts it down gracefully. Each accepted connection gets the pipeline
 ///
+///     NIOSSLServerHandler   (with client_encryption_options; or OptionalTLSHandler, which peeks
+///                            the first byte and puts TLS in or not)
 ///     CQLFrameCodecHandler  (bytes <-> frames, lz4, framing errors)
 ///     CQLConnectionHandler  (ConnectionStateMachine, dispatch to the query layer, batched flushes)
 ///
@@ -47,6 +49,7 @@ public final class CQLServer: Sendable {
         let maximumBodyBytes = configuration.maximumFrameBodyBytes
         let admission = ConnectionAdmission(limits: configuration.limits, logger: logger)
         let loginFailures = LoginFailures(logger: logger)
+        let tls = configuration.tls
         let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: Int32(clamping: configuration.backlog))
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -59,6 +62,7 @@ public final class CQLServer: Sendable {
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     let connectionLogger = logger
+                    try tls?.configure(channel.pipeline.syncOperations)
                     try channel.pipeline.syncOperations.addHandlers(
                         CQLFrameCodecHandler(maximumBodyBytes: maximumBodyBytes, admission: admission, logger: connectionLogger),
                         CQLConnectionHandler(requestHandler: handler, authenticator: authenticator,
@@ -71,7 +75,7 @@ public final class CQLServer: Sendable {
             let server = try CQLServer(
                 configuration: configuration, group: group, serverChannel: channel, connections: connections,
                 admission: admission, logger: logger)
-            logger.info("listening", metadata: ["address": "\(server.localAddress)"])
+            logger.info("listening", metadata: ["address": "\(server.localAddress)", "tls": "\(tls.map(\.mode) ?? "off")"])
             return server
         } catch {
             try? await group.shutdownGracefully()

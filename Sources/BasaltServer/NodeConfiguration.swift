@@ -1,5 +1,6 @@
 import BasaltCommitLog
 import BasaltStorage
+import BasaltTLS
 import Foundation
 import Logging
 import NIOCore
@@ -69,6 +70,10 @@ public struct NodeConfiguration: Sendable, Hashable {
     public var ringDelayMilliseconds = 10_000
     /// `replace_address_first_boot`: the dead node whose tokens this node takes at its first start.
     public var replaceAddressFirstBoot: String?
+    /// TLS of the CQL port, of node-to-node traffic and of the admin endpoint (docs/security.md); off by default.
+    public var clientEncryption = EncryptionOptions(section: .client)
+    public var serverEncryption = EncryptionOptions(section: .server)
+    public var adminEncryption = EncryptionOptions(section: .admin)
 
     public init() {}
 
@@ -187,6 +192,9 @@ public struct NodeConfiguration: Sendable, Hashable {
         case "ring_delay_ms": ringDelayMilliseconds = try Self.int(key, value, in: 0...600_000)
         case "replace_address_first_boot":
             replaceAddressFirstBoot = value.null != nil ? nil : try Self.string(key, value)
+        case EncryptionOptions.Section.client.rawValue: clientEncryption = try EncryptionOptions(section: .client, yaml: value)
+        case EncryptionOptions.Section.server.rawValue: serverEncryption = try EncryptionOptions(section: .server, yaml: value)
+        case EncryptionOptions.Section.admin.rawValue: adminEncryption = try EncryptionOptions(section: .admin, yaml: value)
         case "log_level":
             guard let level = Logger.Level(rawValue: try Self.string(key, value).lowercased()) else {
                 throw NodeConfigurationError.invalidValue(
@@ -241,6 +249,8 @@ public enum NodeConfigurationError: Error, Hashable, CustomStringConvertible {
     case invalidYAML(String)
     case unknownKey(String)
     case invalidValue(key: String, expected: String)
+    /// A file of an encryption section cannot be used (read at start, see `loadTLS`).
+    case tls(section: String, TLSConfigurationError)
 
     public var description: String {
         switch self {
@@ -248,6 +258,7 @@ public enum NodeConfigurationError: Error, Hashable, CustomStringConvertible {
         case .invalidYAML(let reason): "invalid configuration YAML: \(reason)"
         case .unknownKey(let key): "unknown configuration key \(key)"
         case .invalidValue(let key, let expected): "invalid value for \(key): expected \(expected)"
+        case .tls(let section, let error): "\(section): \(error)"
         }
     }
 }

@@ -4,6 +4,7 @@ import Glibc
 import BasaltQuery
 import Foundation
 import BasaltStorage
+import BasaltTLS
 import Logging
 import Synchronization
 
@@ -36,6 +37,8 @@ public final class NodeRunner: Sendable {
         @Sendable (_ storage: StorageEngine, _ connections: ConnectionRegistry, _ logger: Logger) async throws -> NodeServices
 
     public let configuration: NodeConfiguration
+    /// The CQL listener's TLS, from `configuration.loadTLS()` (the factory gets the other parts).
+    public let clientTLS: ServerTLS?
     public let logger: Logger
     private let makeHandler: HandlerFactory
     private let readyLine: @Sendable (String) -> Void
@@ -52,11 +55,12 @@ public final class NodeRunner: Sendable {
     /// `logSink` receives log lines (standard error by default); `readyLine` the one line scripts
     /// wait for (standard output by default).
     public init(
-        configuration: NodeConfiguration, makeHandler: @escaping HandlerFactory,
+        configuration: NodeConfiguration, clientTLS: ServerTLS? = nil, makeHandler: @escaping HandlerFactory,
         logSink: @escaping @Sendable (String) -> Void = KeyValueLogHandler.standardError,
         readyLine: @escaping @Sendable (String) -> Void = NodeRunner.printFlushed
     ) {
         self.configuration = configuration
+        self.clientTLS = clientTLS
         self.makeHandler = makeHandler
         self.readyLine = readyLine
         let level = configuration.logLevel
@@ -124,9 +128,11 @@ public final class NodeRunner: Sendable {
         do {
             let connections = ConnectionRegistry()
             services = try await makeHandler(storage, connections, logger)
+            var serverConfiguration = configuration.server
+            serverConfiguration.tls = clientTLS
             do {
                 server = try await CQLServer.start(
-                    configuration: configuration.server, handler: services.handler, authenticator: services.authenticator,
+                    configuration: serverConfiguration, handler: services.handler, authenticator: services.authenticator,
                     connections: connections, logger: logger)
             } catch {
                 await services.stop()

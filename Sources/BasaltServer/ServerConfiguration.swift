@@ -1,3 +1,4 @@
+import BasaltTLS
 import NIOCore
 
 /// Where and how the CQL native-protocol listener runs.
@@ -17,13 +18,16 @@ public struct ServerConfiguration: Sendable, Hashable {
     public var shutdownGracePeriod: TimeAmount
     /// What one client may hold of the node.
     public var limits: ConnectionLimits
+    /// TLS on the port (`client_encryption_options`); nil: plaintext only.
+    public var tls: ServerTLS?
 
     public init(
         host: String = "127.0.0.1", port: Int = 9042, maximumFrameBodyBytes: Int = 16 << 20,
         eventLoopThreads: Int = System.coreCount, backlog: Int = 256, shutdownGracePeriod: TimeAmount = .seconds(10),
-        limits: ConnectionLimits = ConnectionLimits()
+        limits: ConnectionLimits = ConnectionLimits(), tls: ServerTLS? = nil
     ) {
         self.limits = limits
+        self.tls = tls
         self.host = host
         self.port = port
         self.maximumFrameBodyBytes = maximumFrameBodyBytes

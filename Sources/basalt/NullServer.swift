@@ -26,7 +26,7 @@ struct NullServer: AsyncParsableCommand {
             "admin_port": "0",
         ])
         // No drain: a test tool stopped by its signal.
-        let node = try Start.node(configuration, drain: {})
+        let node = try Start.node(configuration, tls: NodeTLS(), drain: {})
         let runner = NodeRunner(configuration: configuration) { storage, connections, logger in
             let services = try await node(storage, connections, logger)
             return NodeServices(handler: NullRequestHandler(queryLayer: services.handler), stop: services.stop)

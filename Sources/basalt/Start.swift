@@ -1,6 +1,7 @@
 import ArgumentParser
 import BasaltAdmin
 import BasaltCore
+import BasaltInternode
 import BasaltQuery
 import BasaltReplication
 import BasaltServer
@@ -52,18 +53,21 @@ struct Start: AsyncParsableCommand {
         if let password = ProcessInfo.processInfo.environment["BASALT_SUPERUSER_PASSWORD"], !password.isEmpty {
             configuration.superuserPassword = password
         }
+        // Before anything opens: a TLS file that cannot be used stops the start with one line.
+        let tls = try configuration.loadTLS()
         // `basalt admin drain` reaches the runner built after the factory that serves it.
         let built = Mutex<NodeRunner?>(nil)
-        let runner = NodeRunner(configuration: configuration,
-                                makeHandler: try Self.node(configuration, drain: { built.withLock { $0 }?.requestStop() }))
+        let runner = NodeRunner(configuration: configuration, clientTLS: tls.client,
+                                makeHandler: try Self.node(configuration, tls: tls, drain: { built.withLock { $0 }?.requestStop() }))
         built.withLock { $0 = runner }
         try await runner.run()
     }
 
     /// The node over its storage: the cluster layer (gossip, the coordinator, hints), then the query
     /// layer on top of it, with the node's identity (kept in its data directory across restarts).
-    static func node(_ configuration: NodeConfiguration, drain: @escaping @Sendable () -> Void) throws -> NodeRunner.HandlerFactory {
-        let cluster = try configuration.clusterNode()
+    static func node(_ configuration: NodeConfiguration, tls: NodeTLS,
+                     drain: @escaping @Sendable () -> Void) throws -> NodeRunner.HandlerFactory {
+        let cluster = try configuration.clusterNode(tls: tls)
         let hintWindow = Int64(configuration.maxHintWindowMilliseconds / 1000)
         return { storage, connections, logger in
             // Hints first: the commit-log replay (in the catalog's opening) must find their table open.
@@ -109,7 +113,8 @@ struct Start: AsyncParsableCommand {
                 let commands = AdminNode(clusterName: configuration.clusterName, cluster: member, engine: storage, catalog: catalog,
                                          repairs: repairs, startedAt: Date(), drain: drain)
                 admin = try await AdminServer.start(host: configuration.listenAddress, port: configuration.adminPort,
-                                                    router: AdminCommands.router(for: commands), logger: logger)
+                                                    router: AdminCommands.router(for: commands), tls: tls.admin,
+                                                    access: configuration.requiresLogin ? access : nil, logger: logger)
             } catch {
                 repairs.stop()
                 await member.stop()
@@ -150,7 +155,7 @@ extension Start {
 
 extension NodeConfiguration {
     /// The cluster layer's settings: seeds are hosts reached on this node's storage port.
-    func clusterNode() throws -> ClusterNode.Configuration {
+    func clusterNode(tls: NodeTLS) throws -> ClusterNode.Configuration {
         var initialTokens: [Int64]?
         if let text = initialToken, !text.isEmpty {
             let fields = text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
@@ -173,6 +178,9 @@ extension NodeConfiguration {
         cluster.ringDelay = .milliseconds(ringDelayMilliseconds)
         cluster.streamThroughputMegabitsPerSecond = streamThroughputOutboundMegabitsPerSecond
         cluster.replaceAddress = replaceAddressFirstBoot.map { NodeAddress(host: $0, port: storagePort) }
+        if let server = tls.internodeServer, let client = tls.internodeClient {
+            cluster.tls = InternodeTLS(server: server, client: client)
+        }
         return cluster
     }
 }

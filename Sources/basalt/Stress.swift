@@ -44,6 +44,7 @@ struct Stress: AsyncParsableCommand {
     @Option(help: "Seed of the row order and the values.") var seed: UInt64 = 1
     @Option(help: "Role to log in as (nodes with PasswordAuthenticator).") var username: String?
     @Option(help: "Password of --username.") var password: String?
+    @OptionGroup(title: "TLS (client_encryption_options)") var tls: TLSFlags
 
     func validate() throws {
         guard CQLConsistency(name: consistency) != nil else { throw ValidationError("unknown consistency level \(consistency)") }
@@ -85,7 +86,12 @@ struct Stress: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let configuration = stressConfiguration
+        var configuration = stressConfiguration
+        if tls.isOn {
+            configuration.client.tls = try BasaltClient.Configuration.TLS(
+                trustedCAFile: tls.cafile, certificateFile: tls.certfile, privateKeyFile: tls.keyfile,
+                verifiesHostname: !tls.skipsHostnameVerification)
+        }
         print("command: basalt " + CommandLine.arguments.dropFirst().joined(separator: " "))
         let runner = StressRunner(configuration: configuration) { line in
             print(line)

@@ -1,3 +1,4 @@
+import BasaltTLS
 import Foundation
 import NIOCore
 import NIOHTTP1
@@ -10,15 +11,22 @@ public struct AdminClient: Sendable {
     public var port: Int
     /// How long to wait for an answer; repair waits for the whole repair, so the CLI gives it none.
     public var timeout: Duration?
+    /// A superuser's name and password, sent as HTTP Basic (nodes with PasswordAuthenticator).
+    public var credentials: (username: String, password: String)?
+    /// HTTPS, for nodes with `admin_encryption_options`.
+    public var tls: ClientTLS?
 
     public static let defaultPort = 7199
     /// Answers larger than this are refused: no report comes near it (a gossipinfo of a few hundred nodes is ~1 MiB).
     public static let maximumAnswerBytes = 64 << 20
 
-    public init(host: String, port: Int, timeout: Duration? = .seconds(60)) {
+    public init(host: String, port: Int, timeout: Duration? = .seconds(60),
+                credentials: (username: String, password: String)? = nil, tls: ClientTLS? = nil) {
         self.host = host
         self.port = port
         self.timeout = timeout
+        self.credentials = credentials
+        self.tls = tls
     }
 
     /// Calls `method path?arguments`: the answer's body as it came (the caller decodes the report,
@@ -49,12 +57,14 @@ public struct AdminClient: Sendable {
     private func send(_ method: AdminRoute.Method, _ uri: String) async throws -> (Int, [UInt8]) {
         let group = MultiThreadedEventLoopGroup.singleton
         let answer = group.next().makePromise(of: (Int, [UInt8]).self)
+        let (host, tls) = (self.host, self.tls)
         let channel: any Channel
         do {
             channel = try await ClientBootstrap(group: group)
                 .connectTimeout(.seconds(5))
                 .channelInitializer { channel in
                     channel.eventLoop.makeCompletedFuture {
+                        try tls?.configure(channel.pipeline.syncOperations, host: host)
                         try channel.pipeline.syncOperations.addHTTPClientHandlers()
                         try channel.pipeline.syncOperations.addHandler(AnswerCollector(answer: answer))
                     }
@@ -72,6 +82,9 @@ public struct AdminClient: Sendable {
         headers.add(name: "Host", value: "\(host):\(port)")
         headers.add(name: "Content-Length", value: "0")
         headers.add(name: "Connection", value: "close")
+        if let credentials {
+            headers.add(name: "Authorization", value: BasicCredentials(username: credentials.username, password: credentials.password).header)
+        }
         let head = HTTPRequestHead(version: .http1_1, method: HTTPMethod(rawValue: method.rawValue), uri: uri, headers: headers)
         channel.write(HTTPClientRequestPart.head(head), promise: nil)
         channel.writeAndFlush(HTTPClientRequestPart.end(nil), promise: nil)

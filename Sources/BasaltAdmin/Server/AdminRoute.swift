@@ -71,6 +71,8 @@ public struct AdminResponse: Sendable {
     public var status: Int
     public var body: [UInt8]
     public var afterWrite: (@Sendable () -> Void)?
+    /// Sent besides Content-Type, Content-Length and Connection (a 401's challenge).
+    public var headers: [String: String] = [:]
 
     public init(status: Int = 200, body: [UInt8], afterWrite: (@Sendable () -> Void)? = nil) {
         self.status = status

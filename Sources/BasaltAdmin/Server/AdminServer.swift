@@ -1,3 +1,5 @@
+import BasaltQuery
+import BasaltTLS
 import Logging
 import NIOCore
 import NIOHTTP1
@@ -10,6 +12,9 @@ import NIOPosix
 /// long call (repair) never holds a pipelined queue behind it. A request with a body over
 /// `maximumBodyBytes`, or a connection that sends nothing for `idleTimeout`, is closed, so a
 /// broken client costs one socket for a bounded time.
+///
+/// With `tls` the endpoint speaks HTTPS (`admin_encryption_options`); with `access` (the node
+/// requires logins) every request must carry a superuser's Basic credentials (`AdminAuthentication`).
 public final class AdminServer: Sendable {
     public static let maximumBodyBytes = 64 << 10
     public static let idleTimeout: TimeAmount = .seconds(30)
@@ -29,22 +34,28 @@ public final class AdminServer: Sendable {
     }
 
     /// Binds `host:port` (port 0: any free port, read back from `port`).
-    public static func start(host: String, port: Int, router: AdminRouter, logger: Logger) async throws -> AdminServer {
+    public static func start(host: String, port: Int, router: AdminRouter, tls: ServerTLS? = nil, access: AccessControl? = nil,
+                             logger: Logger) async throws -> AdminServer {
+        let authentication = access.map(AdminAuthentication.init)
         // One thread: admin calls are rare, and the heavy ones (flush, repair) run off the loop.
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
+                    try tls?.configure(channel.pipeline.syncOperations)
                     try channel.pipeline.syncOperations.addHandler(IdleStateHandler(readTimeout: idleTimeout))
                     try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
-                    try channel.pipeline.syncOperations.addHandler(AdminRequestHandler(router: router, logger: logger))
+                    try channel.pipeline.syncOperations.addHandler(AdminRequestHandler(router: router, authentication: authentication,
+                                                                                      logger: logger))
                 }
             }
         do {
             let channel = try await bootstrap.bind(host: host, port: port).get()
             let bound = channel.localAddress?.port ?? port
-            logger.info("admin endpoint listening", metadata: ["address": "\(host):\(bound)"])
+            logger.info("admin endpoint listening", metadata: [
+                "address": "\(host):\(bound)", "tls": "\(tls.map(\.mode) ?? "off")", "logins": "\(access == nil ? "off" : "superusers")",
+            ])
             return AdminServer(host: host, port: bound, group: group, channel: channel, logger: logger)
         } catch {
             try? await group.shutdownGracefully()
@@ -78,13 +89,15 @@ final class AdminRequestHandler: ChannelInboundHandler, RemovableChannelHandler 
     typealias OutboundOut = HTTPServerResponsePart
 
     private let router: AdminRouter
+    private let authentication: AdminAuthentication?
     private let logger: Logger
     private var head: HTTPRequestHead?
     private var bodyBytes = 0
     private var answered = false
 
-    init(router: AdminRouter, logger: Logger) {
+    init(router: AdminRouter, authentication: AdminAuthentication?, logger: Logger) {
         self.router = router
+        self.authentication = authentication
         self.logger = logger
     }
 
@@ -109,10 +122,14 @@ final class AdminRequestHandler: ChannelInboundHandler, RemovableChannelHandler 
                 return
             }
             let router = self.router
+            let authentication = self.authentication
+            let authorization = head.headers.first(name: "Authorization")
             let loop = context.eventLoop
             let bound = NIOLoopBound((self, context), eventLoop: loop)
             Task {
-                let response = await router.respond(to: request)
+                // Nothing runs before the check: a refused request never reaches the router.
+                let refusal = await authentication?.refusal(authorization: authorization)
+                let response = if let refusal { refusal } else { await router.respond(to: request) }
                 loop.execute {
                     let (handler, context) = bound.value
                     handler.write(response, context: context)
@@ -135,6 +152,7 @@ final class AdminRequestHandler: ChannelInboundHandler, RemovableChannelHandler 
         headers.add(name: "Content-Type", value: "application/json")
         headers.add(name: "Content-Length", value: "\(response.body.count)")
         headers.add(name: "Connection", value: "close")
+        for (name, value) in response.headers { headers.add(name: name, value: value) }
         let status = HTTPResponseStatus(statusCode: response.status)
         let version = head?.version ?? .http1_1
         context.write(wrapOutboundOut(.head(HTTPResponseHead(version: version, status: status, headers: headers))), promise: nil)

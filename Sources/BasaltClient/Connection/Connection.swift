@@ -82,6 +82,7 @@ final class Connection: Sendable {
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
+                    try configuration.tls?.client.configure(channel.pipeline.syncOperations, host: endpoint.host)
                     let connection = Connection(
                         endpoint: endpoint, channel: channel, configuration: configuration, onEvent: onEvent)
                     try channel.pipeline.syncOperations.addHandler(

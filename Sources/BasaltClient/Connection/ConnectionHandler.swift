@@ -10,6 +10,8 @@ final class ConnectionHandler: ChannelInboundHandler {
     private var decoder: CQLFrameDecoder
     /// Reused across reads so a read costs no array allocation.
     private var frames: [CQLFrame] = []
+    /// The first byte the node sent, to tell a TLS-only node from a broken one.
+    private var firstByte: UInt8?
 
     init(connection: Connection, compression: CQLCompression?) {
         self.connection = connection
@@ -19,14 +21,18 @@ final class ConnectionHandler: ChannelInboundHandler {
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        decoder.feed(unwrapInboundIn(data))
+        let buffer = unwrapInboundIn(data)
+        if firstByte == nil { firstByte = buffer.getInteger(at: buffer.readerIndex) }
+        decoder.feed(buffer)
         do {
             while let frame = try decoder.nextFrame() { frames.append(frame) }
         } catch {
             // The byte stream is out of step; nothing after this point can be trusted.
             connection.deliver(frames)
             frames.removeAll(keepingCapacity: true)
-            connection.closed(reason: "malformed frame from the node: \(error)")
+            connection.closed(reason: Self.isTLSRecord(firstByte)
+                ? "the node answered with TLS (client_encryption_options): connect with Configuration.tls"
+                : "malformed frame from the node: \(error)")
             context.close(promise: nil)
             return
         }
@@ -34,6 +40,10 @@ final class ConnectionHandler: ChannelInboundHandler {
         connection.deliver(frames)
         frames.removeAll(keepingCapacity: true)
     }
+
+    /// A TLS alert (0x15) or handshake (0x16) record; a response frame starts with 0x81...0x85,
+    /// and what a TLS connection's handler sees is already decrypted.
+    static func isTLSRecord(_ byte: UInt8?) -> Bool { byte == 0x15 || byte == 0x16 }
 
     func channelInactive(context: ChannelHandlerContext) {
         connection.closed(reason: "connection closed")

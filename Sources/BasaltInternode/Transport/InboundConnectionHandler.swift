@@ -1,5 +1,6 @@
 import BasaltNIOSupport
 import BasaltCore
+import BasaltTLS
 import Logging
 import NIOCore
 
@@ -128,6 +129,8 @@ final class InboundConnectionHandler: ChannelInboundHandler {
         // connection only; every other connection of the node carries on.
         if let frameError = error as? InternodeFrameError {
             logger.warning("closing inbound connection on a framing error", metadata: ["error": "\(frameError)"])
+        } else if TLSHandshakeFailure.matches(error) {
+            logger.warning("closing inbound connection: TLS refused", metadata: ["error": "\(error)"])
         } else {
             logger.debug("inbound connection error", metadata: ["error": "\(error)"])
         }

@@ -1,4 +1,5 @@
 import BasaltCore
+import BasaltTLS
 import Logging
 import NIOCore
 import NIOPosix
@@ -70,6 +71,7 @@ public final class InternodeMessenger: Sendable {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: configuration.eventLoopThreads)
         let shared = self.shared
         let queuedBytes = configuration.maximumQueuedBytes
+        let tls = configuration.tls?.server
         let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 256)
             // A restarted node must get its port back while the old connections sit in TIME_WAIT.
@@ -82,6 +84,7 @@ public final class InternodeMessenger: Sendable {
             .childChannelOption(.writeBufferWaterMark, value: .init(low: queuedBytes / 2, high: queuedBytes))
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
+                    try tls?.configure(channel.pipeline.syncOperations)
                     try channel.pipeline.syncOperations.addHandlers(
                         ByteToMessageHandler(shared.makeDecoder()), InboundConnectionHandler(shared: shared))
                 }
@@ -106,7 +109,8 @@ public final class InternodeMessenger: Sendable {
             state.hello = hello
         }
         shared.logger.info(
-            "internode listening", metadata: ["address": "\(address)", "cluster": "\(configuration.clusterName)"])
+            "internode listening",
+            metadata: ["address": "\(address)", "cluster": "\(configuration.clusterName)", "tls": "\(tls.map(\.mode) ?? "off")"])
     }
 
     /// The address peers reach this node at (with the bound port when the configuration asked for

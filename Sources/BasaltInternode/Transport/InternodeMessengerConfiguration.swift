@@ -30,6 +30,8 @@ public struct InternodeMessengerConfiguration: Sendable {
     /// How long `shutdown` lets handlers already running finish and answer.
     public var shutdownGracePeriod: Duration = .seconds(5)
     public var eventLoopThreads = System.coreCount
+    /// Every connection, inbound and outbound, in TLS; nil: plaintext.
+    public var tls: InternodeTLS?
 
     public init(clusterName: String, hostID: InternodeHostID, listenAddress: NodeAddress) {
         self.clusterName = clusterName

@@ -1,4 +1,5 @@
 import BasaltCore
+import BasaltTLS
 import Logging
 import NIOCore
 import NIOPosix
@@ -233,6 +234,7 @@ final class OutboundConnection: @unchecked Sendable {
 
     private func connect() {
         let shared = self.shared
+        let host = peer.host
         let attempt = ClientBootstrap(group: eventLoop)
             .connectTimeout(TimeAmount(shared.configuration.connectTimeout))
             // Frames are coalesced per loop tick by us; Nagle would only add delay on top.
@@ -240,6 +242,8 @@ final class OutboundConnection: @unchecked Sendable {
             .channelOption(.maxMessagesPerRead, value: 16)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
+                    // HELLO, written once connected, waits in the TLS handler for the handshake.
+                    try shared.configuration.tls?.client.configure(channel.pipeline.syncOperations, host: host)
                     try channel.pipeline.syncOperations.addHandlers(
                         ByteToMessageHandler(shared.makeDecoder()), OutboundChannelHandler(connection: self))
                 }
@@ -365,6 +369,11 @@ final class OutboundConnection: @unchecked Sendable {
 
     /// An error on one of this connection's channels, just before it is closed.
     func log(_ error: any Error) {
+        // A refused certificate keeps this node out of the cluster: the operator must see it.
+        if TLSHandshakeFailure.matches(error) {
+            shared.logger.warning("outbound connection: TLS refused", metadata: ["peer": "\(peer)", "error": "\(error)"])
+            return
+        }
         let level: Logger.Level = error is InternodeFrameError ? .warning : .debug
         shared.logger.log(level: level, "outbound connection error", metadata: ["peer": "\(peer)", "error": "\(error)"])
     }

@@ -22,7 +22,7 @@ struct AdminDrain: AsyncParsableCommand {
         try await connection.show(.post, "/drain", as: DrainReport.self) { _ in "draining \(connection.host)" }
         // The node closes its admin endpoint last but one, just before storage: once it refuses
         // connections, the drain is done or nearly so.
-        let client = AdminClient(host: connection.host, port: connection.port, timeout: .seconds(5))
+        let client = try connection.makeClient(timeout: .seconds(5))
         let deadline = ContinuousClock.now + .seconds(wait)
         while ContinuousClock.now < deadline {
             do {
