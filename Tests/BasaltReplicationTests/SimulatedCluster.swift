@@ -64,7 +64,9 @@ final class SimulatedCluster: @unchecked Sendable {
             // Small segments: a test writes little, and every node preallocates one.
             let commitLog = CommitLogConfiguration(syncMode: simulated ? .periodic(intervalMilliseconds: 1_000) : .defaultGroup,
                                                    segmentSize: 1 << 20)
-            engine = try StorageEngine(configuration: StorageConfiguration(directory: directory, commitLog: commitLog))
+            let address = address
+            engine = try StorageEngine(configuration: StorageConfiguration(directory: directory, commitLog: commitLog,
+                                                                           clock: { [unowned cluster] in cluster.clock(of: address) }))
             hints = try HintStore(engine: engine)
             catalog = try SchemaCatalog.open(engine: engine)
             try hints.loadPendingSizes()
@@ -141,6 +143,7 @@ final class SimulatedCluster: @unchecked Sendable {
     private var states: [NodeAddress: State] = [:]
     private var delivered: [NodeAddress: [ReplicaVerb: Int]] = [:]
     private var misreportedFactor: Int?
+    private var skews: [NodeAddress: Duration] = [:]
 
     init(size: Int, simulation: Simulation? = nil) throws {
         self.simulation = simulation
@@ -155,6 +158,23 @@ final class SimulatedCluster: @unchecked Sendable {
             remove()
             throw error
         }
+    }
+
+    /// 14 Nov 2023 in microseconds: virtual time zero on the nodes' clocks.
+    static let epochMicroseconds: Int64 = 1_700_000_000_000_000
+
+    /// Sets how far node `index`'s clock is off (ahead when positive); a simulation only.
+    func setSkew(_ index: Int, _ skew: Duration) { lock.withLock { skews[nodes[index].address] = skew } }
+
+    /// Node `index`'s wall clock in microseconds since the epoch, the clock its storage and its
+    /// coordinator's write timestamps read: the virtual time plus its skew in a simulation, the
+    /// system's clock without one.
+    func clock(of index: Int) -> Int64 { clock(of: nodes[index].address) }
+
+    func clock(of address: NodeAddress) -> Int64 {
+        guard let simulation else { return StorageConfiguration.systemClock() }
+        let offset = simulation.clock.now.offset + lock.withLock { skews[address] ?? .zero }
+        return Self.epochMicroseconds + offset.components.seconds * 1_000_000 + offset.components.attoseconds / 1_000_000_000_000
     }
 
     /// Node i's token: the end of the i-th of N equal ranges.
