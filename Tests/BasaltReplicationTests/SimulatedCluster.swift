@@ -4,8 +4,9 @@ import BasaltCoordination
 import BasaltCore
 import BasaltCQLProtocol
 import BasaltQuery
-import BasaltStorage
 import BasaltSimulation
+import BasaltStorage
+import BasaltTestSupport
 import Foundation
 @testable import BasaltReplication
 
@@ -26,14 +27,17 @@ import Foundation
 /// replica choice follows. Replica messages are delayed by a seeded 0.1–3 ms, lost, duplicated and
 /// cut like gossip; a lost request or answer times out (a lost answer's request was still
 /// applied). A paused node (`pause`) gossips and answers nothing until it resumes, then applies the
-/// requests that reached it meanwhile. `log` records every delivery, fault and membership event,
+/// requests that reached it meanwhile. Each node's files are on its own `SimulatedDisk`, which can
+/// be made full or fail reads. `log` records every delivery, fault and membership event,
 /// so two runs of one seed can be compared event for event.
 final class SimulatedCluster: @unchecked Sendable {
     final class Node: @unchecked Sendable {
         let address: NodeAddress
         let hostID: UUID
-        let directory = "/tmp/basalt-sim-\(UUID().uuidString)"
-        private let simulated: Bool
+        /// The node's own disk in a simulation (its files live there, not in /tmp).
+        let disk: SimulatedDisk?
+        let directory: String
+        private var simulated: Bool { disk != nil }
         // Replaced at every restart: what a process holds in memory.
         private(set) var engine: StorageEngine!
         private(set) var catalog: SchemaCatalog!
@@ -48,9 +52,10 @@ final class SimulatedCluster: @unchecked Sendable {
         private(set) var state: ClusterState?
         let session = CQLSession()
 
-        init(address: NodeAddress, simulated: Bool) {
+        init(address: NodeAddress, disk: SimulatedDisk?) {
             self.address = address
-            self.simulated = simulated
+            self.disk = disk
+            directory = disk == nil ? "/tmp/basalt-sim-\(UUID().uuidString)" : "/node"
             // Fixed per address, so that anything ordered by host id is the same in every run.
             hostID = UUID(uuidString: "00000000-0000-4000-8000-" + String(address.host.split(separator: ".").last!).leftPadded(12))!
         }
@@ -65,8 +70,12 @@ final class SimulatedCluster: @unchecked Sendable {
             let commitLog = CommitLogConfiguration(syncMode: simulated ? .periodic(intervalMilliseconds: 1_000) : .defaultGroup,
                                                    segmentSize: 1 << 20)
             let address = address
-            engine = try StorageEngine(configuration: StorageConfiguration(directory: directory, commitLog: commitLog,
-                                                                           clock: { [unowned cluster] in cluster.clock(of: address) }))
+            // No compaction behind the simulation's back: a background thread's reads and writes
+            // would draw the disk's faults in an order no seed controls.
+            var configuration = StorageConfiguration(directory: directory, commitLog: commitLog, automaticCompaction: !simulated,
+                                                     clock: { [unowned cluster] in cluster.clock(of: address) })
+            if let disk { configuration.fileSystem = disk.mount() }
+            engine = try StorageEngine(configuration: configuration)
             hints = try HintStore(engine: engine)
             catalog = try SchemaCatalog.open(engine: engine)
             try hints.loadPendingSizes()
@@ -112,7 +121,7 @@ final class SimulatedCluster: @unchecked Sendable {
         func remove() {
             close()
             (engine, catalog, hints, service, processor, local, dispatcher, schemaSync, state) = (nil, nil, nil, nil, nil, nil, nil, nil, nil)
-            try? FileManager.default.removeItem(atPath: directory)
+            if disk == nil { try? FileManager.default.removeItem(atPath: directory) }
         }
 
         func run(_ query: String, _ consistency: CQLConsistency = .one, pageSize: Int32? = nil) async -> CQLResponse {
@@ -151,7 +160,8 @@ final class SimulatedCluster: @unchecked Sendable {
         self.network = network
         gossip = simulation.flatMap { simulation in network.map { SimulatedGossip(simulation: simulation, network: $0) } }
         runtime = simulation.map { NodeRuntime(clock: $0.clock, executor: $0.executor) } ?? NodeRuntime()
-        nodes = (1...size).map { Node(address: NodeAddress(host: "127.0.0.\($0)"), simulated: simulation != nil) }
+        var disks = SplitMix64(seed: (simulation?.seed ?? 0) ^ 0xD15C)
+        nodes = (1...size).map { Node(address: NodeAddress(host: "127.0.0.\($0)"), disk: simulation.map { _ in SimulatedDisk(random: &disks) }) }
         do {
             for node in nodes { try node.open(in: self) }
         } catch {
@@ -227,9 +237,55 @@ final class SimulatedCluster: @unchecked Sendable {
     /// gossips nor answers; what reaches it meanwhile it handles when it resumes.
     func pause(_ index: Int, for duration: Duration) { gossip?.pause(nodes[index].address, for: duration) }
 
-    /// Every node up, every link whole, no loss or duplication: crashed nodes are restarted
-    /// (paused ones resume when their pause ends).
+    /// Node `index`'s disk is full (writes and space reservations fail with ENOSPC) until `heal`.
+    func fillDisk(_ index: Int) {
+        nodes[index].disk?.isFull = true
+        record("\(nodes[index].address.host) disk full")
+    }
+
+    /// A share of node `index`'s reads fail with EIO until `heal`.
+    func failReads(_ index: Int, probability: Double) {
+        nodes[index].disk?.rates = SimulatedDisk.Rates(readError: probability)
+        record("\(nodes[index].address.host) disk read errors \(probability)")
+    }
+
+    /// Flushes node `index`'s memtables to SSTables (nodetool flush), which may fail on its disk.
+    func flush(_ index: Int) {
+        // Table by table in name order (the engine's own order is its dictionary's, which differs
+        // from process to process), stopping at the first failure as `StorageEngine.flush` does.
+        // The error is logged without its path: a table's directory holds its id, a new random
+        // UUID in every run.
+        let engine = nodes[index].engine!
+        var outcome = "flushed"
+        for table in engine.allTables.sorted(by: { $0.options.name < $1.options.name }) {
+            do {
+                try engine.flush(table)
+            } catch {
+                outcome = "flush of \(table.options.name) failed"
+                break
+            }
+        }
+        record("\(nodes[index].address.host) \(outcome)")
+    }
+
+    /// Every disk fault that struck, per node and kind ("127.0.0.2 disk: readError ×3"), but
+    /// those of syncs and space reservations: the commit log's sync thread does those in real time
+    /// (fsyncs, its spare segments), so their count is not the seed's.
+    var diskFaults: [String] {
+        let seeded: Set<SimulatedDisk.Fault> = [.noSpaceOnWrite, .readError]
+        return nodes.flatMap { node in
+            (node.disk?.counts ?? [:]).filter { seeded.contains($0.key) && $0.value > 0 }.sorted { $0.key.rawValue < $1.key.rawValue }
+                .map { "\(node.address.host) disk: \($0.key.rawValue) ×\($0.value)" }
+        }
+    }
+
+    /// Every node up, every link whole, every disk well, no loss or duplication: crashed nodes are
+    /// restarted (paused ones resume when their pause ends).
     func heal() throws {
+        for node in nodes {
+            node.disk?.isFull = false
+            node.disk?.rates = SimulatedDisk.Rates()
+        }
         for index in nodes.indices {
             if state(nodes[index].address) == .crashed { try restart(index) } else { set(index, .up) }
         }
