@@ -194,7 +194,7 @@ import Testing
             try await cluster.runtime.sleep(for: .seconds(1))
             // Pauses end and gossip sees every node alive again before the hints go out.
             if try await !cluster.awaitMembership(upTo: .seconds(90)) {
-                violations.append("after healing: gossip did not see every node alive within 90 s")
+                violations.append("after healing: gossip did not show every node alive and in the ring within 90 s")
             }
             for node in cluster.nodes { await node.dispatcher.deliverPending() }
             for node in cluster.nodes where !node.hints.hostsWithHints.isEmpty {
@@ -283,6 +283,19 @@ import Testing
     @Test func seed54AScanBeforeTheRingIsKnownIsUnavailable() async throws {
         let run = try await Self.run(seed: 54)
         #expect(run.violations.isEmpty, "seed 54: \(run.violations.prefix(3))")
+    }
+
+    /// Seed 893 (found over 1,000 seeds; not fixed yet): node 1 crashed and restarted within a
+    /// millisecond, and a gossip reply in flight to the old process reached the new one. It
+    /// learned node 2 from that delta — a heartbeat without node 2's application states — and its
+    /// digest then claimed node 2's newest version, so node 2 never sent the STATUS and tokens it
+    /// lacked: node 1's ring kept three nodes for good, it placed data on the wrong replicas, and
+    /// gossip never agreed again. The gossiper takes any state of an unknown endpoint as complete.
+    @Test func seed893ARestartedNodeLearnsAPeerFromAStaleDelta() async throws {
+        let run = try await Self.run(seed: 893)
+        withKnownIssue("a restarted node keeps a peer's partial state (Gossiper)") {
+            #expect(run.violations.isEmpty, "seed 893: \(run.violations.prefix(3))")
+        }
     }
 
     /// A coordinator that acknowledges QUORUM after one replica is caught within the seeds.
