@@ -5,6 +5,7 @@ import PackageDescription
 //   BasaltCore       data model of the storage layer, byte coding, checksums, Murmur3 tokens
 //   BasaltFileSystem the FileSystem seam under the commit log, SSTables and manifests (POSIX in production)
 //   BasaltTestSupport for tests: SimulatedDisk, an in-memory file system with crashes and disk faults
+//   BasaltSimulation for tests: the whole-cluster simulator (virtual clock, seeded scheduler, one network, gossip on it)
 //   BasaltCommitLog  segmented write-ahead log with group commit and replay
 //   BasaltSSTable    immutable sorted files: lz4 chunks, partition index, bloom filter, statistics
 //   BasaltStorage    the LSM engine: memtables, flush, reads that merge sources, compaction
@@ -56,6 +57,7 @@ let package = Package(
         .target(name: "BasaltSSTable", dependencies: ["BasaltCore", "BasaltFileSystem", "CLZ4"]),
         .target(name: "BasaltStorage", dependencies: ["BasaltCore", "BasaltFileSystem", "BasaltCommitLog", "BasaltSSTable"]),
         .target(name: "BasaltTestSupport", dependencies: ["BasaltCore", "BasaltFileSystem"]),
+        .target(name: "BasaltSimulation", dependencies: ["BasaltCore", "BasaltCluster"]),
         .executableTarget(
             name: "basalt",
             dependencies: [
@@ -115,10 +117,10 @@ let package = Package(
             name: "BasaltReplication",
             dependencies: [
                 "BasaltCoordination", "BasaltQuery", "BasaltStorage", "BasaltCore", "BasaltCQLProtocol", "BasaltCluster",
-                "BasaltInternode", .product(name: "Logging", package: "swift-log"),
+                "BasaltInternode", "BasaltFileSystem", .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .testTarget(name: "BasaltReplicationTests", dependencies: ["BasaltReplication", "BasaltQuery", "BasaltCore", "BasaltCommitLog", "BasaltTestSupport"]),
+        .testTarget(name: "BasaltReplicationTests", dependencies: ["BasaltReplication", "BasaltQuery", "BasaltCore", "BasaltCommitLog", "BasaltCluster", "BasaltTestSupport", "BasaltSimulation"]),
         .testTarget(name: "BasaltServerTests", dependencies: ["BasaltServer", "BasaltCore", "BasaltTLS", "BasaltTestSupport"]),
         .target(
             name: "BasaltInternode",
@@ -158,7 +160,7 @@ let package = Package(
         .target(name: "BasaltCluster", dependencies: ["BasaltCore"]),
         .testTarget(
             name: "BasaltClusterTests",
-            dependencies: ["BasaltCluster", "BasaltCore"],
+            dependencies: ["BasaltCluster", "BasaltCore", "BasaltSimulation"],
             exclude: ["generate_placement_vectors.py"]
         ),
         .target(

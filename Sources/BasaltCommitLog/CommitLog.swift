@@ -70,14 +70,17 @@ public final class CommitLog: @unchecked Sendable {
 
     /// Opens the log in `directory` (created if missing) on `fileSystem`. Segments already there are
     /// kept for `replay()`; new records go to a new segment whose id is above all of theirs.
+    /// `wallClock` (milliseconds since the epoch) seeds the ids: the node's clock, a simulation's
+    /// virtual one in a simulated cluster, so that a seed names the same files in every run.
     public init(directory: String, configuration: CommitLogConfiguration = CommitLogConfiguration(),
-                fileSystem: any FileSystem = PosixFileSystem()) throws(CommitLogError) {
+                fileSystem: any FileSystem = PosixFileSystem(),
+                wallClock: @Sendable () -> UInt64 = CommitLog.wallClockMilliseconds) throws(CommitLogError) {
         if let problem = configuration.problem() { throw .invalidConfiguration(problem) }
         do { try fileSystem.makeDirectories(directory) } catch { throw .io(error) }
         let existing = try SegmentDirectory.segments(in: directory, fileSystem: fileSystem)
         // Ids start at the wall clock in milliseconds (Cassandra's rule), so they keep growing across
         // restarts even after every old segment was deleted: positions saved elsewhere stay ordered.
-        let firstID = max((existing.last?.id ?? 0) + 1, Self.wallClockMilliseconds())
+        let firstID = max((existing.last?.id ?? 0) + 1, wallClock())
         let first = try MappedSegment.create(in: directory, id: firstID, size: configuration.segmentSize,
                                              maximumRecordSize: configuration.maximumRecordSize, fileSystem: fileSystem)
         self.directory = directory
@@ -271,7 +274,8 @@ public final class CommitLog: @unchecked Sendable {
             durablePosition: durable)
     }
 
-    private static func wallClockMilliseconds() -> UInt64 {
+    /// The system's wall clock in milliseconds since the epoch.
+    public static func wallClockMilliseconds() -> UInt64 {
         var time = timespec()
         clock_gettime(CLOCK_REALTIME, &time)
         return UInt64(max(time.tv_sec, 0)) * 1000 + UInt64(time.tv_nsec / 1_000_000)

@@ -124,7 +124,7 @@ extension ClusterNode {
         }
         if configuration.hintedHandoffEnabled { await dispatcher.deliverPending() }
         identity.decommissioned = true
-        try identity.save(directory: configuration.dataDirectory)
+        try identity.save(directory: configuration.dataDirectory, fileSystem: engine.configuration.fileSystem)
         state.setLocalState(.status, NodeStatus.left(tokens: tokens).description)
         carryOut(state.withGossiper { $0.announceShutdown() })
         logger.info("decommissioned: LEFT the ring", metadata: ["moved": "\(summary)", "hints_left": "\(hints.statistics.stored)"])

@@ -1,6 +1,7 @@
 import BasaltCluster
 import BasaltCore
 import BasaltCQLProtocol
+import BasaltFileSystem
 import BasaltInternode
 import BasaltQuery
 import BasaltStorage
@@ -131,7 +132,7 @@ public final class ClusterNode: @unchecked Sendable {
     /// Returns once this node is a NORMAL member of the ring.
     public static func start(configuration: Configuration, engine: StorageEngine, catalog: SchemaCatalog, hints: HintStore,
                              events: CQLEventSink?, logger: Logger) async throws -> ClusterNode {
-        let identity = try NodeIdentityFile.loadOrCreate(directory: configuration.dataDirectory)
+        let identity = try NodeIdentityFile.loadOrCreate(directory: configuration.dataDirectory, fileSystem: engine.configuration.fileSystem)
         // Before any gossip: peers must not hear of a process that is not coming back.
         if identity.decommissioned {
             throw LifecycleError.refused("this node was decommissioned: its data is no longer its own; "
@@ -188,12 +189,12 @@ public final class ClusterNode: @unchecked Sendable {
             }
             identity.tokens = tokens
             identity.bootstrapPending = try await needsBootstrap()
-            try identity.save(directory: configuration.dataDirectory)
+            try identity.save(directory: configuration.dataDirectory, fileSystem: engine.configuration.fileSystem)
         }
         if identity.bootstrapPending {
             try await bootstrap(tokens: tokens)
             identity.bootstrapPending = false
-            try identity.save(directory: configuration.dataDirectory)
+            try identity.save(directory: configuration.dataDirectory, fileSystem: engine.configuration.fileSystem)
             retireReplacedNodes(tokens: tokens)
         }
         state.setLocalState(.tokens, NodeStatus.tokensValue(tokens))
@@ -360,7 +361,7 @@ public final class ClusterNode: @unchecked Sendable {
     // MARK: status file
 
     /// `<data>/cluster-status.json`: this node's view (like `nodetool status`), rewritten each
-    /// round for `scripts/cluster status` and its waits.
+    /// round for `scripts/cluster status` and its waits, through the data directory's file system.
     private func writeStatusFile() {
         let ring = state.tokenRing
         let ownership = ring.primaryOwnership()
@@ -381,7 +382,7 @@ public final class ClusterNode: @unchecked Sendable {
                                              "dropped": hinted.droppedOutsideWindow + hinted.droppedOverSize]]
         guard let data = try? JSONSerialization.data(withJSONObject: view, options: [.sortedKeys]) else { return }
         let path = configuration.dataDirectory + "/cluster-status.json"
-        try? data.write(to: URL(fileURLWithPath: path), options: .atomic)
+        try? engine.configuration.fileSystem.writeAtomically(Array(data), to: path, directory: configuration.dataDirectory)
     }
 
     // MARK: stopping

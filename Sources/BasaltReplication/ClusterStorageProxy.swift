@@ -284,7 +284,15 @@ public final class ClusterStorageProxy: StorageProxy, @unchecked Sendable {
                      consistency: CQLConsistency) async throws -> any PartitionStream {
         guard let keyspace = catalog.keyspace(table.keyspace) else { throw QueryError(.invalid, "Keyspace '\(table.keyspace)' does not exist") }
         let requirement = try requirement(consistency, isWrite: false, keyspace: keyspace)
-        let ranges = view.ranges(of: keyspace).filter { range in
+        let ring = view.ranges(of: keyspace)
+        if ring.isEmpty {
+            // No ring yet (a node that has not heard of any member, itself included): no replica
+            // at all, as a single-partition read would find, not an empty table.
+            _ = try rejecting { () throws(ConsistencyRejection) in
+                try ReadPlan<NodeAddress>(requirement: requirement, replicas: [], localDataCenter: view.localDataCenter)
+            }
+        }
+        let ranges = ring.filter { range in
             if let endToken, let rangeStart = range.start, rangeStart >= endToken { return false }
             if let start, let rangeEnd = range.end, rangeEnd < start.token { return false }
             return true

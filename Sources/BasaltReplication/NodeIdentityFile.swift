@@ -1,9 +1,11 @@
+import BasaltFileSystem
 import Foundation
 
 /// What a node keeps about itself across restarts: its host id (chosen at the first start), its
 /// tokens (chosen when it first joins the ring) and whether it still has to stream the data of
 /// those tokens, in `<data>/node-identity`. A node whose id or tokens changed after a restart would
-/// look like a different node to its peers and the drivers.
+/// look like a different node to its peers and the drivers. Read and written through the
+/// `FileSystem` seam, like every other file of the data directory, so a simulated disk holds it too.
 public struct NodeIdentityFile: Equatable, Sendable {
     public var hostID: UUID
     /// Empty until the node has joined the ring.
@@ -18,22 +20,25 @@ public struct NodeIdentityFile: Equatable, Sendable {
 
     static let fileName = "node-identity"
 
-    /// Reads the file, or creates it with a new host id and no tokens.
-    public static func loadOrCreate(directory: String) throws -> NodeIdentityFile {
+    /// Reads the file, or creates it with a new host id (`newHostID`) and no tokens.
+    public static func loadOrCreate(directory: String, fileSystem: any FileSystem = PosixFileSystem(),
+                                    newHostID: () -> UUID = UUID.init) throws -> NodeIdentityFile {
         let path = directory + "/" + fileName
-        if let text = try? String(contentsOfFile: path, encoding: .utf8) {
-            return try parse(text, path: path)
+        if fileSystem.kind(of: path) == .file {
+            // A few lines; anything much larger is not this file.
+            let bytes = try fileSystem.readFile(path, limit: 1 << 20)
+            return try parse(String(decoding: bytes, as: UTF8.self), path: path)
         }
-        let identity = NodeIdentityFile(hostID: UUID(), tokens: [])
-        try identity.save(directory: directory)
+        let identity = NodeIdentityFile(hostID: newHostID(), tokens: [])
+        try identity.save(directory: directory, fileSystem: fileSystem)
         return identity
     }
 
-    /// Writes the file atomically (temporary file and rename), so a crash leaves the old or the
-    /// new identity, never half of one.
-    public func save(directory: String) throws {
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        try text.write(toFile: directory + "/" + Self.fileName, atomically: true, encoding: .utf8)
+    /// Writes the file atomically (temporary file, fsync, rename, directory fsync), so a crash
+    /// leaves the old or the new identity, never half of one.
+    public func save(directory: String, fileSystem: any FileSystem = PosixFileSystem()) throws {
+        try fileSystem.makeDirectories(directory)
+        try fileSystem.writeAtomically(Array(text.utf8), to: directory + "/" + Self.fileName, directory: directory)
     }
 
     var text: String {

@@ -43,7 +43,8 @@ public final class StorageEngine: @unchecked Sendable {
         // Before any file is opened: a second engine on this directory must not touch it.
         directoryLock = try DirectoryLock(directory: configuration.directory, fileSystem: configuration.fileSystem)
         commitLog = try CommitLog(directory: configuration.directory + "/commitlog", configuration: configuration.commitLog,
-                                  fileSystem: configuration.fileSystem)
+                                  fileSystem: configuration.fileSystem,
+                                  wallClock: { [clock = configuration.clock] in UInt64(max(0, clock() / 1_000)) })
         cache = BlockCache(capacity: configuration.blockCacheBytes)
         memtableBudget = Mutex(MemtableBudget(spaceBytes: configuration.memtableSpaceBytes))
     }

@@ -3,14 +3,15 @@ import Foundation
 /// Virtual time for a simulated cluster: `sleep` parks the task until the simulator advances the
 /// clock past its deadline, so a 2 s timeout costs no real time and fires at the same step on every
 /// run of a seed. Sleepers due at the same instant wake in the order they went to sleep.
-final class SimulatedClock: Clock, @unchecked Sendable {
-    struct Instant: InstantProtocol, CustomStringConvertible {
-        var offset: Swift.Duration
+public final class SimulatedClock: Clock, @unchecked Sendable {
+    public struct Instant: InstantProtocol, CustomStringConvertible {
+        public var offset: Swift.Duration
 
-        func advanced(by duration: Swift.Duration) -> Instant { Instant(offset: offset + duration) }
-        func duration(to other: Instant) -> Swift.Duration { other.offset - offset }
-        static func < (a: Instant, b: Instant) -> Bool { a.offset < b.offset }
-        var description: String { "t+\(offset)" }
+        public init(offset: Swift.Duration) { self.offset = offset }
+        public func advanced(by duration: Swift.Duration) -> Instant { Instant(offset: offset + duration) }
+        public func duration(to other: Instant) -> Swift.Duration { other.offset - offset }
+        public static func < (a: Instant, b: Instant) -> Bool { a.offset < b.offset }
+        public var description: String { "t+\(offset)" }
     }
 
     private enum Sleeper {
@@ -24,10 +25,12 @@ final class SimulatedClock: Clock, @unchecked Sendable {
     private var sleepers: [Int: Sleeper] = [:]
     private var nextID = 0
 
-    var now: Instant { lock.withLock { current } }
-    var minimumResolution: Swift.Duration { .nanoseconds(1) }
+    public init() {}
 
-    func sleep(until deadline: Instant, tolerance: Swift.Duration? = nil) async throws {
+    public var now: Instant { lock.withLock { current } }
+    public var minimumResolution: Swift.Duration { .nanoseconds(1) }
+
+    public func sleep(until deadline: Instant, tolerance: Swift.Duration? = nil) async throws {
         let id = lock.withLock { () -> Int in
             nextID += 1
             return nextID
@@ -58,7 +61,7 @@ final class SimulatedClock: Clock, @unchecked Sendable {
     }
 
     /// Moves time to the earliest deadline and wakes every sleeper due then. False when nobody sleeps.
-    func advance() -> Bool {
+    public func advance() -> Bool {
         let due = lock.withLock { () -> [CheckedContinuation<Void, any Error>] in
             let waiting = sleepers.compactMap { id, sleeper -> (Int, Instant, CheckedContinuation<Void, any Error>)? in
                 guard case let .waiting(deadline, continuation) = sleeper else { return nil }

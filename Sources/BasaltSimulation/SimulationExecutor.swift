@@ -5,16 +5,16 @@ import Foundation
 /// one at a time on its own thread, choosing the next from the seed among all that are ready. One
 /// seed therefore gives one interleaving of every task in the cluster, and different seeds explore
 /// different ones.
-final class SimulationExecutor: TaskExecutor, @unchecked Sendable {
+public final class SimulationExecutor: TaskExecutor, @unchecked Sendable {
     private let condition = NSCondition()
     private var ready: [UnownedJob] = []
     private var random: SplitMix64
 
-    init(seed: UInt64) {
+    public init(seed: UInt64) {
         random = SplitMix64(seed: seed ^ 0x5EED_E8EC)
     }
 
-    func enqueue(_ job: consuming ExecutorJob) {
+    public func enqueue(_ job: consuming ExecutorJob) {
         let unowned = UnownedJob(job)
         condition.lock()
         ready.append(unowned)
@@ -23,7 +23,7 @@ final class SimulationExecutor: TaskExecutor, @unchecked Sendable {
     }
 
     /// Runs one ready job, chosen by the seed. False when none is ready.
-    func runOne() -> Bool {
+    public func runOne() -> Bool {
         condition.lock()
         guard !ready.isEmpty else {
             condition.unlock()
@@ -37,7 +37,7 @@ final class SimulationExecutor: TaskExecutor, @unchecked Sendable {
 
     /// Waits up to `timeout` of real time for a job to arrive from outside the simulation (work
     /// that completes on another thread). False if none came.
-    func waitForJob(timeout: TimeInterval) -> Bool {
+    public func waitForJob(timeout: TimeInterval) -> Bool {
         condition.lock()
         defer { condition.unlock() }
         let deadline = Date(timeIntervalSinceNow: timeout)
