@@ -38,7 +38,11 @@ struct MemtableBudget: Sendable, Equatable {
     /// while they hold less than the cleanup threshold.
     mutating func decide(_ tables: [TableMemory]) -> TableID? {
         let active = tables.reduce(0) { $0 + $1.activeBytes }
-        guard active >= cleanupBytes, let largest = tables.max(by: { $0.activeBytes < $1.activeBytes }) else {
+        // Ties go to the lowest id, so the choice never depends on the order tables are listed in
+        // (a hash order that differs between runs would break a simulation's replay).
+        guard active >= cleanupBytes, let largest = tables.max(by: { a, b in
+            a.activeBytes != b.activeBytes ? a.activeBytes < b.activeBytes : a.table.uuidString > b.table.uuidString
+        }) else {
             estimatedBytes = active
             return nil
         }

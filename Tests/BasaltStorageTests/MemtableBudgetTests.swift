@@ -24,6 +24,7 @@ import Testing
         Case(name: "under the cleanup threshold: nothing", active: [(a, 300), (b, 200)], flushed: nil, estimateAfter: 500),
         Case(name: "at it: the largest, no longer counted", active: [(a, 300), (b, 400), (c, 100)], flushed: b, estimateAfter: 400),
         Case(name: "one table alone", active: [(a, 900)], flushed: a, estimateAfter: 0),
+        Case(name: "a tie goes to the lowest id, in any order", active: [(c, 400), (a, 400), (b, 400)], flushed: a, estimateAfter: 800),
         Case(name: "no tables", active: [], flushed: nil, estimateAfter: 0),
     ]
 
