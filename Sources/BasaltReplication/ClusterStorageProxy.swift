@@ -1,5 +1,6 @@
 import BasaltCoordination
 import BasaltCore
+import BasaltMetrics
 import BasaltCQLProtocol
 import BasaltQuery
 import BasaltStorage
@@ -68,6 +69,7 @@ public final class ClusterStorageProxy: StorageProxy, @unchecked Sendable {
                 try WritePlan(requirement: requirement, replicas: replicas, pending: pending)
             })
         }
+        RequestContext.current?.noteReplicas(plans.lazy.flatMap { $0.targets.lazy.map(\.replica) })
         // This node alone holds every partition: one local mutation, no messages, no bookkeeping.
         if plans.allSatisfy({ $0.hinted.isEmpty && $0.targets.count == 1 && $0.targets[0].isLocal }) {
             return try await engine.write(Mutation(updates))
@@ -146,6 +148,7 @@ public final class ClusterStorageProxy: StorageProxy, @unchecked Sendable {
             try ReadPlan(requirement: requirement, replicas: replicas, localDataCenter: view.localDataCenter)
         }
         let command = ReadCommand(table: table.id, key: key, slice: slice)
+        RequestContext.current?.noteReplicas(plan.contacts.lazy.map(\.replica))
         if plan.contacts.count == 1, plan.contacts[0].isLocal {
             return resolve(try service.read(command))
         }
@@ -293,6 +296,7 @@ public final class ClusterStorageProxy: StorageProxy, @unchecked Sendable {
         }
         let consistency = requirement.consistency
         let payload = command.encoded()
+        RequestContext.current?.noteReplicas(plan.contacts.lazy.map(\.replica))
         // Every contact answers with data: a range has no digest form.
         let round = await gather(plan, timeout: timeouts.range) { contact, _ -> RangeReadResponse in
             if contact.isLocal { return try self.service.rangeRead(command) }

@@ -1,6 +1,7 @@
 import BasaltCore
 import BasaltCQL
 import BasaltCQLProtocol
+import BasaltMetrics
 import BasaltStorage
 import Foundation
 
@@ -23,6 +24,9 @@ public final class QueryProcessor: CQLRequestHandler, @unchecked Sendable {
     /// Roles, logins and permissions; set once before the node serves clients (it needs the
     /// processor to read system_auth). nil: no role statements (a bare processor in tests).
     public var accessControl: AccessControl?
+    /// Request metrics, statement statistics, the slow-query log and the settings table; set once
+    /// before the node serves clients. nil: nothing is observed (a bare processor in tests).
+    public var observability: QueryObservability?
 
     public init(engine: StorageEngine, catalog: SchemaCatalog, node: NodeIdentity, events: CQLEventSink?,
                 proxy: StorageProxy? = nil, peers: PeerDirectory? = nil, clients: ClientDirectory? = nil,
@@ -38,6 +42,11 @@ public final class QueryProcessor: CQLRequestHandler, @unchecked Sendable {
     }
 
     public func handle(_ request: CQLRequest, session: CQLSession) async -> CQLResponse {
+        guard let observability, let kind = ClientRequestMetrics.Kind(request) else { return await respond(request, session: session) }
+        return await observed(request, kind: kind, session: session, observability: observability)
+    }
+
+    func respond(_ request: CQLRequest, session: CQLSession) async -> CQLResponse {
         do {
             switch request {
             case .query(let query):
