@@ -54,7 +54,7 @@ let package = Package(
         .target(name: "CBasaltSupport"),
         .target(name: "BasaltCore", dependencies: ["CBasaltSupport"]),
         .target(name: "BasaltFileSystem"),
-        .target(name: "BasaltCommitLog", dependencies: ["BasaltCore", "BasaltFileSystem"]),
+        .target(name: "BasaltCommitLog", dependencies: ["BasaltCore", "BasaltFileSystem", "BasaltInstruments"]),
         .target(name: "BasaltSSTable", dependencies: ["BasaltCore", "BasaltFileSystem", "CLZ4"]),
         .target(name: "BasaltInstruments"),
         .testTarget(name: "BasaltInstrumentsTests", dependencies: ["BasaltInstruments"]),

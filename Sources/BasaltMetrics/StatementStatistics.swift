@@ -48,9 +48,15 @@ public final class StatementStatistics: Sendable {
         }
     }
 
+    /// Rows live in slots, so a prepared id remembers its row's slot and finds it without hashing
+    /// the text. A slot given to another statement (eviction) gets a new generation, which tells a
+    /// remembered slot that is stale.
     private struct State {
-        var rows: [Key: Row] = [:]
-        var keysOfPrepared: [[UInt8]: Key] = [:]
+        var rows: [Row] = []
+        var generations: [Int] = []
+        var slotOfKey: [Key: Int] = [:]
+        var slotOfPrepared: [[UInt8]: (slot: Int, generation: Int)] = [:]
+        var nextGeneration = 0
     }
 
     public let capacity: Int
@@ -63,43 +69,66 @@ public final class StatementStatistics: Sendable {
 
     /// Adds an execution to the row of `key`.
     public func record(_ key: Key, _ execution: Execution) {
-        state.withLock { state in Self.add(execution, to: key, in: &state, capacity: capacity) }
+        state.withLock { state in
+            Self.add(execution, at: Self.slot(for: key, in: &state, capacity: capacity, now: execution.nowMilliseconds), in: &state)
+        }
     }
 
     /// Adds an execution of a prepared statement: its id finds the row; `key` is asked for only
     /// the first time the id is seen (or after its row was evicted or reset).
     public func record(preparedID: [UInt8], key: () -> Key, _ execution: Execution) {
         state.withLock { state in
-            let found = state.keysOfPrepared[preparedID].flatMap { state.rows[$0] == nil ? nil : $0 }
-            let resolved = found ?? key()
-            if found == nil { state.keysOfPrepared[preparedID] = resolved }
-            Self.add(execution, to: resolved, in: &state, capacity: capacity)
+            if let (slot, generation) = state.slotOfPrepared[preparedID], state.generations[slot] == generation {
+                Self.add(execution, at: slot, in: &state)
+                return
+            }
+            let slot = Self.slot(for: key(), in: &state, capacity: capacity, now: execution.nowMilliseconds)
+            state.slotOfPrepared[preparedID] = (slot, state.generations[slot])
+            Self.add(execution, at: slot, in: &state)
         }
     }
 
-    public var rows: [Row] { state.withLock { Array($0.rows.values) } }
+    public var rows: [Row] { state.withLock { $0.rows } }
 
     public func reset() { state.withLock { $0 = State() } }
 
-    private static func add(_ execution: Execution, to key: Key, in state: inout State, capacity: Int) {
-        if state.rows[key] == nil {
-            if state.rows.count >= capacity { evictLeastUsed(&state) }
-            state.rows[key] = Row(key: key, firstSeenMilliseconds: execution.nowMilliseconds,
-                                  lastSeenMilliseconds: execution.nowMilliseconds)
+    /// The slot of `key`'s row, made (in a free slot, or the least used one's) if it has none.
+    private static func slot(for key: Key, in state: inout State, capacity: Int, now: Int64) -> Int {
+        if let slot = state.slotOfKey[key] { return slot }
+        let row = Row(key: key, firstSeenMilliseconds: now, lastSeenMilliseconds: now)
+        state.nextGeneration += 1
+        let slot: Int
+        if state.rows.count < capacity {
+            slot = state.rows.count
+            state.rows.append(row)
+            state.generations.append(state.nextGeneration)
+        } else {
+            slot = leastUsed(state.rows)
+            state.slotOfKey[state.rows[slot].key] = nil
+            state.rows[slot] = row
+            state.generations[slot] = state.nextGeneration
+            // Ids that pointed at the evicted row see the new generation at their next use.
         }
-        state.rows[key]!.calls += 1
-        state.rows[key]!.rows += execution.rows
-        state.rows[key]!.errors += execution.failed ? 1 : 0
-        state.rows[key]!.latency.record(nanoseconds: execution.nanoseconds)
-        state.rows[key]!.lastSeenMilliseconds = max(state.rows[key]!.lastSeenMilliseconds, execution.nowMilliseconds)
+        state.slotOfKey[key] = slot
+        return slot
     }
 
-    /// A linear scan, run only when a statement not yet seen arrives at a full store.
-    private static func evictLeastUsed(_ state: inout State) {
-        guard let victim = state.rows.values.min(by: {
-            ($0.calls, $0.lastSeenMilliseconds) < ($1.calls, $1.lastSeenMilliseconds)
-        }) else { return }
-        state.rows[victim.key] = nil
-        // Ids pointing at the evicted row are found stale at their next use and relinked.
+    private static func add(_ execution: Execution, at slot: Int, in state: inout State) {
+        state.rows[slot].calls += 1
+        state.rows[slot].rows += execution.rows
+        state.rows[slot].errors += execution.failed ? 1 : 0
+        state.rows[slot].latency.record(nanoseconds: execution.nanoseconds)
+        state.rows[slot].lastSeenMilliseconds = max(state.rows[slot].lastSeenMilliseconds, execution.nowMilliseconds)
+    }
+
+    /// A linear scan, run only when a statement not yet seen arrives at a full store: the fewest
+    /// calls, and among equals the oldest last call.
+    private static func leastUsed(_ rows: [Row]) -> Int {
+        var victim = 0
+        for index in rows.indices.dropFirst()
+        where (rows[index].calls, rows[index].lastSeenMilliseconds) < (rows[victim].calls, rows[victim].lastSeenMilliseconds) {
+            victim = index
+        }
+        return victim
     }
 }

@@ -37,6 +37,9 @@ public final class ClusterStorageProxy: StorageProxy, @unchecked Sendable {
     let schemaSync: SchemaSync?
     /// Runs the request's tasks and times its timeouts: the real ones in a node, the simulator's in tests.
     let runtime: NodeRuntime
+    /// Each replica's answer times, for the metrics endpoint.
+    public let replicaLatencies = ReplicaLatencies()
+    public let readRepairs = ReadRepairCounts()
 
     public init(view: ClusterView, transport: ReplicaTransport, service: ReplicaService, hints: HintStore,
                 catalog: SchemaCatalog, engine: StorageEngine, timeouts: Timeouts = Timeouts(), hintsEnabled: Bool = true,
@@ -83,12 +86,14 @@ public final class ClusterStorageProxy: StorageProxy, @unchecked Sendable {
                 let replica = share.replica.replica
                 self.runtime.spawn {
                     do {
+                        let started = ContinuousClock.now
                         if share.replica.isLocal {
                             try await self.engine.write(mutation)
                         } else {
                             _ = try await self.transport.request(.mutation, payload: DataCodec.encode(mutation), to: replica,
                                                                  timeout: self.timeouts.write)
                         }
+                        self.replicaLatencies.record(replica, .write, since: started)
                         runner.deliver(.acknowledged(replica))
                     } catch ReplicaRequestError.timedOut {
                         runner.deliver(.unanswered(replica))
@@ -186,7 +191,10 @@ public final class ClusterStorageProxy: StorageProxy, @unchecked Sendable {
         let runner = RoundRunner(ReadRound<NodeAddress, Value>(plan: plan), runtime: runtime) { runner, step in
             self.runtime.spawn {
                 do {
-                    runner.deliver(.answered(step.contact.replica, try await ask(step.contact, step.data)))
+                    let started = ContinuousClock.now
+                    let answer = try await ask(step.contact, step.data)
+                    self.replicaLatencies.record(step.contact.replica, .read, since: started)
+                    runner.deliver(.answered(step.contact.replica, answer))
                 } catch ReplicaRequestError.timedOut {
                     // Not replaced: the read as a whole times out at the same moment.
                 } catch {
@@ -247,6 +255,7 @@ public final class ClusterStorageProxy: StorageProxy, @unchecked Sendable {
     private func repair(_ repairs: [(replica: NodeAddress, update: PartitionUpdate)], consistency: CQLConsistency,
                         blockFor: Int) async throws {
         guard !repairs.isEmpty else { return }
+        readRepairs.sent(repairs.count)
         do {
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for repair in repairs {
@@ -260,6 +269,7 @@ public final class ClusterStorageProxy: StorageProxy, @unchecked Sendable {
                 try await group.waitForAll()
             }
         } catch {
+            readRepairs.failed(1)
             throw QueryError(.readTimeout(consistency: consistency, received: Int32(blockFor - 1), blockFor: Int32(blockFor),
                                           dataPresent: true),
                              "Operation timed out while repairing a replica: \(error)")

@@ -1,4 +1,5 @@
 import BasaltMetrics
+import BasaltReplication
 import BasaltStorage
 
 /// The node's figures that already exist for `basalt admin` (tablestats, compactionstats, the
@@ -64,21 +65,30 @@ public enum NodeMetricsCollector {
         scrape.counter("basalt_commitlog_sync_failures_total", "sync cycles that failed", log.syncFailures)
         scrape.gauge("basalt_commitlog_records_per_sync", "records made durable per sync, on average: the group size",
                      log.recordsPerSync)
+        scrape.gauge("basalt_commitlog_pending_bytes", "bytes appended and not yet covered by a sync cycle", log.pendingBytes)
+        scrape.histogram("basalt_commitlog_sync_duration_seconds", "time of one sync cycle's fsyncs", log.syncLatency)
         scrape.gauge("basalt_commitlog_segments", "segment files on disk", log.segmentsOnDisk)
         scrape.gauge("basalt_commitlog_disk_bytes", "bytes of the segment files on disk", log.bytesOnDisk)
     }
 
     private static func replication(_ node: AdminNode, into scrape: inout MetricsScrape) {
         let hints = node.cluster.hintStatistics
-        scrape.counter("basalt_hints_written_total", "hints stored for replicas that were down or did not answer", hints.stored)
-        scrape.counter("basalt_hints_delivered_total", "hints replayed to their replica and deleted", hints.delivered)
-        scrape.counter("basalt_hints_dropped_total", "hints not stored", labels: [("reason", "outside_window")],
+        scrape.counter("basalt_hints_dropped_total", "hints not stored, by bound", labels: [("reason", "outside_window")],
                        hints.droppedOutsideWindow)
-        scrape.counter("basalt_hints_dropped_total", "hints not stored", labels: [("reason", "over_size")], hints.droppedOverSize)
-        for (host, bytes) in hints.pendingBytes.sorted(by: { $0.key.uuidString < $1.key.uuidString }) {
-            let address = node.state.address(ofHost: host).map { $0.host } ?? ""
-            scrape.gauge("basalt_hints_pending_bytes", "bytes of hints waiting for their target host (the replication lag)",
-                         labels: [("host_id", host.uuidString.lowercased()), ("peer", address)], bytes)
+        scrape.counter("basalt_hints_dropped_total", "hints not stored, by bound", labels: [("reason", "over_size")],
+                       hints.droppedOverSize)
+        let hosts = Set(hints.perHost.keys).union(hints.pendingBytes.keys).sorted { $0.uuidString < $1.uuidString }
+        for host in hosts {
+            let labels = [("host_id", host.uuidString.lowercased()), ("peer", node.state.address(ofHost: host)?.host ?? "")]
+            let counts = hints.perHost[host] ?? HintStore.HostCounts()
+            scrape.gauge("basalt_hints_pending_bytes", "bytes of hints waiting for the target host (the replication lag)",
+                         labels: labels, hints.pendingBytes[host] ?? 0)
+            scrape.counter("basalt_hints_written_total", "hints stored for the target host while it was down or did not answer",
+                           labels: labels, counts.stored)
+            scrape.counter("basalt_hints_delivered_total", "hints replayed to the target host and deleted", labels: labels,
+                           counts.delivered)
+            scrape.counter("basalt_hints_dropped_per_host_total", "hints for the target host not stored (either bound)",
+                           labels: labels, counts.dropped)
         }
         let members = node.state.members
         scrape.gauge("basalt_gossip_live_nodes", "nodes gossip sees alive, this one included", members.filter(\.isAlive).count)
@@ -87,6 +97,15 @@ public enum NodeMetricsCollector {
             guard let phi else { continue }
             scrape.gauge("basalt_gossip_phi", "the failure detector's suspicion of the peer (convicted above phi_convict_threshold)",
                          labels: [("peer", peer.host)], phi)
+        }
+        scrape.counter("basalt_read_repairs_total", "mutations this coordinator sent to replicas a read found stale",
+                       node.cluster.proxy.readRepairs.sent)
+        scrape.counter("basalt_read_repair_failures_total", "reads whose repair of a stale replica failed or timed out",
+                       node.cluster.proxy.readRepairs.failed)
+        for (replica, kind, latency) in node.cluster.proxy.replicaLatencies.snapshots {
+            scrape.histogram("basalt_coordinator_replica_duration_seconds",
+                             "from this coordinator sending a write or read to a replica to its answer (this node included)",
+                             labels: [("peer", replica.host), ("kind", kind.rawValue)], latency)
         }
         for (peer, counts) in node.cluster.internodeStatistics.peers.sorted(by: { $0.key < $1.key }) {
             let labels = [("peer", peer.host)]

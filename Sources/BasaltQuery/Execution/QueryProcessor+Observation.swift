@@ -37,7 +37,7 @@ extension QueryProcessor {
         observability.requests?.finished(kind, consistency: consistency, nanoseconds: nanoseconds, error: error)
         guard kind != .prepare else { return response }
         let nowMilliseconds = Int64(Date().timeIntervalSince1970 * 1000)
-        let rows = Self.rowCount(response, request: request, prepared: prepared)
+        let rows = rowCount(response, request: request)
         if let statements = observability.statements {
             let execution = StatementStatistics.Execution(rows: rows, failed: error != nil, nanoseconds: nanoseconds,
                                                           nowMilliseconds: nowMilliseconds)
@@ -68,15 +68,16 @@ extension QueryProcessor {
     }
 
     /// Rows returned by a SELECT, or written: one per INSERT, UPDATE or DELETE that succeeded
-    /// (an UPDATE of several partitions with IN counts as one), one per statement of a batch.
-    static func rowCount(_ response: CQLResponse, request: CQLRequest, prepared: PreparedStatementCache) -> Int {
+    /// (an UPDATE of several partitions with IN counts as one), one per statement of a BATCH
+    /// message (an inlined `BEGIN BATCH` in a QUERY counts as one).
+    func rowCount(_ response: CQLResponse, request: CQLRequest) -> Int {
         switch response {
         case .result(.rows(let rows)): return rows.rows.count
         case .result(.void):
             switch request {
             case .batch(let batch): return batch.statements.count
-            case .query(let query): return isModification(query.query) ? 1 : 0
-            case .execute(let execute): return prepared.lookup(execute.id).map { isModification($0.statement) ? 1 : 0 } ?? 0
+            case .query(let query): return Self.isModification(query.query) ? 1 : 0
+            case .execute(let execute): return prepared.lookup(execute.id).map { Self.isModification($0.statement) ? 1 : 0 } ?? 0
             default: return 0
             }
         default: return 0
@@ -92,8 +93,10 @@ extension QueryProcessor {
     }
 
     private static func isModification(_ text: String) -> Bool {
+        // By its first word: the text was parsed already, and a second parse to count would cost more
+        // than the statement. An inlined BATCH counts as one.
         let head = text.drop { $0.isWhitespace }.prefix(6).lowercased()
-        return head == "insert" || head == "update" || head == "delete" || text.lowercased().contains("apply batch")
+        return head == "insert" || head == "update" || head == "delete" || head == "begin "
     }
 
     /// A prepared statement's keyspace is the one current when it was prepared.
