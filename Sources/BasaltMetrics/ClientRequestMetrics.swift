@@ -24,12 +24,13 @@ public final class ClientRequestMetrics: Sendable {
         }
     }
 
-    /// Consistency levels by index: 0 for none (PREPARE has none), then `CQLConsistency.allCases`.
+    /// Consistency levels by index: 0 for none (PREPARE has none), then each level at its code + 1
+    /// (the protocol's codes are 0...10, in `allCases` order), so the hot path finds a slot without a search.
     static let consistencies: [CQLConsistency?] = [nil] + CQLConsistency.allCases
 
+    @inline(__always)
     static func slot(_ kind: Kind, _ consistency: CQLConsistency?) -> Int {
-        let level = consistency.flatMap { level in consistencies.firstIndex(of: level) } ?? 0
-        return kind.rawValue * consistencies.count + level
+        kind.rawValue * consistencies.count + (consistency.map { Int($0.rawValue) + 1 } ?? 0)
     }
 
     static func consistencyLabel(_ consistency: CQLConsistency?) -> String { consistency?.name ?? "NONE" }

@@ -2,12 +2,13 @@ import BasaltMetrics
 
 /// What the query processor records of the requests it serves, and what the `system_views` tables
 /// that show the node's own state read: each part is optional, so a setting can turn it off.
-public struct QueryObservability: Sendable {
-    public var requests: ClientRequestMetrics?
-    public var statements: StatementStatistics?
-    public var slowQueries: SlowQueryLog?
+/// A class: every request reads it, and a reference costs one retain where the fields would cost four.
+public final class QueryObservability: Sendable {
+    public let requests: ClientRequestMetrics?
+    public let statements: StatementStatistics?
+    public let slowQueries: SlowQueryLog?
     /// The node's configuration as `system_views.settings` lists it: name and value, by name.
-    public var settings: [(name: String, value: String)]
+    public let settings: [(name: String, value: String)]
 
     public init(requests: ClientRequestMetrics?, statements: StatementStatistics?, slowQueries: SlowQueryLog?,
                 settings: [(name: String, value: String)]) {

@@ -29,7 +29,8 @@ extension QueryProcessor {
         let start = clock.now
         observability.requests?.started()
         let context = RequestContext()
-        let response = await RequestContext.$current.withValue(context) { await respond(request, session: session) }
+        let entry: PreparedStatement? = if case .execute(let execute) = request { prepared.lookup(execute.id) } else { nil }
+        let response = await RequestContext.$current.withValue(context) { await respond(request, session: session, found: entry) }
         let elapsed = start.duration(to: clock.now)
         let nanoseconds = elapsed.components.seconds &* 1_000_000_000 &+ elapsed.components.attoseconds / 1_000_000_000
         let error: CQLErrorMessage.Kind? = if case .error(let message) = response { message.kind } else { nil }
@@ -37,7 +38,7 @@ extension QueryProcessor {
         observability.requests?.finished(kind, consistency: consistency, nanoseconds: nanoseconds, error: error)
         guard kind != .prepare else { return response }
         let nowMilliseconds = Int64(Date().timeIntervalSince1970 * 1000)
-        let rows = rowCount(response, request: request)
+        let rows = rowCount(response, request: request, entry: entry)
         if let statements = observability.statements {
             let execution = StatementStatistics.Execution(rows: rows, failed: error != nil, nanoseconds: nanoseconds,
                                                           nowMilliseconds: nowMilliseconds)
@@ -70,14 +71,14 @@ extension QueryProcessor {
     /// Rows returned by a SELECT, or written: one per INSERT, UPDATE or DELETE that succeeded
     /// (an UPDATE of several partitions with IN counts as one), one per statement of a BATCH
     /// message (an inlined `BEGIN BATCH` in a QUERY counts as one).
-    func rowCount(_ response: CQLResponse, request: CQLRequest) -> Int {
+    func rowCount(_ response: CQLResponse, request: CQLRequest, entry: PreparedStatement?) -> Int {
         switch response {
         case .result(.rows(let rows)): return rows.rows.count
         case .result(.void):
             switch request {
             case .batch(let batch): return batch.statements.count
             case .query(let query): return Self.isModification(query.query) ? 1 : 0
-            case .execute(let execute): return prepared.lookup(execute.id).map { Self.isModification($0.statement) ? 1 : 0 } ?? 0
+            case .execute: return entry.map { Self.isModification($0.statement) ? 1 : 0 } ?? 0
             default: return 0
             }
         default: return 0

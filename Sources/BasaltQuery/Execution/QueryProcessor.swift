@@ -46,7 +46,8 @@ public final class QueryProcessor: CQLRequestHandler, @unchecked Sendable {
         return await observed(request, kind: kind, session: session, observability: observability)
     }
 
-    func respond(_ request: CQLRequest, session: CQLSession) async -> CQLResponse {
+    /// - Parameter found: for EXECUTE, the prepared statement when the caller looked it up already.
+    func respond(_ request: CQLRequest, session: CQLSession, found: PreparedStatement? = nil) async -> CQLResponse {
         do {
             switch request {
             case .query(let query):
@@ -58,7 +59,7 @@ public final class QueryProcessor: CQLRequestHandler, @unchecked Sendable {
             case .prepare(let prepare):
                 return .result(.prepared(try self.prepare(prepare.query, session: session)))
             case .execute(let execute):
-                guard let entry = prepared.lookup(execute.id) else {
+                guard let entry = found ?? prepared.lookup(execute.id) else {
                     return .error(CQLErrorMessage(.unprepared(id: execute.id),
                                                   message: "Prepared query with ID \(hexString(execute.id)) not found"))
                 }
