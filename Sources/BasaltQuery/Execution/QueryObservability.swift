@@ -9,6 +9,8 @@ public final class QueryObservability: Sendable {
     public let slowQueries: SlowQueryLog?
     /// The node's configuration as `system_views.settings` lists it: name and value, by name.
     public let settings: [(name: String, value: String)]
+    /// False when every part is off: requests then skip the timing and the request context too.
+    let recordsRequests: Bool
 
     public init(requests: ClientRequestMetrics?, statements: StatementStatistics?, slowQueries: SlowQueryLog?,
                 settings: [(name: String, value: String)]) {
@@ -16,5 +18,6 @@ public final class QueryObservability: Sendable {
         self.statements = statements
         self.slowQueries = slowQueries
         self.settings = settings
+        recordsRequests = requests != nil || statements != nil || slowQueries != nil
     }
 }

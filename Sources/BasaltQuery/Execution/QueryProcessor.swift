@@ -42,7 +42,9 @@ public final class QueryProcessor: CQLRequestHandler, @unchecked Sendable {
     }
 
     public func handle(_ request: CQLRequest, session: CQLSession) async -> CQLResponse {
-        guard let observability, let kind = ClientRequestMetrics.Kind(request) else { return await respond(request, session: session) }
+        guard let observability, observability.recordsRequests, let kind = ClientRequestMetrics.Kind(request) else {
+            return await respond(request, session: session)
+        }
         return await observed(request, kind: kind, session: session, observability: observability)
     }
 
