@@ -23,6 +23,8 @@ import PackageDescription
 //   BasaltStress     the load generator behind `basalt stress`: workloads, rate, HDR latencies, --verify
 //   BasaltFuzzTargets every decoder of network and disk input as a function of bytes (libFuzzer and the corpus tests)
 //   basalt-fuzz      the fuzzing executable (`scripts/fuzz`; without libFuzzer it replays inputs and writes seed corpora)
+//   BasaltInstruments lock-free latency histograms (atomic buckets) shared by storage and the query layer
+//   BasaltMetrics    Prometheus metrics (swift-metrics recorded, swift-prometheus exported), statement statistics, the slow-query log
 //   BasaltAdmin      the node's admin endpoint (HTTP/JSON on admin_port), its commands and reports, the client `basalt admin` uses
 //   basalt           the executable (`basalt start`, `basalt stress`, `basalt bench storage|internode`, `basalt debug`)
 let package = Package(
@@ -43,6 +45,8 @@ let package = Package(
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.0"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
         .systemLibrary(
@@ -53,16 +57,19 @@ let package = Package(
         .target(name: "CBasaltSupport"),
         .target(name: "BasaltCore", dependencies: ["CBasaltSupport"]),
         .target(name: "BasaltFileSystem"),
-        .target(name: "BasaltCommitLog", dependencies: ["BasaltCore", "BasaltFileSystem"]),
+        .target(name: "BasaltCommitLog", dependencies: ["BasaltCore", "BasaltFileSystem", "BasaltInstruments"]),
         .target(name: "BasaltSSTable", dependencies: ["BasaltCore", "BasaltFileSystem", "CLZ4"]),
-        .target(name: "BasaltStorage", dependencies: ["BasaltCore", "BasaltFileSystem", "BasaltCommitLog", "BasaltSSTable"]),
+        .target(name: "BasaltInstruments"),
+        .testTarget(name: "BasaltInstrumentsTests", dependencies: ["BasaltInstruments"]),
+        .target(name: "BasaltStorage",
+                dependencies: ["BasaltCore", "BasaltFileSystem", "BasaltCommitLog", "BasaltSSTable", "BasaltInstruments"]),
         .target(name: "BasaltTestSupport", dependencies: ["BasaltCore", "BasaltFileSystem"]),
         .target(name: "BasaltSimulation", dependencies: ["BasaltCore", "BasaltCluster"]),
         .executableTarget(
             name: "basalt",
             dependencies: [
                 "BasaltStorage", "BasaltQuery", "BasaltServer", "BasaltInternode", "BasaltReplication", "BasaltCore",
-                "BasaltClient", "BasaltStress", "BasaltAdmin", "BasaltTLS",
+                "BasaltClient", "BasaltStress", "BasaltAdmin", "BasaltTLS", "BasaltMetrics",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -96,11 +103,20 @@ let package = Package(
         .target(
             name: "BasaltQuery",
             dependencies: [
-                "BasaltCore", "BasaltStorage", "BasaltCQL", "BasaltCQLProtocol",
+                "BasaltCore", "BasaltStorage", "BasaltCQL", "BasaltCQLProtocol", "BasaltMetrics", "BasaltInstruments",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
             ]
         ),
+        .target(
+            name: "BasaltMetrics",
+            dependencies: [
+                "BasaltInstruments", "BasaltCQLProtocol", "BasaltCore",
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ]
+        ),
+        .testTarget(name: "BasaltMetricsTests", dependencies: ["BasaltMetrics", "BasaltInstruments"]),
         .target(
             name: "BasaltServer",
             dependencies: [
@@ -175,7 +191,7 @@ let package = Package(
         .target(
             name: "BasaltAdmin",
             dependencies: [
-                "BasaltReplication", "BasaltCluster", "BasaltQuery", "BasaltStorage", "BasaltCore", "BasaltTLS",
+                "BasaltReplication", "BasaltCluster", "BasaltQuery", "BasaltStorage", "BasaltCore", "BasaltTLS", "BasaltMetrics",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

@@ -163,7 +163,9 @@ extension CommitLog {
         unsyncedSince = 0
 
         monitor.unlock()
+        let started = monotonicNanoseconds()
         let errors = ranges.map { $0.segment.sync(from: $0.from, to: $0.to) }
+        syncLatency.record(nanoseconds: Int64(monotonicNanoseconds() - started))
         monitor.lock()
 
         for (range, error) in zip(ranges, errors) {

@@ -1,4 +1,5 @@
 import BasaltCore
+import BasaltInstruments
 import BasaltFileSystem
 import Glibc
 
@@ -52,6 +53,8 @@ public final class CommitLog: @unchecked Sendable {
     /// Monotonic time at which the sync thread first saw the pending data (0: none pending).
     var unsyncedSince: UInt64 = 0
     var counters = CommitLogCounters()
+    /// Lock-free, so the sync thread records without taking the monitor again.
+    let syncLatency = AtomicLatencyHistogram()
     private var syncThread = pthread_t()
 
     enum Lifecycle { case open, closing, closed }
@@ -271,7 +274,9 @@ public final class CommitLog: @unchecked Sendable {
             lastSyncError: lastSyncError,
             recordsPerSync: counters.syncsPerformed == 0 ? 0 : Double(counters.recordsSynced) / Double(counters.syncsPerformed),
             recordsReplayed: counters.recordsReplayed,
-            durablePosition: durable)
+            durablePosition: durable,
+            pendingBytes: counters.bytesAppended - counters.bytesAtLastSnapshot,
+            syncLatency: syncLatency.snapshot())
     }
 
     /// The system's wall clock in milliseconds since the epoch.

@@ -1,3 +1,5 @@
+import BasaltInstruments
+
 /// A snapshot of the log's counters, for metrics and tests.
 public struct CommitLogStatistics: Sendable, Hashable {
     /// Segment files in the directory that the log knows of: replayable, written, active and spare.
@@ -17,6 +19,10 @@ public struct CommitLogStatistics: Sendable, Hashable {
     public var recordsReplayed: Int
     /// Every record at or before this position has been through a sync.
     public var durablePosition: CommitLogPosition
+    /// Bytes appended since the last sync cycle took its snapshot: what the next fsync will cover.
+    public var pendingBytes: Int
+    /// Time of each sync cycle's system calls (every range of every segment it covered).
+    public var syncLatency: LatencySnapshot
 }
 
 /// The log's running counts, guarded by its monitor.

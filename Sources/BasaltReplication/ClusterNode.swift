@@ -396,3 +396,24 @@ public final class ClusterNode: @unchecked Sendable {
         await messenger.shutdown()
     }
 }
+
+extension ClusterNode {
+    /// Hints written, delivered, dropped and pending per host, for the metrics endpoint.
+    public var hintStatistics: HintStore.Statistics { hints.statistics }
+
+    /// Messages sent, received, dropped and timed out per peer.
+    public var internodeStatistics: InternodeStatistics { messenger.statistics() }
+
+    /// The failure detector's phi of each known peer now (nil before its first heartbeat).
+    public var peerPhi: [(peer: NodeAddress, phi: Double?)] {
+        let now = Self.now()
+        var out: [(NodeAddress, Double?)] = []
+        _ = state.withGossiper { gossiper in
+            for peer in gossiper.knownEndpoints where peer != configuration.listenAddress {
+                out.append((peer, gossiper.phi(of: peer, now: now)))
+            }
+            return []
+        }
+        return out.map { (peer: $0.0, phi: $0.1) }
+    }
+}

@@ -1,5 +1,6 @@
 import BasaltCoordination
 import BasaltCore
+import BasaltMetrics
 import BasaltCQLProtocol
 import BasaltQuery
 import BasaltStorage
@@ -36,6 +37,9 @@ public final class ClusterStorageProxy: StorageProxy, @unchecked Sendable {
     let schemaSync: SchemaSync?
     /// Runs the request's tasks and times its timeouts: the real ones in a node, the simulator's in tests.
     let runtime: NodeRuntime
+    /// Each replica's answer times, for the metrics endpoint.
+    public let replicaLatencies = ReplicaLatencies()
+    public let readRepairs = ReadRepairCounts()
 
     public init(view: ClusterView, transport: ReplicaTransport, service: ReplicaService, hints: HintStore,
                 catalog: SchemaCatalog, engine: StorageEngine, timeouts: Timeouts = Timeouts(), hintsEnabled: Bool = true,
@@ -74,6 +78,7 @@ public final class ClusterStorageProxy: StorageProxy, @unchecked Sendable {
         // This node alone holds every partition and meets the level: one local mutation, no plans,
         // messages or bookkeeping (the path of every write to a single node).
         if localOnly {
+            RequestContext.current?.noteReplicas(inputs.lazy.map { $0.replicas[0].replica })
             return try await engine.write(Mutation(updates))
         }
         let plans = try inputs.map { input throws(QueryError) in
@@ -81,6 +86,7 @@ public final class ClusterStorageProxy: StorageProxy, @unchecked Sendable {
                 try WritePlan(requirement: input.requirement, replicas: input.replicas, pending: input.pending)
             }
         }
+        RequestContext.current?.noteReplicas(plans.lazy.flatMap { $0.targets.lazy.map { $0.replica } })
         // Each replica gets one mutation with all of its partitions (a batch stays one commit-log
         // record there); the round counts its answer for every partition it carried.
         let runner = RoundRunner(WriteRound(plans: plans), runtime: runtime) { runner, step in
@@ -90,12 +96,14 @@ public final class ClusterStorageProxy: StorageProxy, @unchecked Sendable {
                 let replica = share.replica.replica
                 self.runtime.spawn {
                     do {
+                        let started = ContinuousClock.now
                         if share.replica.isLocal {
                             try await self.engine.write(mutation)
                         } else {
                             _ = try await self.transport.request(.mutation, payload: DataCodec.encode(mutation), to: replica,
                                                                  timeout: self.timeouts.write)
                         }
+                        self.replicaLatencies.record(replica, .write, since: started)
                         runner.deliver(.acknowledged(replica))
                     } catch ReplicaRequestError.timedOut {
                         runner.deliver(.unanswered(replica))
@@ -155,6 +163,7 @@ public final class ClusterStorageProxy: StorageProxy, @unchecked Sendable {
             try ReadPlan(requirement: requirement, replicas: replicas, localDataCenter: view.localDataCenter)
         }
         let command = ReadCommand(table: table.id, key: key, slice: slice)
+        RequestContext.current?.noteReplicas(plan.contacts.lazy.map(\.replica))
         if plan.contacts.count == 1, plan.contacts[0].isLocal {
             return resolve(try service.read(command))
         }
@@ -192,7 +201,10 @@ public final class ClusterStorageProxy: StorageProxy, @unchecked Sendable {
         let runner = RoundRunner(ReadRound<NodeAddress, Value>(plan: plan), runtime: runtime) { runner, step in
             self.runtime.spawn {
                 do {
-                    runner.deliver(.answered(step.contact.replica, try await ask(step.contact, step.data)))
+                    let started = ContinuousClock.now
+                    let answer = try await ask(step.contact, step.data)
+                    self.replicaLatencies.record(step.contact.replica, .read, since: started)
+                    runner.deliver(.answered(step.contact.replica, answer))
                 } catch ReplicaRequestError.timedOut {
                     // Not replaced: the read as a whole times out at the same moment.
                 } catch {
@@ -253,6 +265,7 @@ public final class ClusterStorageProxy: StorageProxy, @unchecked Sendable {
     private func repair(_ repairs: [(replica: NodeAddress, update: PartitionUpdate)], consistency: CQLConsistency,
                         blockFor: Int) async throws {
         guard !repairs.isEmpty else { return }
+        readRepairs.sent(repairs.count)
         do {
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for repair in repairs {
@@ -266,6 +279,7 @@ public final class ClusterStorageProxy: StorageProxy, @unchecked Sendable {
                 try await group.waitForAll()
             }
         } catch {
+            readRepairs.failed(1)
             throw QueryError(.readTimeout(consistency: consistency, received: Int32(blockFor - 1), blockFor: Int32(blockFor),
                                           dataPresent: true),
                              "Operation timed out while repairing a replica: \(error)")
@@ -310,6 +324,7 @@ public final class ClusterStorageProxy: StorageProxy, @unchecked Sendable {
         }
         let consistency = requirement.consistency
         let payload = command.encoded()
+        RequestContext.current?.noteReplicas(plan.contacts.lazy.map(\.replica))
         // Every contact answers with data: a range has no digest form.
         let round = await gather(plan, timeout: timeouts.range) { contact, _ -> RangeReadResponse in
             if contact.isLocal { return try self.service.rangeRead(command) }

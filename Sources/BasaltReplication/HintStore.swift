@@ -38,6 +38,16 @@ public final class HintStore: @unchecked Sendable {
         public var droppedOutsideWindow = 0
         public var droppedOverSize = 0
         public var pendingBytes: [UUID: Int] = [:]
+        /// The same counts per target host (the totals above are their sums), for the metrics.
+        public var perHost: [UUID: HostCounts] = [:]
+    }
+
+    public struct HostCounts: Sendable, Hashable {
+        public var stored = 0
+        public var delivered = 0
+        public var dropped = 0
+
+        public init() {}
     }
 
     let engine: StorageEngine
@@ -77,13 +87,17 @@ public final class HintStore: @unchecked Sendable {
     /// dropped by a bound (the replica then needs repair to catch up).
     public func store(_ mutation: Mutation, for host: UUID, downSeconds: Int64) async throws -> Bool {
         if downSeconds > configuration.maximumWindowSeconds {
-            lock.withLock { counters.droppedOutsideWindow += 1 }
+            lock.withLock {
+                counters.droppedOutsideWindow += 1
+                counters.perHost[host, default: HostCounts()].dropped += 1
+            }
             return false
         }
         let payload = DataCodec.encode(mutation)
         let admitted: Bool = lock.withLock {
             guard counters.pendingBytes[host, default: 0] + payload.count <= configuration.maximumBytesPerHost else {
                 counters.droppedOverSize += 1
+                counters.perHost[host, default: HostCounts()].dropped += 1
                 return false
             }
             counters.pendingBytes[host, default: 0] += payload.count
@@ -107,7 +121,10 @@ public final class HintStore: @unchecked Sendable {
             lock.withLock { counters.pendingBytes[host, default: 0] -= payload.count }
             throw error
         }
-        lock.withLock { counters.stored += 1 }
+        lock.withLock {
+            counters.stored += 1
+            counters.perHost[host, default: HostCounts()].stored += 1
+        }
         return true
     }
 
@@ -131,6 +148,7 @@ public final class HintStore: @unchecked Sendable {
         try await engine.write(Mutation([update]))
         lock.withLock {
             counters.delivered += 1
+            counters.perHost[host, default: HostCounts()].delivered += 1
             counters.pendingBytes[host, default: 0] = max(0, counters.pendingBytes[host, default: 0] - hint.size)
         }
     }

@@ -74,6 +74,13 @@ public struct NodeConfiguration: Sendable, Hashable {
     public var clientEncryption = EncryptionOptions(section: .client)
     public var serverEncryption = EncryptionOptions(section: .server)
     public var adminEncryption = EncryptionOptions(section: .admin)
+    /// The Prometheus endpoint (`GET /metrics`) on `listen_address`, ScyllaDB's port; 0: no endpoint
+    /// and no request metrics recorded.
+    public var prometheusPort = 9180
+    /// Statements slower than this are logged and kept in `system_views.slow_queries`; 0: none.
+    public var slowQueryLogTimeoutMilliseconds = 100
+    /// Normalized statements `system_views.statement_stats` keeps (the least used are evicted); 0: off.
+    public var statementStatsCapacity = 5_000
 
     public init() {}
 
@@ -189,6 +196,9 @@ public struct NodeConfiguration: Sendable, Hashable {
             superuserPassword = value.null != nil ? nil : try Self.string(key, value)
         case "stream_throughput_outbound_megabits_per_sec":
             streamThroughputOutboundMegabitsPerSecond = try Self.int(key, value, in: 0...1_000_000)
+        case "prometheus_port": prometheusPort = try Self.int(key, value, in: 0...65535)
+        case "slow_query_log_timeout_ms": slowQueryLogTimeoutMilliseconds = try Self.int(key, value, in: 0...Int(Int32.max))
+        case "statement_stats_capacity": statementStatsCapacity = try Self.int(key, value, in: 0...1_000_000)
         case "ring_delay_ms": ringDelayMilliseconds = try Self.int(key, value, in: 0...600_000)
         case "replace_address_first_boot":
             replaceAddressFirstBoot = value.null != nil ? nil : try Self.string(key, value)

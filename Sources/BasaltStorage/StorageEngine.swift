@@ -326,7 +326,7 @@ public final class StorageEngine: @unchecked Sendable {
     public var statistics: StorageStatistics {
         let errors = tablesLock.withLock { backgroundErrors }
         return StorageStatistics(tables: allTables.map(\.statistics), commitLog: commitLog.statistics,
-                                 recentBackgroundErrors: errors)
+                                 blockCache: cache.statistics, recentBackgroundErrors: errors)
     }
 
     /// Stops background work and syncs the commit log. Memtables are not flushed: the commit log
@@ -348,5 +348,7 @@ public final class StorageEngine: @unchecked Sendable {
 public struct StorageStatistics: Sendable {
     public var tables: [TableStatistics]
     public var commitLog: CommitLogStatistics
+    /// Hits, misses and size of the block cache all tables share.
+    public var blockCache: BlockCache.Statistics
     public var recentBackgroundErrors: [String]
 }

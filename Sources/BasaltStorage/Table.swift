@@ -1,5 +1,6 @@
 import BasaltCommitLog
 import BasaltCore
+import BasaltInstruments
 import BasaltFileSystem
 import BasaltSSTable
 
@@ -64,6 +65,11 @@ public final class Table: @unchecked Sendable {
     var dropped = false
     /// The last flush failure, reported to writers that give up waiting for room.
     var lastFlushError: String?
+    /// Time to apply an update to the memtable and to read a partition from every source: the
+    /// local latencies of `system_views.local_write_latency` / `local_read_latency` and the metrics.
+    /// Lock-free, so recording takes nothing from the table's lock.
+    public let localWriteLatency = AtomicLatencyHistogram()
+    public let localReadLatency = AtomicLatencyHistogram()
 
     init(id: TableID, options: TableOptions, directory: String, environment: TableEnvironment) throws {
         self.id = id
@@ -123,6 +129,8 @@ public final class Table: @unchecked Sendable {
     /// returns how many bytes the memtable grew by.
     @discardableResult
     func applyToMemtable(_ update: PartitionUpdate, position: CommitLogPosition?) -> Int {
+        let started = ContinuousClock.now
+        defer { localWriteLatency.record(started.duration(to: .now)) }
         let (full, growth): (Bool, Int) = lock.withLock {
             if let floor = manifest.replayFloor, let position, position < floor { return (false, 0) }
             let before = active.estimatedBytes
@@ -166,6 +174,8 @@ public final class Table: @unchecked Sendable {
 
     /// Every fact about `key` within `slice` from every source, merged; nil if no source has the key.
     public func readMerged(_ key: PartitionKey, slice: ClusteringSlice = .all) throws -> PartitionUpdate? {
+        let started = ContinuousClock.now
+        defer { localReadLatency.record(started.duration(to: .now)) }
         var merged: PartitionUpdate?
         let tables: [LiveSSTable] = lock.withLock {
             if !active.isEmpty, let update = active.read(key, slice: slice) { merged = update }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import BasaltCommitLog
 import BasaltCore
+import BasaltMetrics
 import BasaltCQLProtocol
 import BasaltQuery
 import BasaltStorage
@@ -23,6 +24,8 @@ struct QueryBench: AsyncParsableCommand {
     @Option(name: .customLong("value-size"), help: "Bytes of the blob column.") var valueSize = 100
     @Option(help: "Commit-log mode: group (ack after the group's fsync) or periodic (ack at once: CPU only).") var sync = Sync.periodic
     @Option(help: "Data directory (emptied first).") var dir = "/tmp/basalt-bench-query"
+    @Flag(help: "Record request metrics, statement statistics and the slow-query log, as a node does by default.")
+    var observe = false
 
     func validate() throws {
         guard operations > 0, (1...4096).contains(concurrency), (0...(1 << 20)).contains(valueSize) else {
@@ -38,6 +41,11 @@ struct QueryBench: AsyncParsableCommand {
         defer { try? engine.close() }
         let catalog = try SchemaCatalog.open(engine: engine)
         let processor = QueryProcessor(engine: engine, catalog: catalog, node: NodeIdentity(), events: nil)
+        if observe {
+            processor.observability = QueryObservability(
+                requests: ClientRequestMetrics(registry: MetricsRegistry()), statements: StatementStatistics(capacity: 5_000),
+                slowQueries: SlowQueryLog(thresholdMilliseconds: 100), settings: [])
+        }
         let session = CQLSession()
         for statement in ["CREATE KEYSPACE bench WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 1}",
                           "CREATE TABLE bench.rows (k bigint, c int, v blob, PRIMARY KEY (k, c))"] {
@@ -71,9 +79,11 @@ struct QueryBench: AsyncParsableCommand {
         let seconds = Double(elapsed.seconds) + Double(elapsed.attoseconds) / 1e18
         let cpu = Self.cpuSeconds() - cpuBefore
         let failed = failures.increment()  // the count before this call
-        print(String(format: "query bench: %d prepared INSERTs (%d-byte blob), %d in flight, %@ sync: %.0f ops/s, %.2f µs CPU per statement, %d failed",
-                     operations, valueSize, concurrency, sync.rawValue, Double(operations) / seconds, cpu / Double(operations) * 1e6, failed))
-        print("command: basalt bench query --operations \(operations) --concurrency \(concurrency) --value-size \(valueSize) --sync \(sync.rawValue)")
+        print(String(format: "query bench: %d prepared INSERTs (%d-byte blob), %d in flight, %@ sync%@: %.0f ops/s, %.2f µs CPU per statement, %d failed",
+                     operations, valueSize, concurrency, sync.rawValue, observe ? ", observed" : "", Double(operations) / seconds,
+                     cpu / Double(operations) * 1e6, failed))
+        print("command: basalt bench query --operations \(operations) --concurrency \(concurrency) --value-size \(valueSize) --sync \(sync.rawValue)"
+              + (observe ? " --observe" : ""))
     }
 
     static func bigEndian<T: FixedWidthInteger>(_ value: T) -> [UInt8] { withUnsafeBytes(of: value.bigEndian) { Array($0) } }

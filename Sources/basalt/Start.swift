@@ -2,6 +2,7 @@ import ArgumentParser
 import BasaltAdmin
 import BasaltCore
 import BasaltInternode
+import BasaltMetrics
 import BasaltQuery
 import BasaltReplication
 import BasaltServer
@@ -33,6 +34,7 @@ struct Start: AsyncParsableCommand {
     @Option(name: .customLong("ring-delay-ms"), help: "Ring settle delay of topology changes, in ms (ring_delay_ms).")
     var ringDelay: Int?
     @Option(name: .customLong("admin-port"), help: "Admin endpoint port (basalt admin).") var adminPort: Int?
+    @Option(name: .customLong("prometheus-port"), help: "Prometheus metrics port (GET /metrics), 0 = off.") var prometheusPort: Int?
 
     func run() async throws {
         var overrides: [String: String] = [:]
@@ -46,6 +48,7 @@ struct Start: AsyncParsableCommand {
         overrides["stream_throughput_outbound_megabits_per_sec"] = streamThroughput.map(String.init)
         overrides["ring_delay_ms"] = ringDelay.map(String.init)
         overrides["admin_port"] = adminPort.map(String.init)
+        overrides["prometheus_port"] = prometheusPort.map(String.init)
         overrides["authenticator"] = authenticator
         overrides["authorizer"] = authorizer
         var configuration = try NodeConfiguration.load(path: config, overrides: overrides)
@@ -100,6 +103,8 @@ struct Start: AsyncParsableCommand {
                                        authorizes: configuration.checksPermissions,
                                        hashRounds: configuration.passwordHashRounds)
             processor.accessControl = access
+            let metrics = MetricsRegistry()
+            processor.observability = Self.observability(configuration, metrics: metrics, logger: logger)
             if configuration.requiresLogin {
                 do {
                     try await Self.setUpSuperuser(access, password: configuration.superuserPassword, logger: logger)
@@ -109,19 +114,32 @@ struct Start: AsyncParsableCommand {
                 }
             }
             let admin: AdminServer
+            var metricsServer: AdminServer?
             do {
                 let commands = AdminNode(clusterName: configuration.clusterName, cluster: member, engine: storage, catalog: catalog,
                                          repairs: repairs, startedAt: Date(), drain: drain)
                 admin = try await AdminServer.start(host: configuration.listenAddress, port: configuration.adminPort,
                                                     router: AdminCommands.router(for: commands), tls: tls.admin,
                                                     access: configuration.requiresLogin ? access : nil, logger: logger)
+                if configuration.prometheusPort > 0 {
+                    metrics.addCollector(NodeMetricsCollector.collector(commands, connectedClients: { connections.clients.count }))
+                    do {
+                        metricsServer = try await AdminServer.start(host: configuration.listenAddress, port: configuration.prometheusPort,
+                                                                    router: MetricsRoute.router(metrics), endpoint: .metrics,
+                                                                    logger: logger)
+                    } catch {
+                        await admin.stop()
+                        throw error
+                    }
+                }
             } catch {
                 repairs.stop()
                 await member.stop()
                 throw error
             }
-            return NodeServices(handler: processor, authenticator: access.authenticator, stop: {
+            return NodeServices(handler: processor, authenticator: access.authenticator, stop: { [metricsServer] in
                 repairs.stop()
+                await metricsServer?.stop()
                 await admin.stop()
                 await member.stop()
             })
@@ -130,6 +148,24 @@ struct Start: AsyncParsableCommand {
 }
 
 extension Start {
+    /// What the query processor records: request metrics while the metrics endpoint is on, statement
+    /// statistics and the slow-query log as their settings say (0 turns each off).
+    static func observability(_ configuration: NodeConfiguration, metrics: MetricsRegistry, logger: Logger) -> QueryObservability {
+        let slowQueries = configuration.slowQueryLogTimeoutMilliseconds > 0
+            ? SlowQueryLog(thresholdMilliseconds: configuration.slowQueryLogTimeoutMilliseconds) { entry in
+                logger.warning("slow query", metadata: [
+                    "statement": "\(entry.statement)", "keyspace": "\(entry.keyspace ?? "")", "consistency": "\(entry.consistency)",
+                    "duration_ms": "\(Double(entry.durationNanoseconds) / 1e6)", "coordinator": "\(entry.coordinator)",
+                    "replicas": "\(entry.replicas.joined(separator: ","))", "rows": "\(entry.rows)",
+                ])
+            }
+            : nil
+        return QueryObservability(
+            requests: configuration.prometheusPort > 0 ? ClientRequestMetrics(registry: metrics) : nil,
+            statements: configuration.statementStatsCapacity > 0 ? StatementStatistics(capacity: configuration.statementStatsCapacity) : nil,
+            slowQueries: slowQueries, settings: configuration.settings)
+    }
+
     /// The first start with authentication on creates the superuser. The roles' replicas may not be
     /// reachable for a moment after joining, so reading them is retried for a few seconds.
     static func setUpSuperuser(_ access: AccessControl, password: String?, logger: Logger) async throws {

@@ -70,6 +70,8 @@ final class NodeProcess: Sendable {
         process.arguments = [
             "start", "--listen-address", host, "--native-port", "\(port)", "--storage-port", "\(storagePort)",
             "--admin-port", "\(adminPort)",
+            // Off: nodes that drew the same address would both want 9180, and these tests scrape nothing.
+            "--prometheus-port", "0",
             "--data-dir", directory + "/data",
             "--cluster-name", "client-tests",
         ] + arguments

@@ -51,7 +51,8 @@ import Testing
         #expect(try await h.rows("SELECT keyspace_name FROM system_virtual_schema.keyspaces")
                 == [[.text("system_views")], [.text("system_virtual_schema")]])
         let tables = try await h.rows("SELECT table_name FROM system_virtual_schema.tables WHERE keyspace_name = 'system_views'")
-        #expect(tables == [[.text("clients")]])
+        #expect(tables == ["caches", "clients", "disk_usage", "local_read_latency", "local_write_latency", "settings",
+                           "slow_queries", "statement_stats"].map { [.text($0)] })
         let columns = try await h.rows("SELECT column_name, kind, type FROM system_virtual_schema.columns"
                                        + " WHERE keyspace_name = 'system_views' AND table_name = 'clients' AND column_name = 'port'")
         #expect(columns == [[.text("port"), .text("clustering"), .text("int")]])
@@ -72,7 +73,7 @@ import Testing
         #expect(keyspace.first?[3] == .text("/*\nWarning: Keyspace system_views is a virtual keyspace and cannot be recreated with CQL.\n"
                                             + "Structure, for reference:\nVIRTUAL KEYSPACE system_views;\n*/"))
         let comments = try await h.rows("SELECT comment FROM system_virtual_schema.tables WHERE keyspace_name = 'system_views'")
-        #expect(comments == [[.text("currently connected clients")]])
+        #expect(comments.contains([.text("currently connected clients")]) && comments.count == 8)
     }
 
     @Test func virtualTablesAreReadOnly() async throws {

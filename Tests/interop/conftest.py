@@ -22,13 +22,15 @@ def free_port():
 class Node:
     """One Basalt node process on 127.0.0.1 with its own data directory."""
 
-    def __init__(self, data_dir, port, host="127.0.0.1", storage_port=None, admin_port=None, args=(), env=None):
+    def __init__(self, data_dir, port, host="127.0.0.1", storage_port=None, admin_port=None, prometheus_port=None,
+                 args=(), env=None):
         self.args = list(args)
         self.env = env
         self.data_dir = data_dir
         self.port = port
         self.storage_port = storage_port or free_port()
         self.admin_port = admin_port or free_port()
+        self.prometheus_port = prometheus_port or free_port()
         self.host = host
         self.process = None
         self.log_path = os.path.join(data_dir, "node.log")
@@ -38,6 +40,7 @@ class Node:
         self.process = subprocess.Popen(
             [BASALT, "start", "--listen-address", self.host, "--native-port", str(self.port),
              "--storage-port", str(self.storage_port), "--admin-port", str(self.admin_port),
+             "--prometheus-port", str(self.prometheus_port),
              "--data-dir", os.path.join(self.data_dir, "data"), "--cluster-name", "interop"] + self.args,
             stdout=subprocess.PIPE, stderr=log, env=self.env)
         deadline = time.time() + timeout

@@ -70,13 +70,17 @@ public struct AdminRequest: Sendable, Hashable {
 public struct AdminResponse: Sendable {
     public var status: Int
     public var body: [UInt8]
+    /// JSON for the admin commands; the metrics endpoint answers in Prometheus's text format.
+    public var contentType = "application/json"
     public var afterWrite: (@Sendable () -> Void)?
     /// Sent besides Content-Type, Content-Length and Connection (a 401's challenge).
     public var headers: [String: String] = [:]
 
-    public init(status: Int = 200, body: [UInt8], afterWrite: (@Sendable () -> Void)? = nil) {
+    public init(status: Int = 200, body: [UInt8], contentType: String = "application/json",
+                afterWrite: (@Sendable () -> Void)? = nil) {
         self.status = status
         self.body = body
+        self.contentType = contentType
         self.afterWrite = afterWrite
     }
 

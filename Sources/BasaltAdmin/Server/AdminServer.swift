@@ -24,8 +24,11 @@ public final class AdminServer: Sendable {
     private let group: MultiThreadedEventLoopGroup
     private let channel: any Channel
     private let logger: Logger
+    private let endpoint: Endpoint
 
-    private init(host: String, port: Int, group: MultiThreadedEventLoopGroup, channel: any Channel, logger: Logger) {
+    private init(host: String, port: Int, endpoint: Endpoint, group: MultiThreadedEventLoopGroup, channel: any Channel,
+                 logger: Logger) {
+        self.endpoint = endpoint
         self.host = host
         self.port = port
         self.group = group
@@ -33,9 +36,18 @@ public final class AdminServer: Sendable {
         self.logger = logger
     }
 
+    /// What an endpoint serves, for its log lines and errors: the admin commands, or the
+    /// Prometheus metrics (the same server with one route, on `prometheus_port`).
+    public enum Endpoint: String, Sendable {
+        case admin = "admin_port"
+        case metrics = "prometheus_port"
+
+        var name: String { self == .admin ? "admin endpoint" : "metrics endpoint" }
+    }
+
     /// Binds `host:port` (port 0: any free port, read back from `port`).
-    public static func start(host: String, port: Int, router: AdminRouter, tls: ServerTLS? = nil, access: AccessControl? = nil,
-                             logger: Logger) async throws -> AdminServer {
+    public static func start(host: String, port: Int, router: AdminRouter, endpoint: Endpoint = .admin, tls: ServerTLS? = nil,
+                             access: AccessControl? = nil, logger: Logger) async throws -> AdminServer {
         let authentication = access.map(AdminAuthentication.init)
         // One thread: admin calls are rare, and the heavy ones (flush, repair) run off the loop.
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
@@ -53,13 +65,13 @@ public final class AdminServer: Sendable {
         do {
             let channel = try await bootstrap.bind(host: host, port: port).get()
             let bound = channel.localAddress?.port ?? port
-            logger.info("admin endpoint listening", metadata: [
+            logger.info("\(endpoint.name) listening", metadata: [
                 "address": "\(host):\(bound)", "tls": "\(tls.map(\.mode) ?? "off")", "logins": "\(access == nil ? "off" : "superusers")",
             ])
-            return AdminServer(host: host, port: bound, group: group, channel: channel, logger: logger)
+            return AdminServer(host: host, port: bound, endpoint: endpoint, group: group, channel: channel, logger: logger)
         } catch {
             try? await group.shutdownGracefully()
-            throw AdminServerError.cannotBind(host: host, port: port, reason: "\(error)")
+            throw AdminServerError.cannotBind(host: host, port: port, endpoint: endpoint, reason: "\(error)")
         }
     }
 
@@ -67,17 +79,17 @@ public final class AdminServer: Sendable {
     public func stop() async {
         try? await channel.close()
         try? await group.shutdownGracefully()
-        logger.info("admin endpoint stopped")
+        logger.info("\(endpoint.name) stopped")
     }
 }
 
 public enum AdminServerError: Error, Hashable, CustomStringConvertible {
-    case cannotBind(host: String, port: Int, reason: String)
+    case cannotBind(host: String, port: Int, endpoint: AdminServer.Endpoint, reason: String)
 
     public var description: String {
         switch self {
-        case .cannotBind(let host, let port, let reason):
-            "cannot bind the admin endpoint on \(host):\(port) (admin_port): \(reason)"
+        case .cannotBind(let host, let port, let endpoint, let reason):
+            "cannot bind the \(endpoint.name) on \(host):\(port) (\(endpoint.rawValue)): \(reason)"
         }
     }
 }
@@ -149,7 +161,7 @@ final class AdminRequestHandler: ChannelInboundHandler, RemovableChannelHandler 
     private func write(_ response: AdminResponse, context: ChannelHandlerContext) {
         answered = true
         var headers = HTTPHeaders()
-        headers.add(name: "Content-Type", value: "application/json")
+        headers.add(name: "Content-Type", value: response.contentType)
         headers.add(name: "Content-Length", value: "\(response.body.count)")
         headers.add(name: "Connection", value: "close")
         for (name, value) in response.headers { headers.add(name: name, value: value) }

@@ -6,11 +6,14 @@ import Foundation
 struct PreparedStatement: Sendable {
     var statement: Statement
     var keyspace: String?
+    /// As the client sent it, for the statement statistics and the slow-query log.
+    var text: String
     /// An INSERT's value-independent work, made at its first EXECUTE (`PreparedInsert`).
     let insertPlan = PreparedInsert.Slot()
 
-    init(statement: Statement, keyspace: String?) {
+    init(statement: Statement, keyspace: String?, text: String) {
         self.statement = statement
+        self.text = text
         self.keyspace = keyspace
     }
 }

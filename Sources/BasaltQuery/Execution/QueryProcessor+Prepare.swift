@@ -58,7 +58,7 @@ extension QueryProcessor {
                 pkIndexes.append(UInt16(marker.index))
             }
         }
-        prepared.insert(PreparedStatement(statement: statement, keyspace: session.keyspace), id: id)
+        prepared.insert(PreparedStatement(statement: statement, keyspace: session.keyspace, text: query), id: id)
         let resultMetadata = resultColumns.isEmpty ? CQLRowsMetadata(noMetadataColumnCount: 0) : CQLRowsMetadata(columns: resultColumns)
         return CQLPrepared(id: id, bindMarkers: markers, partitionKeyIndexes: pkIndexes, resultMetadata: resultMetadata)
     }

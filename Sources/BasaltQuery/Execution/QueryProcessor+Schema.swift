@@ -74,6 +74,17 @@ extension QueryProcessor {
             change = CQLSchemaChange(change: .dropped, target: .table(keyspace: keyspace, name: s.table.name))
         case .truncate(let s):
             let table = try resolveTable(s.table, session: session)
+            // The two views that keep history are emptied by TRUNCATE, as pg_stat_statements_reset.
+            switch (table.keyspace, table.name) {
+            case ("system_views", "statement_stats"):
+                observability?.statements?.reset()
+                return .void
+            case ("system_views", "slow_queries"):
+                observability?.slowQueries?.reset()
+                return .void
+            default:
+                break
+            }
             try rejectSystem(table.keyspace)
             try await proxy.truncate(table)
             return .void

@@ -1,6 +1,7 @@
 import BasaltCore
 import BasaltCQL
 import BasaltCQLProtocol
+import BasaltMetrics
 import BasaltStorage
 import Foundation
 
@@ -23,6 +24,9 @@ public final class QueryProcessor: CQLRequestHandler, @unchecked Sendable {
     /// Roles, logins and permissions; set once before the node serves clients (it needs the
     /// processor to read system_auth). nil: no role statements (a bare processor in tests).
     public var accessControl: AccessControl?
+    /// Request metrics, statement statistics, the slow-query log and the settings table; set once
+    /// before the node serves clients. nil: nothing is observed (a bare processor in tests).
+    public var observability: QueryObservability?
 
     public init(engine: StorageEngine, catalog: SchemaCatalog, node: NodeIdentity, events: CQLEventSink?,
                 proxy: StorageProxy? = nil, peers: PeerDirectory? = nil, clients: ClientDirectory? = nil,
@@ -38,6 +42,14 @@ public final class QueryProcessor: CQLRequestHandler, @unchecked Sendable {
     }
 
     public func handle(_ request: CQLRequest, session: CQLSession) async -> CQLResponse {
+        guard let observability, observability.recordsRequests, let kind = ClientRequestMetrics.Kind(request) else {
+            return await respond(request, session: session)
+        }
+        return await observed(request, kind: kind, session: session, observability: observability)
+    }
+
+    /// - Parameter found: for EXECUTE, the prepared statement when the caller looked it up already.
+    func respond(_ request: CQLRequest, session: CQLSession, found: PreparedStatement? = nil) async -> CQLResponse {
         do {
             switch request {
             case .query(let query):
@@ -49,7 +61,7 @@ public final class QueryProcessor: CQLRequestHandler, @unchecked Sendable {
             case .prepare(let prepare):
                 return .result(.prepared(try self.prepare(prepare.query, session: session)))
             case .execute(let execute):
-                guard let entry = prepared.lookup(execute.id) else {
+                guard let entry = found ?? prepared.lookup(execute.id) else {
                     return .error(CQLErrorMessage(.unprepared(id: execute.id),
                                                   message: "Prepared query with ID \(hexString(execute.id)) not found"))
                 }

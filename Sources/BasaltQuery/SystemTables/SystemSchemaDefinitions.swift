@@ -37,9 +37,40 @@ enum SystemSchemaDefinitions {
         """
     }
 
+    /// Cassandra's local latency tables: per table, count and milliseconds.
+    private static func latencyDefinition(_ name: String, _ comment: String) -> String {
+        """
+        CREATE TABLE system_views.\(name) (keyspace_name text, table_name text, count bigint, max_ms double,
+        median_ms double, p99th_ms double, PRIMARY KEY ((keyspace_name), table_name)) WITH comment = '\(comment)'
+        """
+    }
+
     private static let definitions = [
         clientsDefinition("system"),
         clientsDefinition("system_views"),
+        // The node's own state, as Cassandra 4's tables of these names (columns in docs/system-views.md).
+        "CREATE TABLE system_views.settings (name text PRIMARY KEY, value text) WITH comment = 'current node settings'",
+        """
+        CREATE TABLE system_views.statement_stats (keyspace_name text, statement text, calls bigint, rows bigint,
+        errors bigint, total_latency_ms double, mean_latency_ms double, max_latency_ms double, p50_latency_ms double,
+        p99_latency_ms double, first_seen timestamp, last_seen timestamp, PRIMARY KEY ((keyspace_name), statement))
+        WITH comment = 'statistics per normalized statement'
+        """,
+        """
+        CREATE TABLE system_views.slow_queries (started_at timestamp, statement text, keyspace_name text,
+        consistency text, duration_ms double, coordinator text, replicas frozen<list<text>>, rows bigint,
+        PRIMARY KEY ((started_at), statement)) WITH comment = 'statements slower than slow_query_log_timeout_ms'
+        """,
+        """
+        CREATE TABLE system_views.disk_usage (keyspace_name text, table_name text, mebibytes bigint,
+        PRIMARY KEY ((keyspace_name), table_name)) WITH comment = 'live SSTable bytes per table'
+        """,
+        """
+        CREATE TABLE system_views.caches (name text PRIMARY KEY, capacity_bytes bigint, entry_count int,
+        hit_count bigint, hit_ratio double, request_count bigint, size_bytes bigint) WITH comment = 'system caches'
+        """,
+        latencyDefinition("local_read_latency", "partition reads from memtables and SSTables"),
+        latencyDefinition("local_write_latency", "updates applied to memtables"),
         "CREATE TABLE system_virtual_schema.keyspaces (keyspace_name text PRIMARY KEY) WITH comment = 'virtual keyspace definitions'",
         """
         CREATE TABLE system_virtual_schema.tables (keyspace_name text, table_name text, comment text,

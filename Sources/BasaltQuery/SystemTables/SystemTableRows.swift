@@ -1,4 +1,5 @@
 import BasaltCQLProtocol
+import BasaltStorage
 import Foundation
 
 /// Rows of the read-only system tables, generated from the catalog and `NodeIdentity` on every
@@ -19,6 +20,13 @@ struct SystemTableRows {
         case ("system_schema", "columns"): columns(of: allTables)
         case ("system_schema", "dropped_columns"): droppedColumns()
         case ("system_views", "clients"), ("system", "clients"): clients()
+        case ("system_views", "settings"): NodeStateRows.settings(processor.observability)
+        case ("system_views", "statement_stats"): NodeStateRows.statementStatistics(processor.observability)
+        case ("system_views", "slow_queries"): NodeStateRows.slowQueries(processor.observability)
+        case ("system_views", "disk_usage"): NodeStateRows.diskUsage(storage)
+        case ("system_views", "caches"): NodeStateRows.caches(processor.engine)
+        case ("system_views", "local_read_latency"): NodeStateRows.latencies(storage, \.localReadLatency)
+        case ("system_views", "local_write_latency"): NodeStateRows.latencies(storage, \.localWriteLatency)
         case ("system_distributed", "repair_history"): repairHistory()
         case ("system_virtual_schema", "keyspaces"): SystemSchemaDefinitions.virtualKeyspaces.map { ["keyspace_name": .text($0.name)] }
         case ("system_virtual_schema", "tables"):
@@ -35,6 +43,13 @@ struct SystemTableRows {
     }
 
     private var catalog: SchemaCatalog { processor.catalog }
+
+    /// Every table with storage on this node, as (schema, table).
+    private var storage: [(TableSchema, Table)] {
+        allTables.sorted { ($0.keyspace, $0.name) < ($1.keyspace, $1.name) }.compactMap { schema in
+            processor.engine.table(schema.id).map { (schema, $0) }
+        }
+    }
 
     private func local() -> [String: CQLValue] {
         let node = processor.node
@@ -71,7 +86,7 @@ struct SystemTableRows {
         }
     }
 
-    private static func textMap(_ map: [String: String]) -> CQLValue {
+    static func textMap(_ map: [String: String]) -> CQLValue {
         .map(map.sorted { $0.key < $1.key }.map { CQLMapEntry(key: .text($0.key), value: .text($0.value)) })
     }
 
