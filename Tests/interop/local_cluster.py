@@ -28,7 +28,15 @@ class LocalCluster:
         return result.stdout
 
     def start(self):
-        return self.run("start", "--nodes", str(self.nodes))
+        # A start that fails part-way leaves nodes running on the fixed addresses and ports, which
+        # would fail every later cluster test with "address in use": stop them before reporting it.
+        try:
+            return self.run("start", "--nodes", str(self.nodes))
+        except RuntimeError:
+            try:
+                self.clear()
+            finally:
+                raise
 
     def clear(self):
         self.run("clear")

@@ -25,6 +25,9 @@ def local_cluster():
                       .replace("authorizer: AllowAllAuthorizer", "authorizer: CassandraAuthorizer"))
         c = LocalCluster(run_dir, config=config)
         c.env["BASALT_SUPERUSER_PASSWORD"] = PASSWORD
+        # scripts/cluster waits on `basalt admin status`, which a node with logins asks of a superuser.
+        c.env["BASALT_ADMIN_USERNAME"] = "cassandra"
+        c.env["BASALT_ADMIN_PASSWORD"] = PASSWORD
         c.start()
         try:
             yield c
