@@ -48,7 +48,7 @@ enum InternodeTarget {
                                                 clusterName: "Test Cluster").encoded()),
             (.gossip, GossipMessage.syn(clusterName: "Test Cluster",
                                         digests: [GossipDigest(endpoint: node, generation: 1_700_000_000, maxVersion: 3)]).encoded()),
-            (.gossip, GossipMessage.ack2(states: [node: state]).encoded()),
+            (.gossip, GossipMessage.ack2(receiverGeneration: 1_700_000_001, states: [node: state]).encoded()),
             (.mutation, DataCodec.encode(Mutation([update]))),
             (.readCommand, ReadCommand(table: update.table, key: update.key, slice: .all).encoded()),
             (.readData, ReadDataResponse.encode(update)),

@@ -31,18 +31,21 @@ struct GoldenMessage: Sendable, CustomTestStringConvertible {
         GoldenMessage(
             name: "ACK",
             message: .ack(
+                receiverGeneration: 1_700_000_001, senderGeneration: 1_700_000_000,
                 requests: [GossipDigest(endpoint: node(2), generation: 1_700_000_001, maxVersion: 0)],
                 states: [node(1): EndpointState(heartbeat: HeartbeatState(generation: 1_700_000_000, version: 7),
                                                 applicationStates: [.status: VersionedValue("NORMAL,42", version: 3),
                                                                     .dataCenter: VersionedValue("dc1", version: 1)])]),
             hex: """
-                02 01 09 31 32 37 2E 30 2E 30 2E 32 1B 58 81 E2 CF AA 06 00 01 09 31 32 37 2E 30 2E 30 2E 31 1B 58 80 E2
+                02 81 E2 CF AA 06 80 E2 CF AA 06
+                01 09 31 32 37 2E 30 2E 30 2E 32 1B 58 81 E2 CF AA 06 00 01 09 31 32 37 2E 30 2E 30 2E 31 1B 58 80 E2
                 CF AA 06 07 02 00 03 09 4E 4F 52 4D 41 4C 2C 34 32 02 01 03 64 63 31
                 """),
         GoldenMessage(
             name: "ACK2",
-            message: .ack2(states: [node(2): EndpointState(heartbeat: HeartbeatState(generation: 1_700_000_001, version: 2))]),
-            hex: "03 01 09 31 32 37 2E 30 2E 30 2E 32 1B 58 81 E2 CF AA 06 02 00"),
+            message: .ack2(receiverGeneration: 1_700_000_000,
+                           states: [node(2): EndpointState(heartbeat: HeartbeatState(generation: 1_700_000_001, version: 2))]),
+            hex: "03 80 E2 CF AA 06 01 09 31 32 37 2E 30 2E 30 2E 32 1B 58 81 E2 CF AA 06 02 00"),
     ]
 
     @Test(arguments: golden)
@@ -116,32 +119,34 @@ struct GoldenMessage: Sendable, CustomTestStringConvertible {
         }
         switch Int.random(in: 0..<3, using: &random) {
         case 0: return .syn(clusterName: String(repeating: "c", count: Int.random(in: 0...256, using: &random)), digests: digests())
-        case 1: return .ack(requests: digests(), states: states())
-        default: return .ack2(states: states())
+        case 1: return .ack(receiverGeneration: counter(), senderGeneration: counter(), requests: digests(), states: states())
+        default: return .ack2(receiverGeneration: counter(), states: states())
         }
     }
 
     static let malformed: [(String, String, GossipCodecError)] = [
         ("unknown kind", "09", .unknownMessageKind(9, offset: 0)),
-        ("trailing byte", "03 00 00", .trailingBytes(count: 1, offset: 2)),
+        ("trailing byte", "03 00 00 00", .trailingBytes(count: 1, offset: 3)),
+        ("receiver generation above Int64.max", "03 80 80 80 80 80 80 80 80 80 01 00",
+         .valueOutOfRange(what: "receiver generation", value: 1 << 63, offset: 1)),
         ("empty input", "", .decode(.truncated(what: "message kind", offset: 0, needed: 1))),
         ("cluster name over 256 bytes", "01 81 02", .decode(.tooLong(what: "cluster name", offset: 1, length: 257, limit: 256))),
         ("4097 digests", "01 00 81 20", .decode(.tooLong(what: "digest count", offset: 2, length: 4097, limit: 4096))),
         ("cluster name not UTF-8", "01 02 C3 28 00", .invalidUTF8(what: "cluster name", offset: 1)),
-        ("empty host", "03 01 00 1B 58 00 00 00", .emptyHost(offset: 2)),
-        ("generation above Int64.max", "03 01 01 61 00 01 80 80 80 80 80 80 80 80 80 01 00 00",
-         .valueOutOfRange(what: "generation", value: 1 << 63, offset: 6)),
-        ("varint of 11 bytes", "03 01 01 61 00 01 80 80 80 80 80 80 80 80 80 80 01",
-         .decode(.malformed(what: "generation: varint overflows 64 bits", offset: 15))),
-        ("endpoint twice", "03 02 01 61 00 01 00 00 00 01 61 00 01 00 00 00", .duplicateEndpoint(NodeAddress(host: "a", port: 1), offset: 9)),
-        ("digest endpoint twice", "02 02 01 61 00 01 00 00 01 61 00 01 00 00 00",
-         .duplicateEndpoint(NodeAddress(host: "a", port: 1), offset: 8)),
-        ("application state twice", "03 01 01 61 00 01 00 00 02 05 01 00 05 01 00",
-         .duplicateApplicationState(NodeAddress(host: "a", port: 1), .nativeAddress, offset: 12)),
-        ("65 application states", "03 01 01 61 00 01 00 00 41",
-         .decode(.tooLong(what: "application state count", offset: 8, length: 65, limit: 64))),
-        ("value over 64 KiB", "03 01 01 61 00 01 00 00 01 00 00 81 80 04",
-         .decode(.tooLong(what: "application state value", offset: 11, length: 65_537, limit: 65_536))),
+        ("empty host", "03 00 01 00 1B 58 00 00 00", .emptyHost(offset: 3)),
+        ("generation above Int64.max", "03 00 01 01 61 00 01 80 80 80 80 80 80 80 80 80 01 00 00",
+         .valueOutOfRange(what: "generation", value: 1 << 63, offset: 7)),
+        ("varint of 11 bytes", "03 00 01 01 61 00 01 80 80 80 80 80 80 80 80 80 80 01",
+         .decode(.malformed(what: "generation: varint overflows 64 bits", offset: 16))),
+        ("endpoint twice", "03 00 02 01 61 00 01 00 00 00 01 61 00 01 00 00 00", .duplicateEndpoint(NodeAddress(host: "a", port: 1), offset: 10)),
+        ("digest endpoint twice", "02 00 00 02 01 61 00 01 00 00 01 61 00 01 00 00 00",
+         .duplicateEndpoint(NodeAddress(host: "a", port: 1), offset: 10)),
+        ("application state twice", "03 00 01 01 61 00 01 00 00 02 05 01 00 05 01 00",
+         .duplicateApplicationState(NodeAddress(host: "a", port: 1), .nativeAddress, offset: 13)),
+        ("65 application states", "03 00 01 01 61 00 01 00 00 41",
+         .decode(.tooLong(what: "application state count", offset: 9, length: 65, limit: 64))),
+        ("value over 64 KiB", "03 00 01 01 61 00 01 00 00 01 00 00 81 80 04",
+         .decode(.tooLong(what: "application state value", offset: 12, length: 65_537, limit: 65_536))),
     ]
 
     @Test(arguments: malformed.indices)
@@ -153,7 +158,7 @@ struct GoldenMessage: Sendable, CustomTestStringConvertible {
     /// A key this version does not know (a newer node's) survives decoding and re-encoding.
     @Test func unknownApplicationStateKeysPassThrough() throws {
         let key = ApplicationStateKey(rawValue: 200)
-        let message = GossipMessage.ack2(states: [node(1): EndpointState(heartbeat: HeartbeatState(generation: 1, version: 2),
+        let message = GossipMessage.ack2(receiverGeneration: 1, states: [node(1): EndpointState(heartbeat: HeartbeatState(generation: 1, version: 2),
                                                                          applicationStates: [key: VersionedValue("x", version: 2)])])
         let decoded = try GossipMessage(decoding: message.encoded())
         #expect(decoded == message)

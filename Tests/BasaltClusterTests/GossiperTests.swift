@@ -75,12 +75,12 @@ import Testing
         var stale = try #require(first.state(of: node(2)))
         stale.applicationStates[.schema] = VersionedValue("v0", version: 1)
         stale.heartbeat.version = 0
-        #expect(first.receive(.ack2(states: [node(2): stale]), from: node(3), now: seconds(3)).isEmpty)
+        #expect(first.receive(.ack2(receiverGeneration: Self.generation, states: [node(2): stale]), from: node(3), now: seconds(3)).isEmpty)
         #expect(first.state(of: node(2))?[.schema] == "v1")
         // Nobody but the node itself changes its state.
         var forged = try #require(first.state(of: node(1)))
         forged.applicationStates[.schema] = VersionedValue("forged", version: 1_000)
-        #expect(first.receive(.ack2(states: [node(1): forged]), from: node(3), now: seconds(3)).isEmpty)
+        #expect(first.receive(.ack2(receiverGeneration: Self.generation, states: [node(1): forged]), from: node(3), now: seconds(3)).isEmpty)
         #expect(first.state(of: node(1))?[.schema] == nil)
     }
 
@@ -90,13 +90,21 @@ import Testing
         first.setLocalState(.dataCenter, "dc1")
         first.setLocalState(.rack, "r1")
         let digest = GossipDigest(endpoint: node(1), generation: Self.generation, maxVersion: 1)
-        let outputs = first.receive(.syn(clusterName: "Test", digests: [digest]), from: node(2), now: seconds(1))
+        let sender = GossipDigest(endpoint: node(2), generation: Self.generation + 1, maxVersion: 0)
+        let outputs = first.receive(.syn(clusterName: "Test", digests: [digest, sender]), from: node(2), now: seconds(1))
         let state = try #require(first.state(of: node(1)))
-        #expect(outputs == [.send(.ack(requests: [], states: [node(1): state.delta(after: 1)]), to: node(2))])
+        let ack = GossipMessage.ack(receiverGeneration: Self.generation + 1, senderGeneration: Self.generation,
+                                    requests: [GossipDigest(endpoint: node(2), generation: Self.generation + 1, maxVersion: 0)],
+                                    states: [node(1): state.delta(after: 1)])
+        #expect(outputs == [.send(ack, to: node(2))])
         #expect(state.delta(after: 1).applicationStates.keys.sorted() == [.rack])
-        // Up to date: nothing to say.
+        // Up to date on node 1: only the request for the sender's own state.
         let current = GossipDigest(endpoint: node(1), generation: Self.generation, maxVersion: state.maxVersion)
-        #expect(first.receive(.syn(clusterName: "Test", digests: [current]), from: node(2), now: seconds(1)).isEmpty)
+        let requestOnly = GossipMessage.ack(receiverGeneration: Self.generation + 1, senderGeneration: Self.generation,
+                                            requests: [GossipDigest(endpoint: node(2), generation: Self.generation + 1, maxVersion: 0)],
+                                            states: [:])
+        #expect(first.receive(.syn(clusterName: "Test", digests: [current, sender]), from: node(2), now: seconds(1))
+                == [.send(requestOnly, to: node(2))])
     }
 
     @Test func silentNodesAreConvictedStayKnownAndComeBack() throws {
@@ -133,8 +141,44 @@ import Testing
         #expect(events == [.restarted(node(2), try #require(restarted.state(of: node(2))))])
         #expect(first.state(of: node(2))?[.hostID] == "new")
         // The old process's state arriving late changes nothing.
-        #expect(first.receive(.ack2(states: [node(2): try #require(second.state(of: node(2)))]), from: node(3), now: seconds(3)).isEmpty)
+        #expect(first.receive(.ack2(receiverGeneration: Self.generation, states: [node(2): try #require(second.state(of: node(2)))]), from: node(3), now: seconds(3)).isEmpty)
         #expect(first.state(of: node(2))?.heartbeat.generation == Self.generation + 100)
+    }
+
+    /// Simulation seed 893: a reply in flight to a process that has since restarted reaches the new
+    /// one. Its contents answer what the old process knew (here: a heartbeat of node 2 without
+    /// its application states, since the old process had them); taken for node 2's whole state,
+    /// the new process's digest would claim versions it never received, and node 2 would never
+    /// send them. Replies name the generation they answer, and the new process drops them.
+    @Test func aReplyToAnEarlierProcessOfTheNodeIsDropped() throws {
+        var old = Self.gossiper(1)
+        var second = Self.gossiper(2)
+        second.setLocalState(.status, "NORMAL,42")
+        _ = Self.round(&old, &second, now: seconds(1))
+        var random = SplitMix64(seed: 3)
+        _ = second.tick(now: seconds(2), rng: &random)
+        let syn = GossipMessage.syn(clusterName: "Test", digests: old.digests())
+        let replies = Self.messages(second.receive(syn, from: node(1), now: seconds(2)))
+        let (ack, _) = try #require(replies.first)
+        guard case let .ack(_, _, _, states) = ack else { Issue.record("not an ACK: \(ack)"); return }
+        #expect(states[node(2)]?.applicationStates.isEmpty == true, "the delta holds only the newer heartbeat")
+
+        var restarted = Self.gossiper(1, generation: Self.generation + 1)
+        let stale = GossipIgnoredReason.staleReply(answered: Self.generation, localGeneration: Self.generation + 1)
+        #expect(restarted.receive(ack, from: node(2), now: seconds(2)) == [.ignored(from: node(2), reason: stale)])
+        let ack2 = GossipMessage.ack2(receiverGeneration: Self.generation, states: [node(2): try #require(states[node(2)])])
+        #expect(restarted.receive(ack2, from: node(3), now: seconds(2)) == [.ignored(from: node(3), reason: stale)])
+        #expect(restarted.knownEndpoints == [node(1)])
+        // The next round of the new process learns node 2 whole.
+        _ = Self.round(&restarted, &second, now: seconds(3))
+        #expect(restarted.state(of: node(2))?[.status] == "NORMAL,42")
+    }
+
+    @Test func aSynWithoutItsSendersDigestIsNotAnswered() {
+        var first = Self.gossiper(1)
+        let digest = GossipDigest(endpoint: node(1), generation: Self.generation, maxVersion: 0)
+        #expect(first.receive(.syn(clusterName: "Test", digests: [digest]), from: node(2), now: seconds(1))
+                == [.ignored(from: node(2), reason: .synWithoutSenderDigest)])
     }
 
     @Test func leftNodesAreRemovedAfterTheQuarantineAndStayRemoved() throws {

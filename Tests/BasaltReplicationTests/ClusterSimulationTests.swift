@@ -285,17 +285,15 @@ import Testing
         #expect(run.violations.isEmpty, "seed 54: \(run.violations.prefix(3))")
     }
 
-    /// Seed 893 (found over 1,000 seeds; not fixed yet): node 1 crashed and restarted within a
-    /// millisecond, and a gossip reply in flight to the old process reached the new one. It
-    /// learned node 2 from that delta — a heartbeat without node 2's application states — and its
-    /// digest then claimed node 2's newest version, so node 2 never sent the STATUS and tokens it
-    /// lacked: node 1's ring kept three nodes for good, it placed data on the wrong replicas, and
-    /// gossip never agreed again. The gossiper takes any state of an unknown endpoint as complete.
+    /// Seed 893 (found over 1,000 seeds): node 1 crashed and restarted within a millisecond, and a
+    /// gossip reply in flight to the old process reached the new one. It learned node 2 from that
+    /// delta — a heartbeat without node 2's application states — and its digest then claimed node
+    /// 2's newest version, so node 2 never sent the STATUS and tokens it lacked: node 1's ring kept
+    /// three nodes for good, it placed data on the wrong replicas, and gossip never agreed again.
+    /// Gossip replies now name the generation they answer (`GossiperTests`).
     @Test func seed893ARestartedNodeLearnsAPeerFromAStaleDelta() async throws {
         let run = try await Self.run(seed: 893)
-        withKnownIssue("a restarted node keeps a peer's partial state (Gossiper)") {
-            #expect(run.violations.isEmpty, "seed 893: \(run.violations.prefix(3))")
-        }
+        #expect(run.violations.isEmpty, "seed 893: \(run.violations.prefix(3))")
     }
 
     /// A coordinator that acknowledges QUORUM after one replica is caught within the seeds.

@@ -38,12 +38,15 @@ extension GossipMessage {
             writer.write(Self.synKind)
             Self.write(clusterName, limit: Limits.clusterNameBytes, into: &writer)
             Self.write(digests, into: &writer)
-        case let .ack(requests, states):
+        case let .ack(receiverGeneration, senderGeneration, requests, states):
             writer.write(Self.ackKind)
+            writer.writeVarint(UInt64(receiverGeneration))
+            writer.writeVarint(UInt64(senderGeneration))
             Self.write(requests, into: &writer)
             Self.write(states, into: &writer)
-        case let .ack2(states):
+        case let .ack2(receiverGeneration, states):
             writer.write(Self.ack2Kind)
+            writer.writeVarint(UInt64(receiverGeneration))
             Self.write(states, into: &writer)
         }
     }
@@ -57,10 +60,14 @@ extension GossipMessage {
             let clusterName = try reader.string(limit: Limits.clusterNameBytes, "cluster name")
             self = .syn(clusterName: clusterName, digests: try reader.digests())
         case Self.ackKind:
+            let receiverGeneration = try reader.counter("receiver generation")
+            let senderGeneration = try reader.counter("sender generation")
             let requests = try reader.digests()
-            self = .ack(requests: requests, states: try reader.states())
+            self = .ack(receiverGeneration: receiverGeneration, senderGeneration: senderGeneration,
+                        requests: requests, states: try reader.states())
         case Self.ack2Kind:
-            self = .ack2(states: try reader.states())
+            let receiverGeneration = try reader.counter("receiver generation")
+            self = .ack2(receiverGeneration: receiverGeneration, states: try reader.states())
         case let kind:
             throw .unknownMessageKind(kind, offset: kindOffset)
         }

@@ -21,13 +21,21 @@ public struct GossipDigest: Hashable, Sendable, CustomStringConvertible {
 /// the receiver answers ACK with the digests of what it wants (its own copy is older) and the
 /// states it has newer; the initiator applies those and answers ACK2 with the states requested.
 /// Bytes on the wire: `GossipMessage+Codec.swift`, docs/formats/gossip.md.
+///
+/// ACK and ACK2 name the generation of the process they answer (`receiverGeneration`). Their
+/// contents are relative to what that process knew: a reply in flight when its receiver restarted
+/// would otherwise reach the new process, which knows less, and a delta taken for a whole state
+/// leaves it believing it has versions it never received (found by simulation seed 893).
 public enum GossipMessage: Hashable, Sendable {
     /// The cluster name (a receiver in another cluster ignores the round) and one digest per known
     /// endpoint, including the sender.
     case syn(clusterName: String, digests: [GossipDigest])
-    /// `requests`: endpoints whose states the SYN's sender should send, each with the version the
-    /// receiver already has (0: everything). `states`: deltas the receiver had newer.
-    case ack(requests: [GossipDigest], states: [NodeAddress: EndpointState])
-    /// The states the ACK requested.
-    case ack2(states: [NodeAddress: EndpointState])
+    /// `receiverGeneration`: the SYN sender's generation, from its own digest; `senderGeneration`:
+    /// this node's, for the ACK2 to name. `requests`: endpoints whose states the SYN's sender should
+    /// send, each with the version the receiver already has (0: everything). `states`: deltas the
+    /// receiver had newer.
+    case ack(receiverGeneration: Int64, senderGeneration: Int64, requests: [GossipDigest], states: [NodeAddress: EndpointState])
+    /// The states the ACK requested, for the process that sent the ACK (`receiverGeneration`). A
+    /// node going down also pushes its state to each live peer as an ACK2 (`announceShutdown`).
+    case ack2(receiverGeneration: Int64, states: [NodeAddress: EndpointState])
 }

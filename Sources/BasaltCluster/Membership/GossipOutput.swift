@@ -27,11 +27,27 @@ public enum GossipIgnoredReason: Hashable, Sendable, CustomStringConvertible {
     /// The SYN came from a node of another cluster (a configuration error: a seed list that points
     /// at the wrong cluster). Nothing from it is applied and it is not answered.
     case clusterNameMismatch(expected: String, received: String)
+    /// The SYN did not carry its sender's own digest, so an ACK could not name the process it
+    /// answers. Every gossiper includes itself; such a SYN is not answered.
+    case synWithoutSenderDigest
+    /// An ACK or ACK2 answered an earlier process of this node (`answered`, the generation it
+    /// names): its contents are relative to what that process knew. Expected for a moment after
+    /// every restart, while replies to the old process are still in flight.
+    case staleReply(answered: Int64, localGeneration: Int64)
+
+    /// Whether the reason points at a problem an operator should see (a stale reply does not).
+    public var isWorthAWarning: Bool {
+        if case .staleReply = self { false } else { true }
+    }
 
     public var description: String {
         switch self {
         case let .clusterNameMismatch(expected, received):
             "cluster name mismatch: this node is in \"\(expected)\", the sender in \"\(received)\""
+        case .synWithoutSenderDigest:
+            "a SYN without its sender's digest"
+        case let .staleReply(answered, localGeneration):
+            "a reply to generation \(answered) of this node, which is now at generation \(localGeneration)"
         }
     }
 }

@@ -9,16 +9,30 @@ extension Gossiper {
                 outputs.append(.ignored(from: sender, reason: .clusterNameMismatch(expected: clusterName, received: name)))
                 return outputs
             }
+            guard let senderDigest = digests.first(where: { $0.endpoint == sender }) else {
+                outputs.append(.ignored(from: sender, reason: .synWithoutSenderDigest))
+                return outputs
+            }
             let (requests, states) = examine(digests)
             // Cassandra answers every SYN; an empty ACK says nothing, so none is sent.
             if !requests.isEmpty || !states.isEmpty {
-                outputs.append(.send(.ack(requests: requests, states: states), to: sender))
+                let ack = GossipMessage.ack(receiverGeneration: senderDigest.generation, senderGeneration: generation,
+                                            requests: requests, states: states)
+                outputs.append(.send(ack, to: sender))
             }
-        case let .ack(requests, states):
+        case let .ack(receiverGeneration, senderGeneration, requests, states):
+            guard receiverGeneration == generation else {
+                outputs.append(.ignored(from: sender, reason: .staleReply(answered: receiverGeneration, localGeneration: generation)))
+                return outputs
+            }
             apply(states, now: now, into: &outputs)
             let reply = statesRequested(by: requests)
-            if !reply.isEmpty { outputs.append(.send(.ack2(states: reply), to: sender)) }
-        case let .ack2(states):
+            if !reply.isEmpty { outputs.append(.send(.ack2(receiverGeneration: senderGeneration, states: reply), to: sender)) }
+        case let .ack2(receiverGeneration, states):
+            guard receiverGeneration == generation else {
+                outputs.append(.ignored(from: sender, reason: .staleReply(answered: receiverGeneration, localGeneration: generation)))
+                return outputs
+            }
             apply(states, now: now, into: &outputs)
         }
         return outputs

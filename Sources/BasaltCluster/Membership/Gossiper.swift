@@ -66,6 +66,9 @@ public struct Gossiper: Sendable {
 
     public func state(of endpoint: NodeAddress) -> EndpointState? { endpointStates[endpoint] }
 
+    /// This process's generation.
+    public var generation: Int64 { endpointStates[local]!.heartbeat.generation }
+
     /// This node is always alive to itself.
     public func isAlive(_ endpoint: NodeAddress) -> Bool { endpoint == local || live.contains(endpoint) }
 
@@ -94,7 +97,11 @@ public struct Gossiper: Sendable {
             setLocalState(.status, NodeStatus.shutdown(tokens: status?.tokens ?? []).description)
         }
         let state = endpointStates[local]!
-        return liveMembers.map { .send(.ack2(states: [local: state]), to: $0) }
+        // Addressed to the process of each peer this node knows; a peer that restarted since
+        // drops it and convicts this node by its failure detector instead.
+        return liveMembers.map { peer in
+            .send(.ack2(receiverGeneration: endpointStates[peer]!.heartbeat.generation, states: [local: state]), to: peer)
+        }
     }
 
     /// Sets the STATUS of a dead node on its behalf (removenode and replace: the node cannot say
