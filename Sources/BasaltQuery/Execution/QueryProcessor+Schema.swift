@@ -50,7 +50,7 @@ extension QueryProcessor {
                 throw QueryError(.alreadyExists(keyspace: keyspace, table: s.table.name),
                                  "Cannot add already existing table \"\(s.table.name)\" to keyspace \"\(keyspace)\"")
             }
-            try catalog.createTable(try TableSchema.make(from: s, keyspace: keyspace, id: UUID()))
+            try catalog.createTable(try TableSchema.make(from: s, keyspace: keyspace, id: catalog.newTableID()))
             keyspaceOfTable = keyspace
             change = CQLSchemaChange(change: .created, target: .table(keyspace: keyspace, name: s.table.name))
         case .alterTable(let s):
@@ -145,9 +145,8 @@ extension QueryProcessor {
                                    : "Cannot add a non counter column (\(definition.name)) in a counter column family")
                 }
                 try checkReAdd(definition, of: table)
-                table.columns.append(ColumnSchema(id: table.nextColumnID, name: definition.name, type: definition.type,
+                table.columns.append(ColumnSchema(id: catalog.newColumnID(for: table), name: definition.name, type: definition.type,
                                                   kind: definition.isStatic ? .static : .regular))
-                table.nextColumnID += 1
             }
         case .drop(let names, let ifExists, let timestamp):
             for name in names {
@@ -158,7 +157,7 @@ extension QueryProcessor {
                 guard !column.isPrimaryKey else { throw .invalid("Cannot drop PRIMARY KEY column \(name)") }
                 table.columns.removeAll { $0.name == name }
                 table.droppedColumns.append(DroppedColumn(name: name, type: column.type.description, kind: column.kind,
-                                                          droppedTime: timestamp ?? engine.configuration.clock()))
+                                                          droppedTime: timestamp ?? engine.configuration.clock(), id: column.id))
             }
         case .rename(let pairs, let ifExists):
             for pair in pairs {

@@ -2,9 +2,9 @@ import BasaltCore
 import BasaltCQL
 import Foundation
 
-/// The persisted form of keyspace and table definitions: JSON with sorted keys. Sorted keys make the
-/// encoding canonical, so it doubles as the input of the schema version hash (equal schemas, equal
-/// bytes, equal version on every node).
+/// The persisted form of keyspace, table and column definitions: JSON with sorted keys. Sorted keys
+/// make the encoding canonical, so it doubles as the input of the schema version hash (equal
+/// schemas, equal bytes, equal version on every node). Where each lies: `SchemaRows`.
 enum SchemaDefinitionCodec {
     struct StoredColumn: Codable, Hashable {
         var id: UInt32
@@ -25,6 +25,15 @@ enum SchemaDefinitionCodec {
         var droppedColumns: [DroppedColumn]
     }
 
+    /// What one node last said about one column name of one table: its definition while it exists
+    /// (nil once dropped or renamed away) and every drop of that name, each with the id it retired.
+    struct StoredColumnFact: Codable, Hashable {
+        var table: String
+        var name: String
+        var column: StoredColumn?
+        var dropped: [DroppedColumn]
+    }
+
     struct Corrupt: Error, CustomStringConvertible {
         var description: String
     }
@@ -43,12 +52,19 @@ enum SchemaDefinitionCodec {
     static func encode(_ table: TableSchema) -> [UInt8] {
         let stored = StoredTable(
             keyspace: table.keyspace, name: table.name, id: table.id.uuidString,
-            columns: table.columns.map {
-                StoredColumn(id: $0.id, name: $0.name, type: $0.type.description, kind: $0.kind,
-                             position: $0.position, descending: $0.descending)
-            },
+            columns: table.columns.map(stored),
             options: table.options, nextColumnID: table.nextColumnID, droppedColumns: table.droppedColumns)
         return (try? Array(encoder().encode(stored))) ?? []
+    }
+
+    static func encodeFact(table: TableID, name: String, column: ColumnSchema?, dropped: [DroppedColumn]) -> [UInt8] {
+        let fact = StoredColumnFact(table: table.uuidString, name: name, column: column.map(stored), dropped: dropped)
+        return (try? Array(encoder().encode(fact))) ?? []
+    }
+
+    private static func stored(_ column: ColumnSchema) -> StoredColumn {
+        StoredColumn(id: column.id, name: column.name, type: column.type.description, kind: column.kind,
+                     position: column.position, descending: column.descending)
     }
 
     static func decodeKeyspace(_ bytes: [UInt8]) throws -> KeyspaceSchema {
@@ -58,18 +74,26 @@ enum SchemaDefinitionCodec {
     static func decodeTable(_ bytes: [UInt8]) throws -> TableSchema {
         let stored = try JSONDecoder().decode(StoredTable.self, from: Data(bytes))
         guard let id = UUID(uuidString: stored.id) else { throw Corrupt(description: "bad table id \(stored.id)") }
-        let columns = try stored.columns.map { column in
-            do {
-                return ColumnSchema(id: column.id, name: column.name, type: try CQLTypeText.parse(column.type),
-                                    kind: column.kind, position: column.position, descending: column.descending)
-            } catch {
-                throw Corrupt(description: "bad type \(column.type) of \(stored.keyspace).\(stored.name).\(column.name)")
-            }
-        }
+        let columns = try stored.columns.map { try column($0, of: "\(stored.keyspace).\(stored.name)") }
         var options = stored.options
         options.compression = SchemaProperties.repairedCompression(options.compression)
         return TableSchema(keyspace: stored.keyspace, name: stored.name, id: id, columns: columns,
                            options: options, nextColumnID: stored.nextColumnID,
                            droppedColumns: stored.droppedColumns)
+    }
+
+    static func decodeFact(_ bytes: [UInt8], in keyspace: String) throws -> (table: TableID, name: String, column: ColumnSchema?, dropped: [DroppedColumn]) {
+        let fact = try JSONDecoder().decode(StoredColumnFact.self, from: Data(bytes))
+        guard let id = UUID(uuidString: fact.table) else { throw Corrupt(description: "bad table id \(fact.table) in column \(keyspace).\(fact.name)") }
+        return (id, fact.name, try fact.column.map { try column($0, of: keyspace) }, fact.dropped)
+    }
+
+    private static func column(_ column: StoredColumn, of table: String) throws -> ColumnSchema {
+        do {
+            return ColumnSchema(id: column.id, name: column.name, type: try CQLTypeText.parse(column.type),
+                                kind: column.kind, position: column.position, descending: column.descending)
+        } catch {
+            throw Corrupt(description: "bad type \(column.type) of \(table).\(column.name)")
+        }
     }
 }

@@ -14,7 +14,8 @@ public struct TableSchema: Sendable, Hashable {
     public private(set) var partitionKey: [ColumnSchema]
     public private(set) var clusteringColumns: [ColumnSchema]
     public var options: TableSchemaOptions
-    /// Next storage column id; ids only grow, so a dropped column's id is never handed out again.
+    /// Next storage column id for CREATE TABLE's columns (ALTER TABLE ADD draws one at random:
+    /// `SchemaCatalog.newColumnID`); ids only grow, so a dropped column's id is never handed out again.
     public var nextColumnID: UInt32
     public var droppedColumns: [DroppedColumn]
 
@@ -59,12 +60,16 @@ public struct DroppedColumn: Sendable, Hashable, Codable {
     public var type: String
     public var kind: ColumnKind
     public var droppedTime: Int64
+    /// The storage id it retired (nil in definitions written before ids were recorded: those ids are
+    /// all below the table's `nextColumnID`, which never hands them out again).
+    public var id: UInt32?
 
-    public init(name: String, type: String, kind: ColumnKind, droppedTime: Int64) {
+    public init(name: String, type: String, kind: ColumnKind, droppedTime: Int64, id: UInt32?) {
         self.name = name
         self.type = type
         self.kind = kind
         self.droppedTime = droppedTime
+        self.id = id
     }
 }
 
