@@ -302,7 +302,8 @@ public final class ClusterNode: @unchecked Sendable {
                 logger.info("node removed", metadata: ["node": "\(node)"])
                 publishTopology(.removedNode, node)
             case .ignored(let from, let reason):
-                logger.warning("gossip ignored", metadata: ["from": "\(from)", "reason": "\(reason)"])
+                logger.log(level: reason.isWorthAWarning ? .warning : .debug, "gossip ignored",
+                           metadata: ["from": "\(from)", "reason": "\(reason)"])
             case .localPause(let pause):
                 logger.warning("this process was paused; no peer convicted this round", metadata: ["pause": "\(pause)"])
             }
@@ -352,9 +353,9 @@ public final class ClusterNode: @unchecked Sendable {
         }
         messenger.register(.schemaPush) { [weak self] request in
             guard let self else { return [] }
-            try self.schemaSync.apply(DataCodec.decodeMutation(request.payload).updates)
+            let answer = try self.schemaSync.receivePush(request.payload)
             self.announceSchemaVersion()
-            return withUnsafeBytes(of: self.catalog.schemaVersion.uuid) { Array($0) }
+            return answer
         }
     }
 

@@ -69,6 +69,14 @@ public final class SchemaSync: @unchecked Sendable {
         }
     }
 
+    /// Answers another node's SCHEMA_PUSH, whoever carries it (the messenger or a simulated
+    /// network): merges the facts and returns this node's schema version (16 bytes), which the
+    /// pusher notes as this node's. The caller gossips the new version.
+    public func receivePush(_ payload: [UInt8]) throws -> [UInt8] {
+        try apply(DataCodec.decodeMutation(payload).updates)
+        return withUnsafeBytes(of: catalog.schemaVersion.uuid) { Array($0) }
+    }
+
     /// Merges facts from another node (push or pull) and tells this node's clients what changed.
     public func apply(_ facts: [PartitionUpdate]) throws {
         for change in try catalog.mergeSchemaFacts(facts) { events?.publish(.schemaChange(change)) }

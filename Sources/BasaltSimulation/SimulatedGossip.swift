@@ -54,7 +54,9 @@ public final class SimulatedGossip: @unchecked Sendable {
 
     /// Starts gossiping for the process at `address` whose gossiper `host` holds, replacing any
     /// earlier process there. Its first round comes at a seeded moment within the first second.
-    public func start(_ address: NodeAddress, host: any GossipHost) {
+    /// `everyRound` runs just before each round, as a node's gossip loop does its own chores
+    /// (gossiping its schema version, pulling a schema that differs).
+    public func start(_ address: NodeAddress, host: any GossipHost, everyRound: (@Sendable () -> Void)? = nil) {
         let (incarnation, phase) = lock.withLock { () -> (Int, Duration) in
             processes[address]?.rounds?.cancel()
             incarnations += 1
@@ -68,6 +70,7 @@ public final class SimulatedGossip: @unchecked Sendable {
                     guard (try? await simulation.sleep(for: until - now)) != nil else { return }
                     continue
                 }
+                everyRound?()
                 let outputs = host.withGossiper { [self] gossiper in
                     lock.withLock { gossiper.tick(now: now, rng: &random) }
                 }

@@ -8,6 +8,8 @@ import BasaltSimulation
 import BasaltStorage
 import BasaltTestSupport
 import Foundation
+import Logging
+import Synchronization
 @testable import BasaltReplication
 
 /// N nodes in one process, each with its own storage, catalog, replica service, hints and
@@ -52,9 +54,13 @@ final class SimulatedCluster: @unchecked Sendable {
         private(set) var state: ClusterState?
         let session = CQLSession()
 
-        init(address: NodeAddress, disk: SimulatedDisk?) {
+        /// The random bits of the node's new table and column ids, seeded so a run replays.
+        private let ids: Mutex<SplitMix64>
+
+        init(address: NodeAddress, disk: SimulatedDisk?, ids: SplitMix64) {
             self.address = address
             self.disk = disk
+            self.ids = Mutex(ids)
             directory = disk == nil ? "/tmp/basalt-sim-\(UUID().uuidString)" : "/node"
             // Fixed per address, so that anything ordered by host id is the same in every run.
             hostID = UUID(uuidString: "00000000-0000-4000-8000-" + String(address.host.split(separator: ".").last!).leftPadded(12))!
@@ -77,19 +83,24 @@ final class SimulatedCluster: @unchecked Sendable {
             if let disk { configuration.fileSystem = disk.mount() }
             engine = try StorageEngine(configuration: configuration)
             hints = try HintStore(engine: engine)
-            catalog = try SchemaCatalog.open(engine: engine)
+            catalog = try SchemaCatalog.open(engine: engine) { [unowned self] in ids.withLock { $0.next() } }
             try hints.loadPendingSizes()
             service = ReplicaService(engine: engine, catalog: catalog)
             state = cluster.gossip.map { startGossip($0, in: cluster) }
             let view = View(cluster: cluster, local: address, state: state)
             let transport = Transport(cluster: cluster, from: address)
             let timeouts = { var t = ClusterStorageProxy.Timeouts(); t.write = .milliseconds(300); t.read = .milliseconds(300); return t }()
+            // Faults make pushes and pulls fail all the time; the run's log says what happened.
+            var quiet = Logger(label: "basalt.simulation.schema")
+            quiet.logLevel = .critical
+            schemaSync = SchemaSync(catalog: catalog, view: view, transport: transport, events: nil, timeout: .seconds(1), logger: quiet)
+            // With the schema sync, as a node's: a DDL it coordinates is pushed to the live nodes.
             let proxy = ClusterStorageProxy(view: view, transport: transport, service: service, hints: hints,
-                                            catalog: catalog, engine: engine, timeouts: timeouts, runtime: cluster.runtime)
+                                            catalog: catalog, engine: engine, timeouts: timeouts, schemaSync: schemaSync,
+                                            runtime: cluster.runtime)
             processor = QueryProcessor(engine: engine, catalog: catalog, node: NodeIdentity(), events: nil, proxy: proxy)
             local = QueryProcessor(engine: engine, catalog: catalog, node: NodeIdentity(), events: nil)
             dispatcher = HintDispatcher(hints: hints, view: view, transport: transport)
-            schemaSync = SchemaSync(catalog: catalog, view: view, transport: transport, events: nil)
         }
 
         /// A new process's gossiper, announcing what a node announces (its one token, NORMAL, its
@@ -105,7 +116,12 @@ final class SimulatedCluster: @unchecked Sendable {
             ] { gossiper.setLocalState(key, value) }
             let clock = cluster.simulation!.clock
             let state = ClusterState(gossiper: gossiper, dataCenter: "dc1", clock: { clock.monotonicNow })
-            gossip.start(address, host: state)
+            // Each round, as `ClusterNode`'s gossip loop: gossip the schema version, and pull from
+            // the live nodes whose gossiped version differs.
+            gossip.start(address, host: state) { [unowned self, runtime = cluster.runtime] in
+                self.announceSchema()
+                if let schemaSync = self.schemaSync { runtime.spawn { await schemaSync.reconcile() } }
+            }
             return state
         }
 
@@ -161,7 +177,10 @@ final class SimulatedCluster: @unchecked Sendable {
         gossip = simulation.flatMap { simulation in network.map { SimulatedGossip(simulation: simulation, network: $0) } }
         runtime = simulation.map { NodeRuntime(clock: $0.clock, executor: $0.executor) } ?? NodeRuntime()
         var disks = SplitMix64(seed: (simulation?.seed ?? 0) ^ 0xD15C)
-        nodes = (1...size).map { Node(address: NodeAddress(host: "127.0.0.\($0)"), disk: simulation.map { _ in SimulatedDisk(random: &disks) }) }
+        nodes = (1...size).map { index in
+            Node(address: NodeAddress(host: "127.0.0.\(index)"), disk: simulation.map { _ in SimulatedDisk(random: &disks) },
+                 ids: SplitMix64(seed: (simulation?.seed ?? 0) ^ 0x1D5 ^ UInt64(index) << 32))
+        }
         do {
             for node in nodes { try node.open(in: self) }
         } catch {
@@ -306,6 +325,18 @@ final class SimulatedCluster: @unchecked Sendable {
                 gossip.pausedUntil(node.address) == nil && node.state.map { state in all.allSatisfy(state.isAlive) && state.tokenRing.nodes.count == all.count } ?? false
             }
             if agreed { return true }
+            try await simulation.sleep(for: .milliseconds(100))
+        }
+        return false
+    }
+
+    /// Lets virtual time pass until every node holds the same schema (the same schema version), or
+    /// `limit` passes; false then.
+    func awaitSchemaAgreement(upTo limit: Duration) async throws -> Bool {
+        guard let gossip, let simulation else { return true }
+        let start = gossip.now
+        while gossip.now - start <= limit {
+            if Set(nodes.map { $0.catalog.schemaVersion }).count == 1 { return true }
             try await simulation.sleep(for: .milliseconds(100))
         }
         return false
@@ -480,8 +511,9 @@ final class SimulatedCluster: @unchecked Sendable {
         let target = self.node(node)
         switch verb {
         case .schemaPush:
-            try target.schemaSync.apply(DataCodec.decodeMutation(payload).updates)
-            return withUnsafeBytes(of: target.catalog.schemaVersion.uuid) { Array($0) }
+            let answer = try target.schemaSync.receivePush(payload)
+            target.announceSchema()
+            return answer
         default:
             return try await target.service.handle(verb, payload: payload)
         }
