@@ -159,7 +159,7 @@ public final class SSTableWriter {
                 firstKey: firstKey, lastKey: lastKey, minTimestamp: s.minTimestamp, maxTimestamp: s.maxTimestamp,
                 maxLocalDeletionTime: s.maxLocalDeletionTime, containsNonExpiringData: s.containsNonExpiringData,
                 tombstones: s.tombstones, uncompressedSize: streamBase, compressedSize: dataSize,
-                creationTime: Self.nowMilliseconds(), level: options.level, repairedAt: options.repairedAt)
+                creationTime: options.wallClockMilliseconds(), level: options.level, repairedAt: options.repairedAt)
 
             toc[.compressionInfo] = try writeWhole(.compressionInfo, compression.encoded())
             toc[.summary] = try writeWhole(.summary, summary.encoded())
@@ -196,11 +196,5 @@ public final class SSTableWriter {
         guard state != .finished else { return }
         state = .aborted
         descriptor.deleteAllComponents(fileSystem: options.fileSystem)
-    }
-
-    private static func nowMilliseconds() -> Int64 {
-        var ts = timespec()
-        clock_gettime(CLOCK_REALTIME, &ts)
-        return Int64(ts.tv_sec) * 1000 + Int64(ts.tv_nsec) / 1_000_000
     }
 }

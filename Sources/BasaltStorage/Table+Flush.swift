@@ -59,6 +59,7 @@ extension Table {
         options.chunkSize = self.options.chunkLengthBytes
         options.compression = self.options.compression
         options.fileSystem = environment.fileSystem
+        options.wallClockMilliseconds = { [clock = environment.clock] in clock() / 1_000 }
         return options
     }
 
