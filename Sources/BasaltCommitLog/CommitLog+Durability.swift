@@ -19,6 +19,12 @@ extension CommitLog {
             if let outcome = resolution(of: position) { return try outcome.get() }
             // Unreachable in practice: close() syncs everything appended before it marks the log closed.
             if lifecycle == .closed { throw .closed }
+            // Without a sync thread nobody else may ever sync it: this caller does (unless a sync
+            // that covers it is running right now, which broadcasts when done).
+            if case .scheduled = syncRunner, counters.bytesAppended > counters.bytesAtLastSnapshot {
+                syncPendingNow()
+                continue
+            }
             durabilityAdvanced.wait()
         }
     }
@@ -52,11 +58,15 @@ extension CommitLog {
         let failuresBefore = counters.syncFailures
         var outcome = resolution(of: target)
         while outcome == nil {
-            if !syncRequested {
-                syncRequested = true
-                workAvailable.signal()
+            if case .scheduled = syncRunner, counters.bytesAppended > counters.bytesAtLastSnapshot {
+                syncPendingNow()
+            } else {
+                if case .ownThread = syncRunner, !syncRequested {
+                    syncRequested = true
+                    workAvailable.signal()
+                }
+                durabilityAdvanced.wait()
             }
-            durabilityAdvanced.wait()
             outcome = resolution(of: target)
         }
         if counters.syncFailures > failuresBefore, let error = lastSyncError { throw error }
@@ -123,6 +133,21 @@ extension CommitLog {
             performSync()
         }
         monitor.unlock()
+    }
+
+    /// One cycle a scheduler runs for a log without a sync thread: the spare segment if one is
+    /// wanted, then a sync of what is pending. Does nothing once the log is closed.
+    func runScheduledCycle() {
+        monitor.lock()
+        defer { monitor.unlock() }
+        guard lifecycle == .open else { return }
+        if wantsSpare && spare == nil { prepareSpare() }
+        syncPendingNow()
+    }
+
+    /// Syncs what is pending on the caller's thread (a log without a sync thread). Lock held.
+    func syncPendingNow() {
+        if counters.bytesAppended > counters.bytesAtLastSnapshot { performSync() }
     }
 
     /// Creates the next segment ahead of need. A failure is not reported here: the append that needs

@@ -18,6 +18,7 @@ public final class CommitLog: @unchecked Sendable {
     public let configuration: CommitLogConfiguration
     /// Where the segments live: the real disk, or a simulated one in tests.
     let fileSystem: any FileSystem
+    let syncRunner: CommitLogSyncRunner
     /// In group mode, pending bytes after which the sync thread stops waiting out its window: the
     /// window exists to batch acknowledgements, not to let megabytes pile up behind one fsync.
     let groupSyncThreshold: Int
@@ -75,9 +76,11 @@ public final class CommitLog: @unchecked Sendable {
     /// kept for `replay()`; new records go to a new segment whose id is above all of theirs.
     /// `wallClock` (milliseconds since the epoch) seeds the ids: the node's clock, a simulation's
     /// virtual one in a simulated cluster, so that a seed names the same files in every run.
+    /// `syncRunner`: the log's own sync thread, or cycles the caller schedules (a simulation).
     public init(directory: String, configuration: CommitLogConfiguration = CommitLogConfiguration(),
                 fileSystem: any FileSystem = PosixFileSystem(),
-                wallClock: @Sendable () -> UInt64 = CommitLog.wallClockMilliseconds) throws(CommitLogError) {
+                wallClock: @Sendable () -> UInt64 = CommitLog.wallClockMilliseconds,
+                syncRunner: CommitLogSyncRunner = .ownThread) throws(CommitLogError) {
         if let problem = configuration.problem() { throw .invalidConfiguration(problem) }
         do { try fileSystem.makeDirectories(directory) } catch { throw .io(error) }
         let existing = try SegmentDirectory.segments(in: directory, fileSystem: fileSystem)
@@ -89,6 +92,7 @@ public final class CommitLog: @unchecked Sendable {
         self.directory = directory
         self.configuration = configuration
         self.fileSystem = fileSystem
+        self.syncRunner = syncRunner
         if case .group = configuration.syncMode {
             groupSyncThreshold = min(1 << 20, configuration.segmentSize / 4)
         } else {
@@ -102,6 +106,13 @@ public final class CommitLog: @unchecked Sendable {
         durable = CommitLogPosition(segment: firstID, offset: 0)
         counters.segmentsCreated = 1
 
+        if case .scheduled = syncRunner {
+            // The first cycle makes the spare segment, as the thread's first turn would.
+            monitor.lock()
+            wakeSyncer()
+            monitor.unlock()
+            return
+        }
         let context = Unmanaged.passRetained(self).toOpaque()
         let status = pthread_create(&syncThread, nil, { context in
             let log = Unmanaged<CommitLog>.fromOpaque(context!).takeRetainedValue()
@@ -154,10 +165,10 @@ public final class CommitLog: @unchecked Sendable {
         counters.bytesAppended += frameSize
         if !syncThreadNotified {
             syncThreadNotified = true
-            workAvailable.signal()
+            wakeSyncer()
         } else if !thresholdNotified && counters.bytesAppended - counters.bytesAtLastSnapshot >= groupSyncThreshold {
             thresholdNotified = true
-            workAvailable.signal()
+            wakeSyncer()
         }
         return CommitLogPosition(segment: segment.id, offset: UInt32(segment.written))
     }
@@ -185,7 +196,16 @@ public final class CommitLog: @unchecked Sendable {
         sealed.append(active)
         active = next
         wantsSpare = true
-        workAvailable.signal()
+        wakeSyncer()
+    }
+
+    /// Tells whoever runs sync cycles that there is work: the sync thread, or the scheduler of a
+    /// log without one. Caller holds the lock.
+    func wakeSyncer() {
+        switch syncRunner {
+        case .ownThread: workAvailable.signal()
+        case .scheduled(let schedule): schedule { [self] in runScheduledCycle() }
+        }
     }
 
     /// Caller holds the lock.
@@ -238,11 +258,15 @@ public final class CommitLog: @unchecked Sendable {
         }
         lifecycle = .closing
         let failuresBefore = counters.syncFailures
-        workAvailable.signal()
-        monitor.unlock()
-        // The thread syncs what is pending before it exits (see runSyncThread).
-        pthread_join(syncThread, nil)
-        monitor.lock()
+        if case .ownThread = syncRunner {
+            workAvailable.signal()
+            monitor.unlock()
+            // The thread syncs what is pending before it exits (see runSyncThread).
+            pthread_join(syncThread, nil)
+            monitor.lock()
+        } else {
+            syncPendingNow()
+        }
         lifecycle = .closed
         let leftovers = pendingCallbacks
         pendingCallbacks = []

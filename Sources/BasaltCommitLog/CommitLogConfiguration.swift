@@ -15,6 +15,19 @@ public enum CommitLogSyncMode: Sendable, Hashable {
     public static let defaultPeriodic = CommitLogSyncMode.periodic(intervalMilliseconds: 10)
 }
 
+/// Who runs the commit log's sync cycles (each: prepare a spare segment if one is wanted, then
+/// fsync what was appended and release the waiters it covers).
+public enum CommitLogSyncRunner: Sendable {
+    /// A thread of the log's own: a node.
+    case ownThread
+    /// The caller: `schedule` is handed a cycle whenever one is wanted (the first record after a
+    /// sync, a spare segment to make) and runs it when it likes — a simulation, as a task of its
+    /// seeded scheduler after a seeded delay, so which records a machine crash keeps follows from
+    /// the seed. The blocking calls (`sync`, `waitUntilDurable`, `close`) run a cycle themselves.
+    /// Group windows and periodic intervals are the scheduler's business then.
+    case scheduled(@Sendable (_ cycle: @escaping @Sendable () -> Void) -> Void)
+}
+
 /// Tuning of a `CommitLog`; checked by `CommitLog.init`, which throws `.invalidConfiguration`.
 public struct CommitLogConfiguration: Sendable, Hashable {
     public var syncMode: CommitLogSyncMode

@@ -35,6 +35,8 @@ public struct StorageConfiguration: Sendable {
     /// Where the commit log, SSTables, manifests and the directory lock live: the real disk, or a
     /// simulated one (tests, the cluster simulator).
     public var fileSystem: any FileSystem = PosixFileSystem()
+    /// The commit log's sync thread, or cycles a simulation schedules (`CommitLogSyncRunner`).
+    public var commitLogSyncRunner = CommitLogSyncRunner.ownThread
 
     public init(directory: String,
                 commitLog: CommitLogConfiguration = CommitLogConfiguration(),

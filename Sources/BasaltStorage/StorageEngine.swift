@@ -44,7 +44,8 @@ public final class StorageEngine: @unchecked Sendable {
         directoryLock = try DirectoryLock(directory: configuration.directory, fileSystem: configuration.fileSystem)
         commitLog = try CommitLog(directory: configuration.directory + "/commitlog", configuration: configuration.commitLog,
                                   fileSystem: configuration.fileSystem,
-                                  wallClock: { [clock = configuration.clock] in UInt64(max(0, clock() / 1_000)) })
+                                  wallClock: { [clock = configuration.clock] in UInt64(max(0, clock() / 1_000)) },
+                                  syncRunner: configuration.commitLogSyncRunner)
         cache = BlockCache(capacity: configuration.blockCacheBytes)
         memtableBudget = Mutex(MemtableBudget(spaceBytes: configuration.memtableSpaceBytes))
     }

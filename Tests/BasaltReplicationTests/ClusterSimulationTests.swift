@@ -55,9 +55,16 @@ import Testing
     /// faults too: after healing, the nodes must agree on one schema holding every acknowledged
     /// change, and every acknowledged write to a new table must read back. Without it (the
     /// regression seeds) the workload is the one those seeds were found with.
-    static func run(seed: UInt64, steps: Int = steps, misreportedFactor: Int? = nil, schemaChanges: Bool = true) async throws -> Run {
+    ///
+    /// With `machineCrashes`, nodes run group commit (a write is acknowledged once synced, the
+    /// syncs seeded tasks) and some crashes are machine crashes, which lose what no sync covered.
+    /// Some steps then write at ONE to a table of RF 1 (`solo.t`): with one copy, no other replica
+    /// can hide a write its replica acknowledged and then lost, so those are read back during the
+    /// run and after healing.
+    static func run(seed: UInt64, steps: Int = steps, misreportedFactor: Int? = nil, schemaChanges: Bool = true,
+                    machineCrashes: Bool = true) async throws -> Run {
         let simulation = Simulation(seed: seed)
-        let cluster = try SimulatedCluster(size: nodes, simulation: simulation)
+        let cluster = try SimulatedCluster(size: nodes, simulation: simulation, groupCommit: machineCrashes)
         defer { cluster.remove() }
         var clocks = SplitMix64(seed: seed ^ 0xC10C)
         let half = (skew.components.seconds * 1_000_000 + skew.components.attoseconds / 1_000_000_000_000) / 2
@@ -67,6 +74,11 @@ import Testing
         try await cluster.schema(
             "CREATE KEYSPACE ks WITH replication = {'class': 'SimpleStrategy', 'replication_factor': \(factor)}",
             "CREATE TABLE ks.t (k int PRIMARY KEY, v int)")
+        if machineCrashes {
+            try await cluster.schema(
+                "CREATE KEYSPACE solo WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 1}",
+                "CREATE TABLE solo.t (k int PRIMARY KEY, v int)")
+        }
         cluster.misreportReplicationFactor(as: misreportedFactor)
         return try await cluster.drive {
             var random = SplitMix64(seed: seed)
@@ -92,6 +104,10 @@ import Testing
             var createdTables: [String] = []
             var addedColumns: [String] = []
             var newTableWrites: [(table: String, key: Int)] = []
+            // Acknowledged writes to `solo.t` (key = value = step).
+            var soloWrites: [Int] = []
+            // The step kinds past the first 14 that this run has.
+            let extraKinds = (schemaChanges ? [14, 15] : []) + (machineCrashes ? [16] : [])
             /// The newest write a read of `r` replicas must see: any acknowledged by w with w + r > RF.
             func floor(_ key: Int, reading r: Int) -> Write {
                 (1...factor).filter { $0 + r > factor }.map { acknowledged[$0][key] }.max() ?? .nothing
@@ -120,6 +136,7 @@ import Testing
                 return Write(value: Int(value), timestamp: timestamp)
             }
             var crashed: Int?
+            var faultyDisk: Int?
             guard try await cluster.awaitMembership(upTo: .seconds(30)) else {
                 return Run(log: cluster.log, violations: ["gossip did not converge within 30 s"], acknowledged: 0)
             }
@@ -131,27 +148,32 @@ import Testing
             }
             for step in 0..<steps {
                 cluster.record("step \(step)")
-                switch pick(schemaChanges ? 16 : 14) {
+                let drawn = pick(14 + extraKinds.count)
+                switch drawn < 14 ? drawn : extraKinds[drawn - 14] {
                 case 0:
                     // One fault at a time, on at most one node, so QUORUM of RF 3 stays possible.
                     try cluster.heal()
                     crashed = nil
+                    faultyDisk = nil
                     let node = pick(nodes)
                     switch pick(8) {
                     // Long enough, and the failure detectors convict it before it resumes.
                     case 0: cluster.pause(node, for: .milliseconds(5_000 + pick(35_000)))
                     case 1: cluster.set(node, .refusing)
                     case 2: cluster.pause(node, for: .milliseconds(100 + pick(2_900)))
-                    case 3: cluster.crash(node); crashed = node
+                    case 3:
+                        if machineCrashes && pick(2) == 0 { cluster.machineCrash(node) } else { cluster.crash(node) }
+                        crashed = node
                     case 4: cluster.partition([node])
                     case 5: cluster.cut(from: node, to: (node + 1 + pick(nodes - 1)) % nodes)
-                    case 6: cluster.fillDisk(node)
-                    default: cluster.failReads(node, probability: [0.2, 1][pick(2)])
+                    case 6: cluster.fillDisk(node); faultyDisk = node
+                    default: cluster.failReads(node, probability: [0.2, 1][pick(2)]); faultyDisk = node
                     }
                 case 13:
                     // A node writes its memtables out (nodetool flush): SSTables on its disk, read
                     // from then on, and a flush that may fail while the disk is faulty.
-                    cluster.flush(pickCoordinator())
+                    // Half of them, in the newer workload, on the node whose disk is faulty if one is.
+                    if machineCrashes, let faultyDisk, pick(2) == 0 { cluster.flush(faultyDisk) } else { cluster.flush(pickCoordinator()) }
                 case 14:
                     // A schema change through a random coordinator: pushed to the live nodes,
                     // pulled by the others when gossip shows them a different schema version.
@@ -176,6 +198,20 @@ import Testing
                         let response = await cluster.nodes[coordinator].run("SELECT v FROM ks.\(table) WHERE k = \(key)", .quorum)
                         if case .result(.rows(let rows)) = response, rows.rows.isEmpty {
                             violations.append("step \(step): QUORUM read of ks.\(table) key \(key) found nothing; it was acknowledged")
+                        }
+                    }
+                case 16:
+                    // A write at ONE to the table of one copy, or a read at ONE of one acknowledged
+                    // earlier (it fails while its replica is down; it must never come back empty).
+                    let coordinator = pickCoordinator()
+                    if soloWrites.isEmpty || pick(2) == 0 {
+                        let insert = "INSERT INTO solo.t (k, v) VALUES (\(step), \(step))"
+                        if case .result = await cluster.nodes[coordinator].run(insert, .one) { soloWrites.append(step) }
+                    } else {
+                        let key = soloWrites[pick(soloWrites.count)]
+                        let response = await cluster.nodes[coordinator].run("SELECT v FROM solo.t WHERE k = \(key)", .one)
+                        if case .result(.rows(let rows)) = response, rows.rows.isEmpty {
+                            violations.append("step \(step): solo.t key \(key) (RF 1) found nothing; its write was acknowledged")
                         }
                     }
                 case 12:
@@ -276,6 +312,13 @@ import Testing
                     violations.append("after repair: \(holders) nodes hold key \(key), not \(factor)")
                 }
             }
+            for key in soloWrites {
+                let response = await cluster.nodes[0].run("SELECT v FROM solo.t WHERE k = \(key)", .one)
+                guard case .result(.rows(let rows)) = response, !rows.rows.isEmpty else {
+                    violations.append("after healing: acknowledged write to solo.t (RF 1) key \(key) not read: \(response)")
+                    continue
+                }
+            }
             for (table, key) in newTableWrites {
                 let response = await cluster.nodes[0].run("SELECT v FROM ks.\(table) WHERE k = \(key)", .all)
                 guard case .result(.rows(let rows)) = response, let row = rows.rows.first else {
@@ -331,7 +374,8 @@ import Testing
         }
         let kinds = ["refused", " lost", "applied, answer lost", "duplicate applied", "crashed", "restarted", "cut ", "paused until",
                      "applied late", "gossip: convicted", "gossip: restarted", "disk full", "disk read errors", "flushed",
-                     "flush of", "disk: noSpaceOnWrite", "disk: readError", "schemaPush answered", "schemaPull answered"]
+                     "flush of", "disk: noSpaceOnWrite", "disk: readError", "schemaPush answered", "schemaPull answered",
+                     "machine crashed"]
         let missing = kinds.filter { kind in !logs.contains { $0.contains(kind) } }
         #expect(missing.isEmpty, "never in 20 seeds: \(missing)")
         #expect(lost > 0, "no acknowledged write lost to skew over 20 seeds")
@@ -341,7 +385,7 @@ import Testing
     /// member; with no ring there were no ranges to read, and the scan answered "no rows" instead
     /// of Unavailable (a single-partition read found no replica and refused).
     @Test func seed54AScanBeforeTheRingIsKnownIsUnavailable() async throws {
-        let run = try await Self.run(seed: 54, schemaChanges: false)
+        let run = try await Self.run(seed: 54, schemaChanges: false, machineCrashes: false)
         #expect(run.violations.isEmpty, "seed 54: \(run.violations.prefix(3))")
     }
 
@@ -352,7 +396,7 @@ import Testing
     /// three nodes for good, it placed data on the wrong replicas, and gossip never agreed again.
     /// Gossip replies now name the generation they answer (`GossiperTests`).
     @Test func seed893ARestartedNodeLearnsAPeerFromAStaleDelta() async throws {
-        let run = try await Self.run(seed: 893, schemaChanges: false)
+        let run = try await Self.run(seed: 893, schemaChanges: false, machineCrashes: false)
         #expect(run.violations.isEmpty, "seed 893: \(run.violations.prefix(3))")
     }
 

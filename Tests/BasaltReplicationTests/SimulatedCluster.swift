@@ -56,11 +56,14 @@ final class SimulatedCluster: @unchecked Sendable {
 
         /// The random bits of the node's new table and column ids, seeded so a run replays.
         private let ids: Mutex<SplitMix64>
+        /// How long each of the node's commit-log syncs takes (group commit), seeded.
+        private let syncDelays: Mutex<SplitMix64>
 
-        init(address: NodeAddress, disk: SimulatedDisk?, ids: SplitMix64) {
+        init(address: NodeAddress, disk: SimulatedDisk?, ids: SplitMix64, syncDelays: SplitMix64) {
             self.address = address
             self.disk = disk
             self.ids = Mutex(ids)
+            self.syncDelays = Mutex(syncDelays)
             directory = disk == nil ? "/tmp/basalt-sim-\(UUID().uuidString)" : "/node"
             // Fixed per address, so that anything ordered by host id is the same in every run.
             hostID = UUID(uuidString: "00000000-0000-4000-8000-" + String(address.host.split(separator: ".").last!).leftPadded(12))!
@@ -69,11 +72,14 @@ final class SimulatedCluster: @unchecked Sendable {
         /// Opens storage from the node's directory (replaying its commit log, as a start does) and
         /// builds the services on it; in a simulation, a new gossiper with a new generation too.
         func open(in cluster: SimulatedCluster) throws {
-            // Periodic sync acknowledges a write when it is applied, on the writer's own task: in
-            // group mode the commit log's sync thread would resume writers from outside the
-            // simulation, at moments no seed controls.
+            // With `groupCommit`, as a node runs: a write is acknowledged once a sync covered it, and
+            // the syncs are tasks of the simulation (0.2–3 ms each, seeded) instead of the commit
+            // log's thread, which would resume writers at moments no seed controls; so a machine
+            // crash loses exactly what no sync covered. Without it (the regression seeds' runs),
+            // periodic sync acknowledges a write when it is applied, on the writer's own task.
             // Small segments: a test writes little, and every node preallocates one.
-            let commitLog = CommitLogConfiguration(syncMode: simulated ? .periodic(intervalMilliseconds: 1_000) : .defaultGroup,
+            let groupCommit = simulated && cluster.groupCommit
+            let commitLog = CommitLogConfiguration(syncMode: simulated && !groupCommit ? .periodic(intervalMilliseconds: 1_000) : .defaultGroup,
                                                    segmentSize: 1 << 20)
             let address = address
             // No compaction behind the simulation's back: a background thread's reads and writes
@@ -81,6 +87,15 @@ final class SimulatedCluster: @unchecked Sendable {
             var configuration = StorageConfiguration(directory: directory, commitLog: commitLog, automaticCompaction: !simulated,
                                                      clock: { [unowned cluster] in cluster.clock(of: address) })
             if let disk { configuration.fileSystem = disk.mount() }
+            if groupCommit, let simulation = cluster.simulation {
+                configuration.commitLogSyncRunner = .scheduled { [unowned self, runtime = cluster.runtime] cycle in
+                    let delay = Duration.microseconds(200 + Int64(syncDelays.withLock { $0.next() } % 2_800))
+                    runtime.spawn {
+                        try? await simulation.sleep(for: delay)
+                        cycle()
+                    }
+                }
+            }
             engine = try StorageEngine(configuration: configuration)
             hints = try HintStore(engine: engine)
             catalog = try SchemaCatalog.open(engine: engine) { [unowned self] in ids.withLock { $0.next() } }
@@ -170,8 +185,13 @@ final class SimulatedCluster: @unchecked Sendable {
     private var misreportedFactor: Int?
     private var skews: [NodeAddress: Duration] = [:]
 
-    init(size: Int, simulation: Simulation? = nil) throws {
+    /// Group commit with simulated syncs, and machine crashes (`machineCrash`); off for runs that
+    /// must replay as they did before (see `Node.open`).
+    let groupCommit: Bool
+
+    init(size: Int, simulation: Simulation? = nil, groupCommit: Bool = false) throws {
         self.simulation = simulation
+        self.groupCommit = groupCommit
         let network = simulation.map { SimulatedNetwork(simulation: $0, delay: .microseconds(100) ... .microseconds(3_000)) }
         self.network = network
         gossip = simulation.flatMap { simulation in network.map { SimulatedGossip(simulation: simulation, network: $0) } }
@@ -179,7 +199,8 @@ final class SimulatedCluster: @unchecked Sendable {
         var disks = SplitMix64(seed: (simulation?.seed ?? 0) ^ 0xD15C)
         nodes = (1...size).map { index in
             Node(address: NodeAddress(host: "127.0.0.\(index)"), disk: simulation.map { _ in SimulatedDisk(random: &disks) },
-                 ids: SplitMix64(seed: (simulation?.seed ?? 0) ^ 0x1D5 ^ UInt64(index) << 32))
+                 ids: SplitMix64(seed: (simulation?.seed ?? 0) ^ 0x1D5 ^ UInt64(index) << 32),
+                 syncDelays: SplitMix64(seed: (simulation?.seed ?? 0) ^ 0x5F5C ^ UInt64(index) << 32))
         }
         do {
             for node in nodes { try node.open(in: self) }
@@ -242,6 +263,16 @@ final class SimulatedCluster: @unchecked Sendable {
         gossip?.kill(nodes[index].address)
         nodes[index].close()
         record("\(nodes[index].address.host) crashed")
+    }
+
+    /// Crashes node `index`'s machine: its disk keeps, drops or tears what no sync covered (by the
+    /// seed), then the process dies as in `crash` (its storage's last calls fail with EIO).
+    func machineCrash(_ index: Int) {
+        set(index, .crashed)
+        gossip?.kill(nodes[index].address)
+        nodes[index].disk?.crash()
+        nodes[index].close()
+        record("\(nodes[index].address.host) machine crashed")
     }
 
     /// Starts a crashed node again from its files (commit-log replay, hints reloaded, a new
