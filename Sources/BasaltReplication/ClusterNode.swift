@@ -90,6 +90,8 @@ public final class ClusterNode: @unchecked Sendable {
     var runningChange: String?
     private var loop: Task<Void, Never>?
     private var announcedSchema: UUID?
+    /// What `<data>/peers` holds (`SavedPeers`), rewritten when the ring this node sees changes.
+    private var savedPeers = SavedPeers()
 
     static func now() -> MonotonicTime { MonotonicTime(nanoseconds: Int64(DispatchTime.now().uptimeNanoseconds)) }
 
@@ -142,6 +144,7 @@ public final class ClusterNode: @unchecked Sendable {
                                hints: hints, events: events, logger: logger)
         try hints.loadPendingSizes()
         node.announceLocalStates()
+        try node.restoreSavedPeers()
         node.registerHandlers()
         try await node.messenger.start()
         node.startLoop()
@@ -253,6 +256,7 @@ public final class ClusterNode: @unchecked Sendable {
                 }
                 Task { await self.schemaSync.reconcile() }
                 self.writeStatusFile()
+                self.savePeersIfChanged()
                 round += 1
                 try? await Task.sleep(for: .seconds(1))
             }
@@ -356,6 +360,28 @@ public final class ClusterNode: @unchecked Sendable {
             let answer = try self.schemaSync.receivePush(request.payload)
             self.announceSchemaVersion()
             return answer
+        }
+    }
+
+    // MARK: saved peers
+
+    /// Before any gossip: the ring as the previous process knew it, its peers unreachable until
+    /// heard from (`SavedPeers`).
+    private func restoreSavedPeers() throws {
+        let saved = try SavedPeers.load(directory: configuration.dataDirectory, fileSystem: engine.configuration.fileSystem)
+        saved.restore(into: state)
+        lock.withLock { savedPeers = saved }
+        if !saved.peers.isEmpty { logger.info("restored the saved ring", metadata: ["peers": "\(saved.peers.count)"]) }
+    }
+
+    private func savePeersIfChanged() {
+        let current = SavedPeers(of: state)
+        guard lock.withLock({ savedPeers != current }) else { return }
+        do {
+            try current.save(directory: configuration.dataDirectory, fileSystem: engine.configuration.fileSystem)
+            lock.withLock { savedPeers = current }
+        } catch {
+            logger.warning("could not save the ring's peers", metadata: ["error": "\(error)"])
         }
     }
 

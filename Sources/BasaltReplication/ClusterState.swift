@@ -61,6 +61,17 @@ public final class ClusterState: ClusterView, PeerDirectory, @unchecked Sendable
         }
     }
 
+    /// Puts back peers an earlier process saved (`SavedPeers`), unreachable until heard from.
+    public func restore(_ peers: [NodeAddress: [ApplicationStateKey: String]]) {
+        lock.withLock {
+            for (node, states) in peers.sorted(by: { $0.key < $1.key }) {
+                gossiper.restore(node, states: states)
+                downSince[node] = clock()
+            }
+            rebuildRing()
+        }
+    }
+
     /// Sets a dead node's STATUS on its behalf (`Gossiper.setStatus(_:onBehalfOf:now:)`).
     @discardableResult
     public func setStatus(_ status: NodeStatus, onBehalfOf node: NodeAddress) -> Bool {

@@ -174,6 +174,32 @@ import Testing
         #expect(restarted.state(of: node(2))?[.status] == "NORMAL,42")
     }
 
+    /// A restored peer (the ring a previous process saved) is known and down, never gossiped on,
+    /// and replaced by the first real state heard of it, which brings it up.
+    @Test func aRestoredPeerIsDownUntilHeardFromAndNeverGossipedOn() throws {
+        var restarted = Self.gossiper(1)
+        restarted.restore(node(2), states: [.status: "NORMAL,42", .tokens: "42"])
+        restarted.restore(node(1), states: [.status: "NORMAL,7"])
+        #expect(restarted.knownEndpoints == [node(1), node(2)])
+        #expect(!restarted.isAlive(node(2)) && restarted.state(of: node(2))?.isRestored == true)
+        #expect(restarted.state(of: node(1))?[.status] == nil, "this node's own state is its own")
+        #expect(restarted.digests().map(\.endpoint) == [node(1)])
+
+        // A third node that never heard of node 2 does not learn it from the restored copy.
+        var third = Self.gossiper(3)
+        _ = Self.round(&restarted, &third, now: seconds(1))
+        _ = Self.round(&third, &restarted, now: seconds(1))
+        #expect(third.knownEndpoints == [node(1), node(3)])
+        #expect(third.state(of: node(2)) == nil)
+
+        var second = Self.gossiper(2)
+        second.setLocalState(.status, "NORMAL,42")
+        _ = Self.round(&second, &restarted, now: seconds(2))
+        #expect(restarted.isAlive(node(2)))
+        #expect(restarted.state(of: node(2))?.isRestored == false)
+        #expect(restarted.state(of: node(2))?[.status] == "NORMAL,42")
+    }
+
     @Test func aSynWithoutItsSendersDigestIsNotAnswered() {
         var first = Self.gossiper(1)
         let digest = GossipDigest(endpoint: node(1), generation: Self.generation, maxVersion: 0)

@@ -28,6 +28,10 @@ public struct EndpointState: Hashable, Sendable, CustomStringConvertible {
 
     public subscript(key: ApplicationStateKey) -> String? { applicationStates[key]?.value }
 
+    /// A state `Gossiper.restore` put back from what an earlier process saved (generation 0): no
+    /// process of the node has been heard from yet.
+    public var isRestored: Bool { heartbeat.generation == 0 }
+
     /// The highest version in the state: what a digest advertises.
     public var maxVersion: Int64 {
         applicationStates.values.reduce(heartbeat.version) { max($0, $1.version) }

@@ -51,7 +51,7 @@ extension Gossiper {
             let endpoint = digest.endpoint
             mentioned.insert(endpoint)
             if let removed = removedEndpoints[endpoint], digest.generation <= removed.generation { continue }
-            guard let known = endpointStates[endpoint] else {
+            guard let known = endpointStates[endpoint], !known.isRestored else {
                 if endpoint != local { requests.append(GossipDigest(endpoint: endpoint, generation: digest.generation, maxVersion: 0)) }
                 continue
             }
@@ -70,7 +70,7 @@ extension Gossiper {
                 states[endpoint] = known.delta(after: digest.maxVersion)
             }
         }
-        for (endpoint, state) in endpointStates where !mentioned.contains(endpoint) { states[endpoint] = state }
+        for (endpoint, state) in endpointStates where !mentioned.contains(endpoint) && !state.isRestored { states[endpoint] = state }
         return (requests, states)
     }
 
@@ -79,7 +79,8 @@ extension Gossiper {
     func statesRequested(by requests: [GossipDigest]) -> [NodeAddress: EndpointState] {
         var states: [NodeAddress: EndpointState] = [:]
         for request in requests {
-            guard let known = endpointStates[request.endpoint], known.heartbeat.generation >= request.generation else { continue }
+            guard let known = endpointStates[request.endpoint], !known.isRestored,
+                  known.heartbeat.generation >= request.generation else { continue }
             let after = known.heartbeat.generation == request.generation ? request.maxVersion : 0
             states[request.endpoint] = known.delta(after: after)
         }

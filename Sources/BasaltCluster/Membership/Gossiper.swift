@@ -104,6 +104,20 @@ public struct Gossiper: Sendable {
         }
     }
 
+    /// Adds a peer as a previous process of this node knew it (its saved STATUS, TOKENS, DC, RACK,
+    /// HOST_ID), unreachable until gossip brings its real state: a restarted node then places data
+    /// on the whole ring at once (a write for a range of a peer it has not heard from yet is hinted
+    /// or refused, not stored here as if this node owned it), as Cassandra loads its saved ring
+    /// from `system.peers`. The state has generation 0, below any real process's, so the first
+    /// word from the peer replaces it; it is never gossiped on. Ignored for this node and for a
+    /// node already known.
+    public mutating func restore(_ endpoint: NodeAddress, states: [ApplicationStateKey: String]) {
+        guard endpoint != local, endpointStates[endpoint] == nil else { return }
+        var state = EndpointState(heartbeat: HeartbeatState(generation: 0, version: 0))
+        for (key, value) in states { state.applicationStates[key] = VersionedValue(value, version: 0) }
+        endpointStates[endpoint] = state
+    }
+
     /// Sets the STATUS of a dead node on its behalf (removenode and replace: the node cannot say
     /// it is being removed or has been replaced; the caller has made sure it is down). Only a node
     /// changes its own state within a generation, so the state is re-issued under the next
@@ -161,8 +175,10 @@ public struct Gossiper: Sendable {
     }
 
     /// One digest per known node, in address order.
+    /// Restored endpoints (generation 0) are left out: this node has heard nothing of them in
+    /// this process, so it neither claims their state nor hands it on.
     func digests() -> [GossipDigest] {
-        endpointStates.sorted { $0.key < $1.key }.map {
+        endpointStates.sorted { $0.key < $1.key }.filter { !$0.value.isRestored }.map {
             GossipDigest(endpoint: $0.key, generation: $0.value.heartbeat.generation, maxVersion: $0.value.maxVersion)
         }
     }
