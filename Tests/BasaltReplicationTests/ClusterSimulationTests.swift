@@ -142,9 +142,15 @@ import Testing
             }
             /// A running node to coordinate: a crashed or paused one cannot take a client's request.
             /// (One fault at a time leaves at least three.)
-            func pickCoordinator() -> Int {
-                let running = (0..<nodes).filter { $0 != crashed && cluster.gossip!.pausedUntil(cluster.nodes[$0].address) == nil }
-                return running[pick(running.count)]
+            /// (When every running node has just restarted and waits for its peers, time passes.)
+            func pickCoordinator() async throws -> Int {
+                while true {
+                    let running = (0..<nodes).filter {
+                        $0 != crashed && cluster.gossip!.pausedUntil(cluster.nodes[$0].address) == nil && cluster.nodes[$0].serving
+                    }
+                    if !running.isEmpty { return running[pick(running.count)] }
+                    try await cluster.runtime.sleep(for: .milliseconds(100))
+                }
             }
             for step in 0..<steps {
                 cluster.record("step \(step)")
@@ -167,17 +173,24 @@ import Testing
                     case 4: cluster.partition([node])
                     case 5: cluster.cut(from: node, to: (node + 1 + pick(nodes - 1)) % nodes)
                     case 6: cluster.fillDisk(node); faultyDisk = node
-                    default: cluster.failReads(node, probability: [0.2, 1][pick(2)]); faultyDisk = node
+                    default:
+                        // In the newer workload a third of these are failing fsyncs instead.
+                        if machineCrashes && pick(3) == 0 {
+                            cluster.failSyncs(node, probability: [0.2, 1][pick(2)])
+                        } else {
+                            cluster.failReads(node, probability: [0.2, 1][pick(2)])
+                        }
+                        faultyDisk = node
                     }
                 case 13:
                     // A node writes its memtables out (nodetool flush): SSTables on its disk, read
                     // from then on, and a flush that may fail while the disk is faulty.
                     // Half of them, in the newer workload, on the node whose disk is faulty if one is.
-                    if machineCrashes, let faultyDisk, pick(2) == 0 { cluster.flush(faultyDisk) } else { cluster.flush(pickCoordinator()) }
+                    if machineCrashes, let faultyDisk, pick(2) == 0 { cluster.flush(faultyDisk) } else { cluster.flush(try await pickCoordinator()) }
                 case 14:
                     // A schema change through a random coordinator: pushed to the live nodes,
                     // pulled by the others when gossip shows them a different schema version.
-                    let coordinator = pickCoordinator()
+                    let coordinator = try await pickCoordinator()
                     let create = pick(2) == 0
                     let statement = create ? "CREATE TABLE ks.u\(step) (k int PRIMARY KEY, v int)" : "ALTER TABLE ks.t ADD c\(step) int"
                     if case .result = await cluster.nodes[coordinator].run(statement) {
@@ -187,7 +200,7 @@ import Testing
                     // A write to a table created during the run (replicas that have not learned it
                     // yet refuse it), or a QUORUM read of one acknowledged earlier.
                     guard !createdTables.isEmpty else { continue }
-                    let coordinator = pickCoordinator()
+                    let coordinator = try await pickCoordinator()
                     if newTableWrites.isEmpty || pick(2) == 0 {
                         let table = createdTables[pick(createdTables.count)]
                         let level: CQLConsistency = pick(2) == 0 ? .quorum : .all
@@ -203,7 +216,7 @@ import Testing
                 case 16:
                     // A write at ONE to the table of one copy, or a read at ONE of one acknowledged
                     // earlier (it fails while its replica is down; it must never come back empty).
-                    let coordinator = pickCoordinator()
+                    let coordinator = try await pickCoordinator()
                     if soloWrites.isEmpty || pick(2) == 0 {
                         let insert = "INSERT INTO solo.t (k, v) VALUES (\(step), \(step))"
                         if case .result = await cluster.nodes[coordinator].run(insert, .one) { soloWrites.append(step) }
@@ -227,7 +240,7 @@ import Testing
                     let targets = batch ? [first, second] : [first]
                     let insert = { (key: Int) in "INSERT INTO ks.t (k, v) VALUES (\(key), \(step))" }
                     let statement = batch ? "BEGIN BATCH \(targets.map(insert).joined(separator: "; ")); APPLY BATCH" : insert(first)
-                    let coordinator = pickCoordinator()
+                    let coordinator = try await pickCoordinator()
                     // The coordinator stamps the write with its clock as it takes it, before any
                     // suspension, so at this virtual instant (WRITETIME checks it).
                     let this = Write(value: step, timestamp: cluster.clock(of: coordinator))
@@ -242,7 +255,7 @@ import Testing
                     }
                 case 6:
                     // A whole-table scan at QUORUM sees every write acknowledged at QUORUM or ALL.
-                    let coordinator = pickCoordinator()
+                    let coordinator = try await pickCoordinator()
                     guard case .result(.rows(let rows)) = await cluster.nodes[coordinator].run("SELECT k, v, WRITETIME(v) FROM ks.t", .quorum) else { continue }
                     var found = [Write](repeating: .nothing, count: keys)
                     for row in rows.rows { found[Int(try int(row, at: 0) ?? 0)] = try write(row) }
@@ -250,7 +263,7 @@ import Testing
                 default:
                     let (level, r) = levels[pick(3)]
                     let key = pick(keys)
-                    let coordinator = pickCoordinator()
+                    let coordinator = try await pickCoordinator()
                     let response = await cluster.nodes[coordinator].run("SELECT v, WRITETIME(v) FROM ks.t WHERE k = \(key)", level)
                     guard case .result(.rows(let rows)) = response else { continue }
                     let read = try rows.rows.first.map(write) ?? .nothing
@@ -375,7 +388,7 @@ import Testing
         let kinds = ["refused", " lost", "applied, answer lost", "duplicate applied", "crashed", "restarted", "cut ", "paused until",
                      "applied late", "gossip: convicted", "gossip: restarted", "disk full", "disk read errors", "flushed",
                      "flush of", "disk: noSpaceOnWrite", "disk: readError", "schemaPush answered", "schemaPull answered",
-                     "machine crashed"]
+                     "machine crashed", "disk sync errors", "disk: syncFailure"]
         let missing = kinds.filter { kind in !logs.contains { $0.contains(kind) } }
         #expect(missing.isEmpty, "never in 20 seeds: \(missing)")
         #expect(lost > 0, "no acknowledged write lost to skew over 20 seeds")

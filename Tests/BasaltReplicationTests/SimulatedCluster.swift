@@ -102,6 +102,11 @@ final class SimulatedCluster: @unchecked Sendable {
             try hints.loadPendingSizes()
             service = ReplicaService(engine: engine, catalog: catalog)
             state = cluster.gossip.map { startGossip($0, in: cluster) }
+            // As `ClusterNode` does before it gossips: the ring the previous process saved.
+            if let state {
+                savedPeers = try SavedPeers.load(directory: directory, fileSystem: engine.configuration.fileSystem)
+                savedPeers.restore(into: state)
+            }
             let view = View(cluster: cluster, local: address, state: state)
             let transport = Transport(cluster: cluster, from: address)
             let timeouts = { var t = ClusterStorageProxy.Timeouts(); t.write = .milliseconds(300); t.read = .milliseconds(300); return t }()
@@ -116,6 +121,25 @@ final class SimulatedCluster: @unchecked Sendable {
             processor = QueryProcessor(engine: engine, catalog: catalog, node: NodeIdentity(), events: nil, proxy: proxy)
             local = QueryProcessor(engine: engine, catalog: catalog, node: NodeIdentity(), events: nil)
             dispatcher = HintDispatcher(hints: hints, view: view, transport: transport)
+            incarnation += 1
+            serving = true
+            // (A first start is a fresh cluster, which the tests wait to converge.)
+            if let state, let simulation = cluster.simulation, groupCommit, incarnation > 1 {
+                // As `ClusterNode.start` before its CQL server opens: not a coordinator until it
+                // has heard from a live peer (whose answer brings the ring) or the ring delay
+                // passed, and it has pulled the schema.
+                serving = false
+                let incarnation = incarnation
+                cluster.runtime.spawn { [unowned self, schemaSync, address] in
+                    let start = simulation.clock.now
+                    while !state.members.contains(where: { $0.isAlive && $0.address != address }),
+                          start.duration(to: simulation.clock.now) < .seconds(10) {
+                        guard (try? await simulation.sleep(for: .milliseconds(100))) != nil else { return }
+                    }
+                    await schemaSync?.reconcile()
+                    if self.incarnation == incarnation { serving = true }
+                }
+            }
         }
 
         /// A new process's gossiper, announcing what a node announces (its one token, NORMAL, its
@@ -135,9 +159,25 @@ final class SimulatedCluster: @unchecked Sendable {
             // the live nodes whose gossiped version differs.
             gossip.start(address, host: state) { [unowned self, runtime = cluster.runtime] in
                 self.announceSchema()
+                self.savePeersIfChanged()
                 if let schemaSync = self.schemaSync { runtime.spawn { await schemaSync.reconcile() } }
             }
             return state
+        }
+
+        /// Whether the process takes client requests (a restarted one waits as `ClusterNode` does).
+        private(set) var serving = true
+        private var incarnation = 0
+
+        /// What the node's `peers` file holds (`SavedPeers`), rewritten when its ring changes.
+        private var savedPeers = SavedPeers()
+
+        func savePeersIfChanged() {
+            guard let state, let engine else { return }
+            let current = SavedPeers(of: state)
+            guard current != savedPeers else { return }
+            // A full or failing disk keeps the old file; the next round tries again.
+            if (try? current.save(directory: directory, fileSystem: engine.configuration.fileSystem)) != nil { savedPeers = current }
         }
 
         /// Gossips this node's schema version (after a schema change reached it).
@@ -299,6 +339,14 @@ final class SimulatedCluster: @unchecked Sendable {
         record("\(nodes[index].address.host) disk read errors \(probability)")
     }
 
+    /// A share of node `index`'s fsyncs (the commit log's among them) fail with EIO until `heal`:
+    /// the records a failed sync covered are never reported durable (their writes fail), and may
+    /// or may not be found after a crash.
+    func failSyncs(_ index: Int, probability: Double) {
+        nodes[index].disk?.rates = SimulatedDisk.Rates(syncFailure: probability)
+        record("\(nodes[index].address.host) disk sync errors \(probability)")
+    }
+
     /// Flushes node `index`'s memtables to SSTables (nodetool flush), which may fail on its disk.
     func flush(_ index: Int) {
         // Table by table in name order (the engine's own order is its dictionary's, which differs
@@ -318,11 +366,11 @@ final class SimulatedCluster: @unchecked Sendable {
         record("\(nodes[index].address.host) \(outcome)")
     }
 
-    /// Every disk fault that struck, per node and kind ("127.0.0.2 disk: readError ×3"), but
-    /// those of syncs and space reservations: the commit log's sync thread does those in real time
-    /// (fsyncs, its spare segments), so their count is not the seed's.
+    /// Every disk fault that struck, per node and kind ("127.0.0.2 disk: readError ×3"). Without
+    /// group commit, not those of syncs and space reservations: the commit log's sync thread does
+    /// those in real time (fsyncs, its spare segments), so their count is not the seed's.
     var diskFaults: [String] {
-        let seeded: Set<SimulatedDisk.Fault> = [.noSpaceOnWrite, .readError]
+        let seeded: Set<SimulatedDisk.Fault> = groupCommit ? Set(SimulatedDisk.Fault.allCases) : [.noSpaceOnWrite, .readError]
         return nodes.flatMap { node in
             (node.disk?.counts ?? [:]).filter { seeded.contains($0.key) && $0.value > 0 }.sorted { $0.key.rawValue < $1.key.rawValue }
                 .map { "\(node.address.host) disk: \($0.key.rawValue) ×\($0.value)" }
@@ -355,7 +403,12 @@ final class SimulatedCluster: @unchecked Sendable {
             let agreed = nodes.allSatisfy { node in
                 gossip.pausedUntil(node.address) == nil && node.state.map { state in all.allSatisfy(state.isAlive) && state.tokenRing.nodes.count == all.count } ?? false
             }
-            if agreed { return true }
+            if agreed {
+                // Each node saves the ring it now knows, as a real node has by the time it is in
+                // the ring (it joins after learning it; here every node starts NORMAL at once).
+                for node in nodes { node.savePeersIfChanged() }
+                return true
+            }
             try await simulation.sleep(for: .milliseconds(100))
         }
         return false
