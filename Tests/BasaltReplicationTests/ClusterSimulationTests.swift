@@ -107,7 +107,7 @@ import Testing
             // Acknowledged writes to `solo.t` (key = value = step).
             var soloWrites: [Int] = []
             // The step kinds past the first 14 that this run has.
-            let extraKinds = (schemaChanges ? [14, 15] : []) + (machineCrashes ? [16] : [])
+            let extraKinds = (schemaChanges ? [14, 15] : []) + (machineCrashes ? [16, 17] : [])
             /// The newest write a read of `r` replicas must see: any acknowledged by w with w + r > RF.
             func floor(_ key: Int, reading r: Int) -> Write {
                 (1...factor).filter { $0 + r > factor }.map { acknowledged[$0][key] }.max() ?? .nothing
@@ -227,6 +227,10 @@ import Testing
                             violations.append("step \(step): solo.t key \(key) (RF 1) found nothing; its write was acknowledged")
                         }
                     }
+                case 17:
+                    // An anti-entropy repair of ks.t from a running node (nodetool repair), its
+                    // tree requests and row pulls and pushes under the faults of the moment.
+                    await cluster.repair(try await pickCoordinator())
                 case 12:
                     // Time passes: pauses end, failure detectors convict the silent, hints wait.
                     try await cluster.runtime.sleep(for: .milliseconds(500 + pick(25_000)))
@@ -388,7 +392,8 @@ import Testing
         let kinds = ["refused", " lost", "applied, answer lost", "duplicate applied", "crashed", "restarted", "cut ", "paused until",
                      "applied late", "gossip: convicted", "gossip: restarted", "disk full", "disk read errors", "flushed",
                      "flush of", "disk: noSpaceOnWrite", "disk: readError", "schemaPush answered", "schemaPull answered",
-                     "machine crashed", "disk sync errors", "disk: syncFailure"]
+                     "machine crashed", "disk sync errors", "disk: syncFailure",
+                     "repaired ks.t", "repairTree answered"]
         let missing = kinds.filter { kind in !logs.contains { $0.contains(kind) } }
         #expect(missing.isEmpty, "never in 20 seeds: \(missing)")
         #expect(lost > 0, "no acknowledged write lost to skew over 20 seeds")

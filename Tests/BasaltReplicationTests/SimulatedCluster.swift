@@ -109,6 +109,7 @@ final class SimulatedCluster: @unchecked Sendable {
             }
             let view = View(cluster: cluster, local: address, state: state)
             let transport = Transport(cluster: cluster, from: address)
+            self.transport = transport
             let timeouts = { var t = ClusterStorageProxy.Timeouts(); t.write = .milliseconds(300); t.read = .milliseconds(300); return t }()
             // Faults make pushes and pulls fail all the time; the run's log says what happened.
             var quiet = Logger(label: "basalt.simulation.schema")
@@ -165,6 +166,26 @@ final class SimulatedCluster: @unchecked Sendable {
             return state
         }
 
+        private(set) var transport: Transport?
+
+        /// An anti-entropy repair of `keyspace.table` run from this node over every range it
+        /// replicates (nodetool repair), as `RepairCoordinator` runs one, with the write-timestamp
+        /// cutoff taken from the node's clock; returns its failures (a replica down or unreachable).
+        func repair(keyspace: String, table name: String) async -> [String] {
+            guard let state, let transport, let table = catalog.table(keyspace: keyspace, name: name),
+                  let keyspaceSchema = catalog.keyspace(keyspace) else { return ["\(keyspace).\(name) unknown"] }
+            var quiet = Logger(label: "basalt.simulation.repair")
+            quiet.logLevel = .critical
+            let session = RepairSession(state: state, catalog: catalog, engine: engine, service: service, transport: transport,
+                                        logger: quiet, cutoff: engine.configuration.clock(),
+                                        // A simulated replica answers within milliseconds; a lost
+                                        // request should not hold the workload for minutes.
+                                        timeouts: RepairSession.Timeouts(tree: .seconds(2), data: .seconds(2)))
+            var failures: [String] = []
+            _ = await session.repair(table, ranges: session.work(for: keyspaceSchema, primaryOnly: false), failures: &failures)
+            return failures
+        }
+
         /// Whether the process takes client requests (a restarted one waits as `ClusterNode` does).
         private(set) var serving = true
         private var incarnation = 0
@@ -192,6 +213,7 @@ final class SimulatedCluster: @unchecked Sendable {
         func remove() {
             close()
             (engine, catalog, hints, service, processor, local, dispatcher, schemaSync, state) = (nil, nil, nil, nil, nil, nil, nil, nil, nil)
+            transport = nil
             if disk == nil { try? FileManager.default.removeItem(atPath: directory) }
         }
 
@@ -345,6 +367,12 @@ final class SimulatedCluster: @unchecked Sendable {
     func failSyncs(_ index: Int, probability: Double) {
         nodes[index].disk?.rates = SimulatedDisk.Rates(syncFailure: probability)
         record("\(nodes[index].address.host) disk sync errors \(probability)")
+    }
+
+    /// Node `index` repairs `ks.t` with its replicas (nodetool repair) under whatever faults hold.
+    func repair(_ index: Int) async {
+        let failures = await nodes[index].repair(keyspace: "ks", table: "t")
+        record("\(nodes[index].address.host) repaired ks.t" + (failures.isEmpty ? "" : " (\(failures.count) ranges failed)"))
     }
 
     /// Flushes node `index`'s memtables to SSTables (nodetool flush), which may fail on its disk.

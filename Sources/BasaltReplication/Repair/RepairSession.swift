@@ -17,8 +17,11 @@ struct RepairSession {
     /// small enough that a commit-log record and a frame stay far below their limits.
     static let batchBytes = 256 << 10
     static let pageLimit = 1000
-    static let treeTimeout: Duration = .seconds(120)
-    static let dataTimeout: Duration = .seconds(30)
+    /// How long a replica may take to build and send a tree level, and to answer a row pull or push.
+    struct Timeouts {
+        var tree: Duration = .seconds(120)
+        var data: Duration = .seconds(30)
+    }
 
     let state: ClusterState
     let catalog: SchemaCatalog
@@ -27,6 +30,7 @@ struct RepairSession {
     let transport: any ReplicaTransport
     let logger: Logger
     let cutoff: Int64
+    var timeouts = Timeouts()
 
     /// A range (one piece of the ring, non-wrapping) with the replicas other than this node.
     struct Work {
@@ -111,7 +115,7 @@ struct RepairSession {
                 let asked = level == depth ? differing : differing.flatMap { [2 * $0, 2 * $0 + 1] }
                 let request = RepairTreeRequest(table: table, start: range.start, end: range.end, depth: depth, cutoff: cutoff,
                                                 level: level, nodes: asked).encoded()
-                let payload = try await transport.request(.repairTree, payload: request, to: peer, timeout: Self.treeTimeout)
+                let payload = try await transport.request(.repairTree, payload: request, to: peer, timeout: timeouts.tree)
                 treeBytes += request.count + payload.count
                 let answer = try RepairTreeResponse(decoding: payload)
                 guard answer.hashes.count == asked.count, let ours = levels.hashes(atLevel: level, asked) else {
@@ -151,7 +155,7 @@ struct RepairSession {
             func send() async throws {
                 guard !partitions.isEmpty else { return }
                 let payload = DataCodec.encode(Mutation(partitions))
-                _ = try await transport.request(.mutation, payload: payload, to: peer, timeout: Self.dataTimeout)
+                _ = try await transport.request(.mutation, payload: payload, to: peer, timeout: timeouts.data)
                 summary.partitionsSent += partitions.count
                 summary.rowsSent += partitions.reduce(0) { $0 + $1.rows.count + ($1.staticRow == nil ? 0 : 1) }
                 summary.bytesSent += payload.count
@@ -175,7 +179,7 @@ struct RepairSession {
         while true {
             let command = RangeReadCommand(table: table, start: start, inclusive: inclusive, endToken: subrange.end,
                                            limit: Self.pageLimit)
-            let answer = try await transport.request(.rangeRead, payload: command.encoded(), to: peer, timeout: Self.dataTimeout)
+            let answer = try await transport.request(.rangeRead, payload: command.encoded(), to: peer, timeout: timeouts.data)
             let page = try RangeReadResponse(decoding: answer)
             if !page.partitions.isEmpty {
                 try await engine.write(Mutation(page.partitions))
