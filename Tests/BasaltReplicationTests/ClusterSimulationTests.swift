@@ -302,6 +302,33 @@ import Testing
             for node in cluster.nodes where !node.hints.hostsWithHints.isEmpty {
                 violations.append("after healing: \(node.address.host) still holds hints for \(node.hints.hostsWithHints)")
             }
+            if machineCrashes {
+                // Anti-entropy repair alone, from every node with nothing failing, leaves each
+                // key's replicas holding the newest value any node held (before the ALL reads,
+                // whose read repair would do it too).
+                func held(_ key: Int) async throws -> [Write] {
+                    var values: [Write] = []
+                    for node in cluster.nodes {
+                        guard case .result(.rows(let rows)) = await node.runLocally("SELECT v, WRITETIME(v) FROM ks.t WHERE k = \(key)"),
+                              let value = try rows.rows.first.map(write) else { continue }
+                        values.append(value)
+                    }
+                    return values
+                }
+                var newest: [Write] = []
+                for key in 0..<keys { newest.append(try await held(key).max() ?? .nothing) }
+                for index in cluster.nodes.indices {
+                    let failures = await cluster.nodes[index].repair(keyspace: "ks", table: "t")
+                    if !failures.isEmpty { violations.append("after healing: repair from \(cluster.nodes[index].address.host) failed: \(failures.prefix(2))") }
+                }
+                for key in 0..<keys where newest[key] != .nothing {
+                    let values = try await held(key)
+                    if values.count != factor || values.contains(where: { $0 != newest[key] }) {
+                        let shown = values.map { "\($0.value)@\($0.timestamp)" }
+                        violations.append("after repair alone: key \(key) held as \(shown), newest \(newest[key].value)@\(newest[key].timestamp)")
+                    }
+                }
+            }
             var final = [Write](repeating: .nothing, count: keys)
             for key in 0..<keys {
                 let response = await cluster.nodes[0].run("SELECT v, WRITETIME(v) FROM ks.t WHERE k = \(key)", .all)
