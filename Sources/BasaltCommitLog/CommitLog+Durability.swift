@@ -21,8 +21,8 @@ extension CommitLog {
             if lifecycle == .closed { throw .closed }
             // Without a sync thread nobody else may ever sync it: this caller does (unless a sync
             // that covers it is running right now, which broadcasts when done).
-            if case .scheduled = syncRunner, counters.bytesAppended > counters.bytesAtLastSnapshot {
-                syncPendingNow()
+            if syncsOnCallers && hasPendingBytes {
+                performSync()
                 continue
             }
             durabilityAdvanced.wait()
@@ -58,10 +58,11 @@ extension CommitLog {
         let failuresBefore = counters.syncFailures
         var outcome = resolution(of: target)
         while outcome == nil {
-            if case .scheduled = syncRunner, counters.bytesAppended > counters.bytesAtLastSnapshot {
-                syncPendingNow()
+            if syncsOnCallers {
+                // Without a sync thread: sync here, or wait for the sync already covering it.
+                if hasPendingBytes { performSync() } else { durabilityAdvanced.wait() }
             } else {
-                if case .ownThread = syncRunner, !syncRequested {
+                if !syncRequested {
                     syncRequested = true
                     workAvailable.signal()
                 }
@@ -142,12 +143,15 @@ extension CommitLog {
         defer { monitor.unlock() }
         guard lifecycle == .open else { return }
         if wantsSpare && spare == nil { prepareSpare() }
-        syncPendingNow()
+        if hasPendingBytes { performSync() }
     }
 
-    /// Syncs what is pending on the caller's thread (a log without a sync thread). Lock held.
-    func syncPendingNow() {
-        if counters.bytesAppended > counters.bytesAtLastSnapshot { performSync() }
+    /// Whether records were appended after the last sync began. Lock held.
+    var hasPendingBytes: Bool { counters.bytesAppended > counters.bytesAtLastSnapshot }
+
+    /// A log without a sync thread: its blocking calls sync on their callers' threads.
+    var syncsOnCallers: Bool {
+        if case .scheduled = syncRunner { true } else { false }
     }
 
     /// Creates the next segment ahead of need. A failure is not reported here: the append that needs
@@ -172,7 +176,7 @@ extension CommitLog {
 
     /// Syncs every written, unsynced range, then advances the durable position and releases the
     /// waiters it covers. Lock held on entry and exit, released during the system calls.
-    private func performSync() {
+    func performSync() {
         let target = appendedEnd
         var ranges: [(segment: MappedSegment, from: Int, to: Int)] = []
         for segment in sealed where segment.synced < segment.written {

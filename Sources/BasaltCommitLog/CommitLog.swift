@@ -106,7 +106,7 @@ public final class CommitLog: @unchecked Sendable {
         durable = CommitLogPosition(segment: firstID, offset: 0)
         counters.segmentsCreated = 1
 
-        if case .scheduled = syncRunner {
+        if syncsOnCallers {
             // The first cycle makes the spare segment, as the thread's first turn would.
             monitor.lock()
             wakeSyncer()
@@ -258,14 +258,14 @@ public final class CommitLog: @unchecked Sendable {
         }
         lifecycle = .closing
         let failuresBefore = counters.syncFailures
-        if case .ownThread = syncRunner {
+        if syncsOnCallers {
+            if hasPendingBytes { performSync() }
+        } else {
             workAvailable.signal()
             monitor.unlock()
             // The thread syncs what is pending before it exits (see runSyncThread).
             pthread_join(syncThread, nil)
             monitor.lock()
-        } else {
-            syncPendingNow()
         }
         lifecycle = .closed
         let leftovers = pendingCallbacks

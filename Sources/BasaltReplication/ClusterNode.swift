@@ -375,11 +375,10 @@ public final class ClusterNode: @unchecked Sendable {
     }
 
     private func savePeersIfChanged() {
-        let current = SavedPeers(of: state)
-        guard lock.withLock({ savedPeers != current }) else { return }
+        var saved = lock.withLock { savedPeers }
         do {
-            try current.save(directory: configuration.dataDirectory, fileSystem: engine.configuration.fileSystem)
-            lock.withLock { savedPeers = current }
+            try saved.update(from: state, directory: configuration.dataDirectory, fileSystem: engine.configuration.fileSystem)
+            lock.withLock { savedPeers = saved }
         } catch {
             logger.warning("could not save the ring's peers", metadata: ["error": "\(error)"])
         }

@@ -23,21 +23,26 @@ public struct SavedPeers: Equatable, Sendable {
 
     public init(peers: [NodeAddress: [ApplicationStateKey: String]] = [:]) { self.peers = peers }
 
-    /// The peers of `state` that own tokens, with their real (not restored) states; restored ones
+    /// The peers in `state`'s ring (the nodes that own tokens), with their states; restored ones
     /// are kept as they were saved, so a peer not heard from since the restart stays in the file.
     public init(of state: ClusterState) {
         var peers: [NodeAddress: [ApplicationStateKey: String]] = [:]
-        for node in state.knownNodes where node != state.localAddress {
-            guard let endpoint = state.state(of: node), let status = endpoint[.status].flatMap(NodeStatus.init) else { continue }
-            switch status {
-            case .normal, .leaving, .shutdown, .removing: break
-            case .bootstrapping, .left: continue
-            }
+        for node in state.tokenRing.nodes where node != state.localAddress {
+            guard let endpoint = state.state(of: node) else { continue }
             var saved: [ApplicationStateKey: String] = [:]
             for key in Self.keys { saved[key] = endpoint[key] }
             peers[node] = saved
         }
         self.peers = peers
+    }
+
+    /// Saves `state`'s peers when they differ from these (what the file holds) and becomes them.
+    /// A failed write leaves the file and these as they were, so the next call tries again.
+    public mutating func update(from state: ClusterState, directory: String, fileSystem: any FileSystem) throws {
+        let current = SavedPeers(of: state)
+        guard current != self else { return }
+        try current.save(directory: directory, fileSystem: fileSystem)
+        self = current
     }
 
     /// Puts the saved peers back into `state` as unreachable members.

@@ -168,7 +168,7 @@ import Testing
                     case 1: cluster.set(node, .refusing)
                     case 2: cluster.pause(node, for: .milliseconds(100 + pick(2_900)))
                     case 3:
-                        if machineCrashes && pick(2) == 0 { cluster.machineCrash(node) } else { cluster.crash(node) }
+                        cluster.crash(node, machine: machineCrashes && pick(2) == 0)
                         crashed = node
                     case 4: cluster.partition([node])
                     case 5: cluster.cut(from: node, to: (node + 1 + pick(nodes - 1)) % nodes)

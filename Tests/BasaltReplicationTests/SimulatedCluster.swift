@@ -195,10 +195,8 @@ final class SimulatedCluster: @unchecked Sendable {
 
         func savePeersIfChanged() {
             guard let state, let engine else { return }
-            let current = SavedPeers(of: state)
-            guard current != savedPeers else { return }
             // A full or failing disk keeps the old file; the next round tries again.
-            if (try? current.save(directory: directory, fileSystem: engine.configuration.fileSystem)) != nil { savedPeers = current }
+            try? savedPeers.update(from: state, directory: directory, fileSystem: engine.configuration.fileSystem)
         }
 
         /// Gossips this node's schema version (after a schema change reached it).
@@ -247,7 +245,7 @@ final class SimulatedCluster: @unchecked Sendable {
     private var misreportedFactor: Int?
     private var skews: [NodeAddress: Duration] = [:]
 
-    /// Group commit with simulated syncs, and machine crashes (`machineCrash`); off for runs that
+    /// Group commit with simulated syncs, for machine crashes (`crash(_:machine:)`); off for runs that
     /// must replay as they did before (see `Node.open`).
     let groupCommit: Bool
 
@@ -319,22 +317,15 @@ final class SimulatedCluster: @unchecked Sendable {
     func healNetwork() { network?.heal() }
 
     /// Kills node `index`'s process: its storage is closed without a flush and its gossip stops.
-    /// Requests that reach it from now on fail, as against a dead process.
-    func crash(_ index: Int) {
+    /// Requests that reach it from now on fail, as against a dead process. With `machine`, its
+    /// machine crashes first: its disk keeps, drops or tears what no sync covered (by the seed),
+    /// and the process's last storage calls fail with EIO.
+    func crash(_ index: Int, machine: Bool = false) {
         set(index, .crashed)
         gossip?.kill(nodes[index].address)
+        if machine { nodes[index].disk?.crash() }
         nodes[index].close()
-        record("\(nodes[index].address.host) crashed")
-    }
-
-    /// Crashes node `index`'s machine: its disk keeps, drops or tears what no sync covered (by the
-    /// seed), then the process dies as in `crash` (its storage's last calls fail with EIO).
-    func machineCrash(_ index: Int) {
-        set(index, .crashed)
-        gossip?.kill(nodes[index].address)
-        nodes[index].disk?.crash()
-        nodes[index].close()
-        record("\(nodes[index].address.host) machine crashed")
+        record("\(nodes[index].address.host) \(machine ? "machine crashed" : "crashed")")
     }
 
     /// Starts a crashed node again from its files (commit-log replay, hints reloaded, a new

@@ -97,6 +97,8 @@ public final class SchemaCatalog: @unchecked Sendable {
     /// define are opened and their records replayed on their own, so that writes acknowledged into
     /// them are not left in the commit log unread.
     private func adoptReplayedDefinitions() throws {
+        // Nearly always nothing was: `load` saw the whole schema.
+        guard schemaTable.statistics.memtablePartitions > 0 else { return }
         let (opened, dropped) = try lock.withLock {
             let (opened, dropped, _) = try adoptStoredDefinitions()
             return (opened, dropped)
